@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Regia.Core.Plans;
+
+/// <summary>What loading a plan file did.</summary>
+public enum PlanLoadOutcome
+{
+    Created,
+    Updated,
+    Unchanged,
+}
+
+public sealed record PlanLoadResult(string Slug, PlanLoadOutcome Outcome, int Missions, int Objectives);
+
+/// <summary>
+/// Loads a plan file into the database, idempotently: a plan already loaded from the same content is left
+/// untouched, a changed file updates the plan in place (objectives keep their identity by mission and number).
+/// Objectives that exist in the database but not in the file are kept, because actions and an administrator's
+/// additions may refer to them; everything is written in one SaveChanges, so a failure writes nothing.
+/// </summary>
+public static class LoadPlan
+{
+    public static async Task<PlanLoadResult> ExecuteAsync(RegiaDbContext db, PlanDocument document, TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(clock);
+        var hash = PlanFile.ContentHash(document);
+        var plan = await db.Plans
+            .Include(p => p.Sections).Include(p => p.Keywords).Include(p => p.Coordinates).Include(p => p.Directions)
+            .Include(p => p.Missions).ThenInclude(m => m.ThematicAreas)
+            .Include(p => p.Missions).ThenInclude(m => m.Objectives)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(p => p.Slug == document.Slug, cancellationToken).ConfigureAwait(false);
+
+        var outcome = plan is null ? PlanLoadOutcome.Created : PlanLoadOutcome.Updated;
+        if (plan is not null && plan.ContentHash == hash)
+        {
+            return new PlanLoadResult(plan.Slug, PlanLoadOutcome.Unchanged, plan.Missions.Count, plan.Missions.Sum(m => m.Objectives.Count));
+        }
+
+        if (plan is null)
+        {
+            plan = new Plan { Slug = document.Slug, Title = document.Title, ChapterTitle = document.ChapterTitle, SourceDescription = document.Source, ContentHash = hash };
+            db.Plans.Add(plan);
+        }
+
+        plan.Title = document.Title;
+        plan.ChapterTitle = document.ChapterTitle;
+        plan.StartYear = document.Period.Start;
+        plan.EndYear = document.Period.End;
+        plan.Status = document.Status;
+        plan.PredecessorSlug = document.Updates?.Slug;
+        plan.PredecessorTitle = document.Updates?.Title;
+        plan.SourceDescription = document.Source;
+        plan.ContentHash = hash;
+        plan.LoadedAtUtc = clock.GetUtcNow().UtcDateTime;
+
+        Replace(db, plan.Sections, document.Sections.Select(s => new PlanSection { Kind = s.Kind, Title = s.Title, Body = s.Body }));
+        Replace(db, plan.Keywords, document.Keywords.Select((k, i) => new VisionKeyword { Position = i + 1, Name = k.Name, Body = k.Body }));
+        Replace(db, plan.Coordinates, document.Coordinates.Select((c, i) => new ActionCoordinate { Position = i + 1, Name = c.Name, Body = c.Body }));
+        Replace(db, plan.Directions, document.Directions.Select(d => new ActorLevelDirection { Level = d.Level, Title = d.Title, Body = d.Body }));
+
+        foreach (var source in document.Missions)
+        {
+            var mission = plan.Missions.SingleOrDefault(m => m.Number == source.Number);
+            if (mission is null)
+            {
+                mission = new Mission { Number = source.Number, Title = source.Title, ShortTitle = source.ShortTitle, Statement = source.Statement };
+                plan.Missions.Add(mission);
+            }
+
+            mission.Title = source.Title;
+            mission.ShortTitle = source.ShortTitle;
+            mission.Statement = source.Statement;
+            mission.ObjectivesInSource = source.ObjectivesInSource;
+            Replace(db, mission.ThematicAreas, source.ThematicAreas.Select((a, i) => new ThematicArea { Position = i + 1, Name = a }));
+            foreach (var item in source.Objectives)
+            {
+                var objective = mission.Objectives.SingleOrDefault(o => o.Number == item.Number);
+                if (objective is null)
+                {
+                    objective = new Objective { Number = item.Number, Code = item.Code, Text = item.Text, Actors = item.Actors };
+                    mission.Objectives.Add(objective);
+                }
+
+                objective.Code = item.Code;
+                objective.Text = item.Text;
+                objective.Actors = item.Actors;
+                objective.Origin = item.Origin;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new PlanLoadResult(plan.Slug, outcome, plan.Missions.Count, plan.Missions.Sum(m => m.Objectives.Count));
+    }
+
+    /// <summary>Replaces a plan's owned texts; they have no identity of their own and nothing refers to them.</summary>
+    private static void Replace<T>(RegiaDbContext db, List<T> current, IEnumerable<T> replacement)
+        where T : class
+    {
+        db.RemoveRange(current);
+        current.Clear();
+        current.AddRange(replacement);
+    }
+}

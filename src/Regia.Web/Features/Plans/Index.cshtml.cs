@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Regia.Core;
+using Regia.Core.Plans;
+
+namespace Regia.Web.Features.Plans;
+
+/// <summary>Home: the plan in force, its vision, coordinates, actor levels and six missions.</summary>
+internal sealed class IndexModel(RegiaDbContext db) : PageModel
+{
+    public PlanView? Plan { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        Plan = await PlanQueries.GetCurrentPlanAsync(db, cancellationToken);
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Regia.Core;
+using Regia.Core.Plans;
+
+namespace Regia.Web.Features.Plans;
+
+/// <summary>One strategic objective: its text, the actor levels it involves and what each means, and room for its actions.</summary>
+internal sealed class ObjectiveModel(RegiaDbContext db) : PageModel
+{
+    public ObjectiveView Objective { get; private set; } = null!;
+
+    public MissionView Mission { get; private set; } = null!;
+
+    public PlanView Plan { get; private set; } = null!;
+
+    public ObjectiveView? Previous => Mission.Objectives.LastOrDefault(o => o.Number < Objective.Number);
+
+    public ObjectiveView? Next => Mission.Objectives.FirstOrDefault(o => o.Number > Objective.Number);
+
+    public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)
+    {
+        var plan = await PlanQueries.GetCurrentPlanAsync(db, cancellationToken);
+        var objective = plan?.Missions.SelectMany(m => m.Objectives).FirstOrDefault(o => string.Equals(o.Code, code, StringComparison.OrdinalIgnoreCase));
+        if (plan is null || objective is null)
+        {
+            return NotFound();
+        }
+
+        if (objective.Code != code)
+        {
+            return RedirectToPagePermanent("/Plans/Objective", new { code = objective.Code });
+        }
+
+        (Plan, Objective, Mission) = (plan, objective, plan.Missions.First(m => m.Number == objective.Mission));
+        return Page();
+    }
+}

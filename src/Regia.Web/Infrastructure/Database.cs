@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using Regia.Core;
+using Regia.Core.Data;
+
+namespace Regia.Web.Infrastructure;
+
+/// <summary>Which database Regia uses, from settings; SQLite in a data folder unless told otherwise.</summary>
+internal static partial class Database
+{
+    public static void AddRegiaDatabase(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var provider = RegiaDatabase.ParseProvider(configuration["Database:Provider"]);
+        var connectionString = configuration.GetConnectionString("Regia");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (provider == DatabaseProvider.Postgres)
+            {
+                throw new InvalidOperationException("Database:Provider is 'postgres' but ConnectionStrings:Regia is not set (e.g. ConnectionStrings__Regia=\"Host=…;Database=regia;Username=…;Password=…\").");
+            }
+
+            var dataDirectory = Path.GetFullPath(configuration["Regia:DataDirectory"] ?? "App_Data", builder.Environment.ContentRootPath);
+            connectionString = RegiaDatabase.SqliteConnectionStringFor(dataDirectory);
+        }
+
+        builder.Services.AddDbContext<RegiaDbContext>(options => options.Configure(provider, connectionString));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHealthChecks()
+            .AddDbContextCheck<RegiaDbContext>("database")
+            .AddCheck<PlanLoadedHealthCheck>("plan");
+    }
+
+    /// <summary>Applies migrations and loads the shipped plan files before the site starts listening.</summary>
+    public static async Task InitializeRegiaDatabaseAsync(this WebApplication app)
+    {
+        var planDirectory = Path.GetFullPath(app.Configuration["Regia:PlanDirectory"] ?? Path.Combine(AppContext.BaseDirectory, "plans"));
+        var planFiles = Directory.Exists(planDirectory) ? Directory.GetFiles(planDirectory, "*.json") : [];
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
+        var results = await InitializeDatabase.ExecuteAsync(db, planFiles, scope.ServiceProvider.GetRequiredService<TimeProvider>()).ConfigureAwait(false);
+        var connection = db.Database.GetDbConnection();
+        LogDatabaseReady(app.Logger, db.Database.ProviderName ?? "?", connection.DataSource);
+        foreach (var result in results)
+        {
+            LogPlanLoaded(app.Logger, result.Slug, result.Outcome, result.Missions, result.Objectives);
+        }
+    }
+
+    public static void MapRegiaHealth(this WebApplication app) =>
+        app.MapHealthChecks("/health").DisableHttpMetrics().ExcludeFromDescription();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Provider} ({DataSource})")]
+    private static partial void LogDatabaseReady(ILogger logger, string provider, string dataSource);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Plan {Slug}: {Outcome} ({Missions} missions, {Objectives} objectives)")]
+    private static partial void LogPlanLoaded(ILogger logger, string slug, Regia.Core.Plans.PlanLoadOutcome outcome, int missions, int objectives);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Regia is listening on {Url}")]
+    public static partial void LogRegiaListening(this ILogger logger, string url);
+}
+
+/// <summary>Healthy once a plan is loaded: until then the site has nothing to show.</summary>
+internal sealed class PlanLoadedHealthCheck(RegiaDbContext db) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Plans.AnyAsync(cancellationToken).ConfigureAwait(false)
+            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
+            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("No plan is loaded.");
+}

@@ -1,0 +1,38 @@
+using Regia.Web.Features.Plans;
+using Regia.Web.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddRegiaDatabase();
+builder.Services.AddRegiaLocalization();
+builder.Services.AddRegiaApi();
+// Feature folders: pages live beside the API of the same feature.
+builder.Services.AddRazorPages(options => options.RootDirectory = "/Features");
+
+var app = builder.Build();
+
+await app.InitializeRegiaDatabaseAsync().ConfigureAwait(false);
+
+app.UseRegiaErrorHandling();
+app.UseRegiaLocalization();
+app.UseStaticFiles();
+app.UseRouting();
+
+app.MapRazorPages();
+app.MapRegiaApiDocuments();
+app.MapPlanApi();
+app.MapRegiaHealth();
+app.MapLanguageSwitch();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    foreach (var url in app.Urls)
+    {
+        app.Logger.LogRegiaListening(url);
+    }
+});
+
+await app.RunAsync().ConfigureAwait(false);
+
+/// <summary>Entry point; public so that WebApplicationFactory can host the application in tests.</summary>
+public partial class Program;
