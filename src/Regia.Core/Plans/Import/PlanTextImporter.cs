@@ -412,6 +412,7 @@ public static partial class PlanTextImporter
         }
 
         var firstLines = new Dictionary<int, int>();
+        var lastNumber = 0;
         var row = headerLine + 1;
         for (; row < end && !string.IsNullOrWhiteSpace(lines[row]); row++)
         {
@@ -424,6 +425,12 @@ public static partial class PlanTextImporter
             }
 
             var objectiveNumber = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            if (!firstLines.ContainsKey(objectiveNumber) && objectiveNumber != lastNumber + 1)
+            {
+                errors.Add(new(line, $"missione {mission}: atteso l'obiettivo {lastNumber + 1}, trovato l'obiettivo {objectiveNumber}: la numerazione deve essere consecutiva."));
+            }
+
+            lastNumber = Math.Max(lastNumber, objectiveNumber);
             var cells = match.Groups[2].Value.Split('\t');
             if (cells.Length != 1 + ActorColumns.Length)
             {
@@ -454,11 +461,6 @@ public static partial class PlanTextImporter
             if (text.Length == 0)
             {
                 errors.Add(new(line, $"obiettivo {Objective.CodeFor(mission, objectiveNumber)}: il testo è vuoto."));
-            }
-
-            if (objectiveNumber != objectives.Count + 1)
-            {
-                errors.Add(new(line, $"missione {mission}: atteso l'obiettivo {objectives.Count + 1}, trovato l'obiettivo {objectiveNumber}: la numerazione deve essere consecutiva."));
             }
 
             objectives.Add(new ObjectiveDocument

@@ -1,0 +1,145 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+using Regia.Core.Data;
+using Regia.Core.Plans;
+
+namespace Regia.Tests;
+
+/// <summary>Loading the shipped plan file, on SQLite and PostgreSQL.</summary>
+public sealed class LoadPlanTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static readonly DateTimeOffset Start = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Initializing_loads_the_plan_once_and_a_second_start_changes_nothing(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var clock = new FakeTimeProvider(Start);
+
+        await using (var db = database.CreateContext())
+        {
+            var first = Assert.Single(await InitializeDatabase.ExecuteAsync(db, [RepositoryFiles.PlanFile], clock, Cancel));
+            Assert.Equal(new PlanLoadResult("psttm-2025-2027", PlanLoadOutcome.Created, 6, 70), first);
+        }
+
+        var before = await Snapshot(database);
+        clock.Advance(TimeSpan.FromHours(1));
+        await using (var db = database.CreateContext())
+        {
+            var second = Assert.Single(await InitializeDatabase.ExecuteAsync(db, [RepositoryFiles.PlanFile], clock, Cancel));
+            Assert.Equal(PlanLoadOutcome.Unchanged, second.Outcome);
+        }
+
+        Assert.Equal(before, await Snapshot(database));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_loaded_plan_has_the_documents_objectives_and_actor_marks(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.CreateContext();
+        await InitializeDatabase.ExecuteAsync(db, [RepositoryFiles.PlanFile], TimeProvider.System, Cancel);
+        var file = await PlanFile.ReadAsync(RepositoryFiles.PlanFile, Cancel);
+
+        var plan = await PlanQueries.GetCurrentPlanAsync(db, Cancel);
+
+        Assert.NotNull(plan);
+        Assert.Equal(PlanStatus.Adopted, plan.Status);
+        Assert.Equal(new PlanReferenceView("psttm-2022-2024", "Piano strategico 2022–2024", Available: false), plan.Updates);
+        Assert.Equal(5, plan.Keywords.Count);
+        Assert.Equal(3, plan.Coordinates.Count);
+        Assert.Equal(3, plan.Directions.Count);
+        Assert.Equal(
+            file.Missions.SelectMany(m => m.Objectives).Select(o => (o.Code, o.Text, o.Actors)),
+            plan.Missions.SelectMany(m => m.Objectives).Select(o => (o.Code, o.Text, o.Actors)));
+        Assert.False(plan.Missions.Single(m => m.Number == 6).ObjectivesInSource);
+        Assert.Equal(["Servizi sociali", "Medicina di prossimità", "Protezione civile", "Telemedicina"], plan.Missions[5].ThematicAreas);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_edited_plan_file_updates_the_plan_in_place(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var original = await PlanFile.ReadAsync(RepositoryFiles.PlanFile, Cancel);
+        await using (var db = database.CreateContext())
+        {
+            await InitializeDatabase.ExecuteAsync(db, [RepositoryFiles.PlanFile], TimeProvider.System, Cancel);
+        }
+
+        var idsBefore = await ObjectiveIds(database);
+        var added = new ObjectiveDocument { Code = "M6.1", Number = 1, Text = "Obiettivo di prova aggiunto da un amministratore", Actors = new ActorLevels(true, true, false), Origin = ObjectiveOrigin.Administrator };
+        var edited = original with
+        {
+            Missions = [.. original.Missions.Select(m => m.Number switch
+            {
+                2 => m with { Objectives = [.. m.Objectives.Select(o => o.Number == 12 ? o with { Text = "Testo modificato" } : o)] },
+                6 => m with { Objectives = [added] },
+                _ => m,
+            })],
+        };
+
+        await using (var db = database.CreateContext())
+        {
+            var result = await LoadPlan.ExecuteAsync(db, edited, TimeProvider.System, Cancel);
+            Assert.Equal(new PlanLoadResult("psttm-2025-2027", PlanLoadOutcome.Updated, 6, 71), result);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal("Testo modificato", (await PlanQueries.GetObjectiveAsync(db, "M2.12", Cancel))!.Text);
+            var m61 = await PlanQueries.GetObjectiveAsync(db, "m6.1", Cancel);
+            Assert.Equal(ObjectiveOrigin.Administrator, m61!.Origin);
+            Assert.Equal(new ActorLevels(true, true, false), m61.Actors);
+            Assert.Equal(5, (await PlanQueries.GetCurrentPlanAsync(db, Cancel))!.Keywords.Count);
+        }
+
+        var idsAfter = await ObjectiveIds(database);
+        Assert.All(idsBefore, pair => Assert.Equal(pair.Value, idsAfter[pair.Key]));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Objectives_filter_by_mission_and_actor_level(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.CreateContext();
+        await InitializeDatabase.ExecuteAsync(db, [RepositoryFiles.PlanFile], TimeProvider.System, Cancel);
+        var file = await PlanFile.ReadAsync(RepositoryFiles.PlanFile, Cancel);
+        var all = file.Missions.SelectMany(m => m.Objectives).ToList();
+
+        Assert.Equal(70, (await PlanQueries.ListObjectivesAsync(db, cancellationToken: Cancel)).Count);
+        Assert.Equal(17, (await PlanQueries.ListObjectivesAsync(db, mission: 2, cancellationToken: Cancel)).Count);
+        Assert.Empty(await PlanQueries.ListObjectivesAsync(db, mission: 6, cancellationToken: Cancel));
+        foreach (var level in Enum.GetValues<ActorLevel>())
+        {
+            var expected = all.Where(o => o.Actors.Includes(level)).Select(o => o.Code);
+            Assert.Equal(expected, (await PlanQueries.ListObjectivesAsync(db, actor: level, cancellationToken: Cancel)).Select(o => o.Code));
+        }
+
+        var m2City = (await PlanQueries.ListObjectivesAsync(db, 2, ActorLevel.MetropolitanCity, Cancel)).Select(o => o.Code).ToList();
+        Assert.Equal(all.Where(o => o.Code.StartsWith("M2.", StringComparison.Ordinal) && o.Actors.MetropolitanCity).Select(o => o.Code), m2City);
+        Assert.DoesNotContain("M2.2", m2City);
+        Assert.Null(await PlanQueries.GetObjectiveAsync(db, "M9.1", Cancel));
+    }
+
+    private static async Task<Dictionary<string, int>> ObjectiveIds(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        return await db.Objectives.ToDictionaryAsync(o => o.Code, o => o.Id, Cancel);
+    }
+
+    /// <summary>Every row that loading writes, as text: equal snapshots mean nothing changed.</summary>
+    private static async Task<string> Snapshot(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        var plan = await db.Plans.AsNoTracking().SingleAsync(Cancel);
+        var objectives = await db.Objectives.AsNoTracking().OrderBy(o => o.Id).Select(o => $"{o.Id}|{o.Code}|{o.Text}|{o.Actors}").ToListAsync(Cancel);
+        var missions = await db.Missions.AsNoTracking().OrderBy(m => m.Id).Select(m => $"{m.Id}|{m.Number}|{m.Title}").ToListAsync(Cancel);
+        return string.Join('\n', [$"{plan.Id}|{plan.ContentHash}|{plan.LoadedAtUtc:O}", .. missions, .. objectives]);
+    }
+}

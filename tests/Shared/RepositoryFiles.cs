@@ -1,0 +1,11 @@
+namespace Regia.Tests;
+
+/// <summary>Files the repository ships (the plan's source text and plan file), copied beside the tests at build time.</summary>
+public static class RepositoryFiles
+{
+    public static string PlanDirectory => Path.Combine(AppContext.BaseDirectory, "plans");
+
+    public static string PlanFile => Path.Combine(PlanDirectory, "psttm-2025-2027.json");
+
+    public static string PlanSourceText => Path.Combine(PlanDirectory, "psttm-2025-2027.capitolo-3.txt");
+}
