@@ -7,6 +7,9 @@ builder.AddRegiaDatabase();
 builder.Services.AddRegiaLocalization();
 builder.Services.AddRegiaApi();
 // Feature folders: pages live beside the API of the same feature.
+// Italian text is written as it is (città, not citt&#xE0;); markup characters are still encoded.
+builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
+    options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 builder.Services.AddRazorPages(options => options.RootDirectory = "/Features");
 
 var app = builder.Build();
