@@ -10,7 +10,7 @@ public sealed class HtmlValidityTests
     private static readonly string[] Pages =
     [
         "/", "/missioni/1", "/missioni/2", "/missioni/3", "/missioni/4", "/missioni/5", "/missioni/6",
-        "/obiettivi", "/obiettivi?missione=2&attore=Municipalities", "/obiettivi/M2.12", "/obiettivi/M1.5", "/errore/404",
+        "/obiettivi", "/obiettivi?missione=2&attore=Municipalities", "/obiettivi/M2.12", "/obiettivi/M1.5", "/errore/404", "/api/docs",
     ];
 
     private static string VnuJar => Path.Combine(

@@ -148,5 +148,10 @@ public sealed class PlanApiTests
         });
         Assert.Equal(operations.Count, operations.Select(o => o.Operation.GetProperty("operationId").GetString()).Distinct().Count());
         Assert.DoesNotContain(operations, o => o.Path.StartsWith("/lingua", StringComparison.Ordinal) || o.Path == "/health");
+
+        // The browsable docs page lists the very same operations.
+        var docs = await client.GetStringAsync(new Uri("/api/docs", UriKind.Relative), Cancel);
+        Assert.All(operations, o => Assert.Contains($"<code>{o.Method.ToUpperInvariant()} {o.Path}</code>", docs, StringComparison.Ordinal));
+        Assert.All(operations, o => Assert.Contains($"operationId <code>{o.Operation.GetProperty("operationId").GetString()}</code>", docs, StringComparison.Ordinal));
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.OpenApi;
-using Scalar.AspNetCore;
 
 namespace Regia.Web.Infrastructure;
 
@@ -35,18 +34,6 @@ internal static class Api
         return services;
     }
 
-    /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> and a browsable reference at <c>/api/docs</c>, served locally.</summary>
-    public static void MapRegiaApiDocuments(this WebApplication app)
-    {
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/api/docs", options =>
-        {
-            options.WithTitle("Regia API v1")
-                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-                .AddDocument(DocumentName)
-                .DisableDefaultFonts()
-                .DisableTelemetry()
-                .HideClientButton();
-        });
-    }
+    /// <summary>The OpenAPI document at <c>/openapi/v1.json</c>; the page <c>/api/docs</c> describes the same operations.</summary>
+    public static void MapRegiaApiDocuments(this WebApplication app) => app.MapOpenApi("/openapi/{documentName}.json");
 }

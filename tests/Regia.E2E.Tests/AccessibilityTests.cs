@@ -1,0 +1,44 @@
+namespace Regia.Tests;
+
+/// <summary>Every page passes axe-core in Chromium, in Italian and English, and contacts no outside host.</summary>
+// One browser profile is shared, and the language switch sets a cookie in it: browser tests take turns.
+[Collection("Browser")]
+public sealed class AccessibilityTests(Site site)
+{
+    public static TheoryData<string, string> Pages()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var language in new[] { "it", "en" })
+        {
+            foreach (var path in new[] { "/", "/missioni/1", "/missioni/3", "/missioni/6", "/obiettivi", "/obiettivi?missione=4&attore=IntermediateBodies", "/obiettivi/M2.12", "/obiettivi/M1.5", "/errore/404", "/pagina-che-non-esiste", "/api/docs" })
+            {
+                data.Add(path, language);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task The_page_has_no_axe_violations_and_contacts_only_regia(string path, string language)
+    {
+        var contacted = new List<string>();
+        var page = await site.OpenAsync(path, contacted, language);
+        try
+        {
+            Assert.Equal(language, await page.GetAttributeAsync("html", "lang"));
+            var violations = await Site.AxeViolationsAsync(page);
+
+            Assert.True(violations.Count == 0, string.Join('\n', violations));
+            Assert.NotEmpty(contacted);
+            Assert.All(contacted, url => Assert.True(
+                url.StartsWith(site.BaseAddress.ToString(), StringComparison.Ordinal) || url.StartsWith("data:", StringComparison.Ordinal) || url.StartsWith("blob:", StringComparison.Ordinal),
+                $"{path} contacted {url}"));
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+[assembly: AssemblyFixture(typeof(Regia.Tests.Site))]
+
+
+
+namespace Regia.Tests;
+
+/// <summary>
+/// The real application on Kestrel (loopback, a free port, its own SQLite database) and one real Chromium, shared
+/// by the browser tests. Every page a test opens records the hosts it contacts.
+/// </summary>
+public sealed class Site : IAsyncLifetime
+{
+    private TestDatabase? database;
+    private RegiaWebFactory? factory;
+    private IPlaywright? playwright;
+    private string? profile;
+
+    public IBrowserContext Browser { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        database = await TestDatabase.CreateAsync("sqlite");
+        factory = new RegiaWebFactory(database);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+
+        playwright = await Playwright.CreateAsync();
+        profile = Directory.CreateTempSubdirectory("regia-chromium-").FullName;
+        Browser = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("REGIA_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+            Locale = "it-IT",
+            BaseURL = BaseAddress.ToString(),
+        });
+    }
+
+    /// <summary>
+    /// A new tab showing <paramref name="path"/> in <paramref name="language"/>, chosen as a reader does, with the
+    /// site's language switch; <paramref name="contacted"/> collects every URL the tab requests.
+    /// </summary>
+    public async Task<IPage> OpenAsync(string path, List<string> contacted, string language = "it")
+    {
+        var page = await Browser.NewPageAsync();
+        page.Request += (_, request) => contacted.Add(request.Url);
+        var response = await page.GotoAsync($"/lingua/{language}?returnUrl={Uri.EscapeDataString(path)}", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        Assert.NotNull(response);
+        return page;
+    }
+
+    /// <summary>Runs axe-core for WCAG 2.1 A and AA and best practices; returns the violations, described.</summary>
+    public static async Task<IReadOnlyList<string>> AxeViolationsAsync(IPage page)
+    {
+        var result = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+        });
+        return [.. result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        playwright?.Dispose();
+        if (factory is not null)
+        {
+            await factory.DisposeAsync();
+        }
+
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
+
+        if (profile is not null)
+        {
+            Directory.Delete(profile, recursive: true);
+        }
+    }
+}
