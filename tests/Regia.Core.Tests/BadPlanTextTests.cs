@@ -97,41 +97,35 @@ public sealed class BadPlanTextTests
     }
 
     [Fact]
-    public async Task A_refused_import_leaves_the_previous_plan_file_untouched()
+    public Task A_refused_import_leaves_the_previous_plan_file_untouched() => InTemporaryDirectory(async (input, output, cancel) =>
     {
-        var directory = Directory.CreateTempSubdirectory("regia-import-").FullName;
-        try
-        {
-            var input = Path.Combine(directory, "capitolo.txt");
-            var output = Path.Combine(directory, "plan.json");
-            await File.WriteAllTextAsync(input, WithLine(LineOf("MISSIONE 6."), _ => "MISSIONE 9."), TestContext.Current.CancellationToken);
-            await File.WriteAllTextAsync(output, "previous", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(input, WithLine(LineOf("MISSIONE 6."), _ => "MISSIONE 9."), cancel);
+        await File.WriteAllTextAsync(output, "previous", cancel);
 
-            await Assert.ThrowsAsync<PlanImportException>(() => ImportPlanText.ExecuteAsync(input, output, new PlanImportOptions(), TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<PlanImportException>(() => ImportPlanText.ExecuteAsync(input, output, new PlanImportOptions(), cancel));
 
-            Assert.Equal("previous", await File.ReadAllTextAsync(output, TestContext.Current.CancellationToken));
-            Assert.Equal(["capitolo.txt", "plan.json"], Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+        Assert.Equal("previous", await File.ReadAllTextAsync(output, cancel));
+        Assert.Equal(["capitolo.txt", "plan.json"], Directory.GetFiles(Path.GetDirectoryName(output)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    });
 
     [Fact]
-    public async Task A_file_that_is_not_utf8_is_refused_and_nothing_is_written()
+    public Task A_file_that_is_not_utf8_is_refused_and_nothing_is_written() => InTemporaryDirectory(async (input, output, cancel) =>
+    {
+        await File.WriteAllBytesAsync(input, Encoding.Latin1.GetBytes(string.Join('\n', SeedLines)), cancel);
+
+        var error = await Assert.ThrowsAsync<PlanImportException>(() => ImportPlanText.ExecuteAsync(input, output, new PlanImportOptions(), cancel));
+
+        Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    });
+
+    /// <summary>Runs an import test with an input and an output path in a fresh folder, removed afterwards.</summary>
+    private static async Task InTemporaryDirectory(Func<string, string, CancellationToken, Task> test)
     {
         var directory = Directory.CreateTempSubdirectory("regia-import-").FullName;
         try
         {
-            var input = Path.Combine(directory, "capitolo.txt");
-            var output = Path.Combine(directory, "plan.json");
-            await File.WriteAllBytesAsync(input, Encoding.Latin1.GetBytes(string.Join('\n', SeedLines)), TestContext.Current.CancellationToken);
-
-            var error = await Assert.ThrowsAsync<PlanImportException>(() => ImportPlanText.ExecuteAsync(input, output, new PlanImportOptions(), TestContext.Current.CancellationToken));
-
-            Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
-            Assert.False(File.Exists(output));
+            await test(Path.Combine(directory, "capitolo.txt"), Path.Combine(directory, "plan.json"), TestContext.Current.CancellationToken);
         }
         finally
         {

@@ -12,15 +12,6 @@ public sealed class RegiaWebFactory(TestDatabase database) : WebApplicationFacto
         builder.UseEnvironment("Production");
         builder.UseSetting("Database:Provider", database.Provider.ToString().ToLowerInvariant());
         builder.UseSetting("ConnectionStrings:Regia", database.ConnectionString);
-        builder.UseSetting("Regia:PlanDirectory", PlanFilesOnly());
-    }
-
-    /// <summary>The shipped plan files alone (the test output also holds the source text beside them).</summary>
-    private static string PlanFilesOnly()
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "regia-test-plans");
-        Directory.CreateDirectory(directory);
-        File.Copy(RepositoryFiles.PlanFile, Path.Combine(directory, Path.GetFileName(RepositoryFiles.PlanFile)), overwrite: true);
-        return directory;
+        builder.UseSetting("Regia:PlanDirectory", RepositoryFiles.PlanDirectory);
     }
 }
