@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Regia.Core;
 using Regia.Core.Data;
+using Regia.Core.Plans;
 
 namespace Regia.Web.Infrastructure;
 
@@ -53,18 +55,17 @@ internal static partial class Database
     private static partial void LogDatabaseReady(ILogger logger, string provider, string dataSource);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Plan {Slug}: {Outcome} ({Missions} missions, {Objectives} objectives)")]
-    private static partial void LogPlanLoaded(ILogger logger, string slug, Regia.Core.Plans.PlanLoadOutcome outcome, int missions, int objectives);
+    private static partial void LogPlanLoaded(ILogger logger, string slug, PlanLoadOutcome outcome, int missions, int objectives);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Regia is listening on {Url}")]
     public static partial void LogRegiaListening(this ILogger logger, string url);
 }
 
 /// <summary>Healthy once a plan is loaded: until then the site has nothing to show.</summary>
-internal sealed class PlanLoadedHealthCheck(RegiaDbContext db) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+internal sealed class PlanLoadedHealthCheck(RegiaDbContext db) : IHealthCheck
 {
-    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
-        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         await db.Plans.AnyAsync(cancellationToken).ConfigureAwait(false)
-            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
-            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("No plan is loaded.");
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("No plan is loaded.");
 }
