@@ -82,8 +82,14 @@ internal static class DatabaseCommands
             var connectionString = configuration.GetConnectionString("Regia")
                 ?? RegiaDatabase.SqliteConnectionStringFor(Path.GetFullPath(configuration["Regia:DataDirectory"] ?? "App_Data"));
             await using var context = new RegiaDbContext(RegiaDatabase.Options(provider, connectionString));
-            var planFiles = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "plans"), "*.json");
-            foreach (var loaded in await InitializeDatabase.ExecuteAsync(context, planFiles, TimeProvider.System, cancellationToken).ConfigureAwait(false))
+            var data = ShippedData.In(Path.Combine(AppContext.BaseDirectory, "plans"), Path.Combine(AppContext.BaseDirectory, "territory"));
+            var result = await InitializeDatabase.ExecuteAsync(context, data, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            if (result.Territory is { } territory)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Territorio: {territory.Zones} zone omogenee, {territory.Municipalities} Comuni, {territory.Organizations} soggetti ({(territory.Changed ? "caricato" : "invariato")})."));
+            }
+
+            foreach (var loaded in result.Plans)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{loaded.Slug}: {loaded.Outcome} ({loaded.Missions} missioni, {loaded.Objectives} obiettivi)."));
             }

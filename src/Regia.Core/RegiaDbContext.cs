@@ -1,5 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Common;
+using Regia.Core.Organizations;
 using Regia.Core.Plans;
+using Regia.Core.Territory;
 
 namespace Regia.Core;
 
@@ -11,6 +14,16 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options) : D
     public DbSet<Mission> Missions => Set<Mission>();
 
     public DbSet<Objective> Objectives => Set<Objective>();
+
+    public DbSet<Zone> Zones => Set<Zone>();
+
+    public DbSet<Municipality> Municipalities => Set<Municipality>();
+
+    public DbSet<MunicipalityPopulation> Populations => Set<MunicipalityPopulation>();
+
+    public DbSet<Organization> Organizations => Set<Organization>();
+
+    public DbSet<LoadedDataset> LoadedDatasets => Set<LoadedDataset>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,4 +1,5 @@
 using Regia.Web.Features.Plans;
+using Regia.Web.Features.Territory;
 using Regia.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,6 +25,7 @@ app.UseRouting();
 app.MapRazorPages();
 app.MapRegiaApiDocuments();
 app.MapPlanApi();
+app.MapTerritoryApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

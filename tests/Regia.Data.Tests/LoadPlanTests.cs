@@ -21,7 +21,7 @@ public sealed class LoadPlanTests
 
         await using (var db = database.CreateContext())
         {
-            var first = Assert.Single(await InitializeDatabase.ExecuteAsync(db, [RepositoryFiles.PlanFile], clock, Cancel));
+            var first = Assert.Single((await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, clock, Cancel)).Plans);
             Assert.Equal(new PlanLoadResult("psttm-2025-2027", PlanLoadOutcome.Created, 6, 70), first);
         }
 
@@ -29,7 +29,7 @@ public sealed class LoadPlanTests
         clock.Advance(TimeSpan.FromHours(1));
         await using (var db = database.CreateContext())
         {
-            var second = Assert.Single(await InitializeDatabase.ExecuteAsync(db, [RepositoryFiles.PlanFile], clock, Cancel));
+            var second = Assert.Single((await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, clock, Cancel)).Plans);
             Assert.Equal(PlanLoadOutcome.Unchanged, second.Outcome);
         }
 
@@ -42,7 +42,7 @@ public sealed class LoadPlanTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var db = database.CreateContext();
-        await InitializeDatabase.ExecuteAsync(db, [RepositoryFiles.PlanFile], TimeProvider.System, Cancel);
+        await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
         var file = await PlanFile.ReadAsync(RepositoryFiles.PlanFile, Cancel);
 
         var plan = await PlanQueries.GetCurrentPlanAsync(db, Cancel);
@@ -68,7 +68,7 @@ public sealed class LoadPlanTests
         var original = await PlanFile.ReadAsync(RepositoryFiles.PlanFile, Cancel);
         await using (var db = database.CreateContext())
         {
-            await InitializeDatabase.ExecuteAsync(db, [RepositoryFiles.PlanFile], TimeProvider.System, Cancel);
+            await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
         }
 
         var idsBefore = await ObjectiveIds(database);
@@ -108,7 +108,7 @@ public sealed class LoadPlanTests
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         await using var db = database.CreateContext();
-        await InitializeDatabase.ExecuteAsync(db, [RepositoryFiles.PlanFile], TimeProvider.System, Cancel);
+        await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
         var file = await PlanFile.ReadAsync(RepositoryFiles.PlanFile, Cancel);
         var all = file.Missions.SelectMany(m => m.Objectives).ToList();
 

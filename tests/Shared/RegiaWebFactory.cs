@@ -13,5 +13,6 @@ public sealed class RegiaWebFactory(TestDatabase database) : WebApplicationFacto
         builder.UseSetting("Database:Provider", database.Provider.ToString().ToLowerInvariant());
         builder.UseSetting("ConnectionStrings:Regia", database.ConnectionString);
         builder.UseSetting("Regia:PlanDirectory", RepositoryFiles.PlanDirectory);
+        builder.UseSetting("Regia:TerritoryDirectory", RepositoryFiles.TerritoryDirectory);
     }
 }

@@ -7,5 +7,10 @@ public static class RepositoryFiles
 
     public static string PlanFile => Path.Combine(PlanDirectory, "psttm-2025-2027.json");
 
+    public static string TerritoryDirectory => Path.Combine(AppContext.BaseDirectory, "territory");
+
+    /// <summary>The plan file and the territory, as the application ships them.</summary>
+    public static Regia.Core.Data.ShippedData ShippedData => new([PlanFile], TerritoryDirectory);
+
     public static string PlanSourceText => Path.Combine(PlanDirectory, "psttm-2025-2027.capitolo-3.txt");
 }

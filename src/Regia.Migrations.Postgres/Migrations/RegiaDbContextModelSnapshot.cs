@@ -23,6 +23,74 @@ namespace Regia.Migrations.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Regia.Core.Common.LoadedDataset", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("LoadedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("LoadedDatasets");
+                });
+
+            modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("IpaCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int?>("MunicipalityId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("TaxCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MunicipalityId")
+                        .IsUnique();
+
+                    b.HasIndex("Name");
+
+                    b.ToTable("Organizations");
+                });
+
             modelBuilder.Entity("Regia.Core.Plans.ActionCoordinate", b =>
                 {
                     b.Property<int>("Id")
@@ -335,6 +403,137 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.ToTable("VisionKeyword");
                 });
 
+            modelBuilder.Entity("Regia.Core.Territory.Municipality", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<decimal?>("AreaKm2")
+                        .HasPrecision(10, 2)
+                        .HasColumnType("numeric(10,2)");
+
+                    b.Property<string>("BoundaryGeoJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CadastralCode")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<double?>("CentroidLatitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("CentroidLongitude")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("IstatCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character(6)")
+                        .IsFixedLength();
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)");
+
+                    b.Property<int?>("SuccessorId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly?>("ValidFrom")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("ValidTo")
+                        .HasColumnType("date");
+
+                    b.Property<int>("ZoneId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IstatCode")
+                        .IsUnique();
+
+                    b.HasIndex("SuccessorId");
+
+                    b.HasIndex("ZoneId");
+
+                    b.ToTable("Municipalities");
+                });
+
+            modelBuilder.Entity("Regia.Core.Territory.MunicipalityPopulation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("MunicipalityId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Residents")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MunicipalityId", "Year")
+                        .IsUnique();
+
+                    b.ToTable("Populations");
+                });
+
+            modelBuilder.Entity("Regia.Core.Territory.Zone", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("BoundaryGeoJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Slogan")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.ToTable("Zones");
+                });
+
+            modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>
+                {
+                    b.HasOne("Regia.Core.Territory.Municipality", "Municipality")
+                        .WithMany()
+                        .HasForeignKey("MunicipalityId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Municipality");
+                });
+
             modelBuilder.Entity("Regia.Core.Plans.ActionCoordinate", b =>
                 {
                     b.HasOne("Regia.Core.Plans.Plan", null)
@@ -402,6 +601,33 @@ namespace Regia.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Regia.Core.Territory.Municipality", b =>
+                {
+                    b.HasOne("Regia.Core.Territory.Municipality", "Successor")
+                        .WithMany()
+                        .HasForeignKey("SuccessorId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Regia.Core.Territory.Zone", "Zone")
+                        .WithMany("Municipalities")
+                        .HasForeignKey("ZoneId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Successor");
+
+                    b.Navigation("Zone");
+                });
+
+            modelBuilder.Entity("Regia.Core.Territory.MunicipalityPopulation", b =>
+                {
+                    b.HasOne("Regia.Core.Territory.Municipality", null)
+                        .WithMany("Population")
+                        .HasForeignKey("MunicipalityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Regia.Core.Plans.Mission", b =>
                 {
                     b.Navigation("Objectives");
@@ -420,6 +646,16 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Navigation("Missions");
 
                     b.Navigation("Sections");
+                });
+
+            modelBuilder.Entity("Regia.Core.Territory.Municipality", b =>
+                {
+                    b.Navigation("Population");
+                });
+
+            modelBuilder.Entity("Regia.Core.Territory.Zone", b =>
+                {
+                    b.Navigation("Municipalities");
                 });
 #pragma warning restore 612, 618
         }

@@ -18,6 +18,70 @@ namespace Regia.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Regia.Core.Common.LoadedDataset", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LoadedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("LoadedDatasets");
+                });
+
+            modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IpaCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MunicipalityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TaxCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MunicipalityId")
+                        .IsUnique();
+
+                    b.HasIndex("Name");
+
+                    b.ToTable("Organizations");
+                });
+
             modelBuilder.Entity("Regia.Core.Plans.ActionCoordinate", b =>
                 {
                     b.Property<int>("Id")
@@ -314,6 +378,131 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.ToTable("VisionKeyword");
                 });
 
+            modelBuilder.Entity("Regia.Core.Territory.Municipality", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("AreaKm2")
+                        .HasPrecision(10, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BoundaryGeoJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CadastralCode")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("CentroidLatitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("CentroidLongitude")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("IstatCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(150)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SuccessorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("ValidFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ValidTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ZoneId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IstatCode")
+                        .IsUnique();
+
+                    b.HasIndex("SuccessorId");
+
+                    b.HasIndex("ZoneId");
+
+                    b.ToTable("Municipalities");
+                });
+
+            modelBuilder.Entity("Regia.Core.Territory.MunicipalityPopulation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MunicipalityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Residents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MunicipalityId", "Year")
+                        .IsUnique();
+
+                    b.ToTable("Populations");
+                });
+
+            modelBuilder.Entity("Regia.Core.Territory.Zone", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BoundaryGeoJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slogan")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("Slug")
+                        .IsUnique();
+
+                    b.ToTable("Zones");
+                });
+
+            modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>
+                {
+                    b.HasOne("Regia.Core.Territory.Municipality", "Municipality")
+                        .WithMany()
+                        .HasForeignKey("MunicipalityId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Municipality");
+                });
+
             modelBuilder.Entity("Regia.Core.Plans.ActionCoordinate", b =>
                 {
                     b.HasOne("Regia.Core.Plans.Plan", null)
@@ -381,6 +570,33 @@ namespace Regia.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Regia.Core.Territory.Municipality", b =>
+                {
+                    b.HasOne("Regia.Core.Territory.Municipality", "Successor")
+                        .WithMany()
+                        .HasForeignKey("SuccessorId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Regia.Core.Territory.Zone", "Zone")
+                        .WithMany("Municipalities")
+                        .HasForeignKey("ZoneId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Successor");
+
+                    b.Navigation("Zone");
+                });
+
+            modelBuilder.Entity("Regia.Core.Territory.MunicipalityPopulation", b =>
+                {
+                    b.HasOne("Regia.Core.Territory.Municipality", null)
+                        .WithMany("Population")
+                        .HasForeignKey("MunicipalityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Regia.Core.Plans.Mission", b =>
                 {
                     b.Navigation("Objectives");
@@ -399,6 +615,16 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Navigation("Missions");
 
                     b.Navigation("Sections");
+                });
+
+            modelBuilder.Entity("Regia.Core.Territory.Municipality", b =>
+                {
+                    b.Navigation("Population");
+                });
+
+            modelBuilder.Entity("Regia.Core.Territory.Zone", b =>
+                {
+                    b.Navigation("Municipalities");
                 });
 #pragma warning restore 612, 618
         }

@@ -15,6 +15,9 @@ internal static class Api
         {
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+
+            // Italian letters as they are ("città", not "citt\u00e0"); characters unsafe in HTML stay escaped.
+            options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
         services.AddProblemDetails();
         services.AddOpenApi(DocumentName, options =>

@@ -35,14 +35,20 @@ internal static partial class Database
     /// <summary>Applies migrations and loads the shipped plan files before the site starts listening.</summary>
     public static async Task InitializeRegiaDatabaseAsync(this WebApplication app)
     {
-        var planDirectory = Path.GetFullPath(app.Configuration["Regia:PlanDirectory"] ?? Path.Combine(AppContext.BaseDirectory, "plans"));
-        var planFiles = Directory.Exists(planDirectory) ? Directory.GetFiles(planDirectory, "*.json") : [];
+        var data = ShippedData.In(
+            Path.GetFullPath(app.Configuration["Regia:PlanDirectory"] ?? Path.Combine(AppContext.BaseDirectory, "plans")),
+            Path.GetFullPath(app.Configuration["Regia:TerritoryDirectory"] ?? Path.Combine(AppContext.BaseDirectory, "territory")));
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
-        var results = await InitializeDatabase.ExecuteAsync(db, planFiles, scope.ServiceProvider.GetRequiredService<TimeProvider>()).ConfigureAwait(false);
+        var results = await InitializeDatabase.ExecuteAsync(db, data, scope.ServiceProvider.GetRequiredService<TimeProvider>()).ConfigureAwait(false);
         var connection = db.Database.GetDbConnection();
         LogDatabaseReady(app.Logger, db.Database.ProviderName ?? "?", connection.DataSource);
-        foreach (var result in results)
+        if (results.Territory is { } territory)
+        {
+            LogTerritoryLoaded(app.Logger, territory.Changed ? "loaded" : "unchanged", territory.Zones, territory.Municipalities, territory.Organizations);
+        }
+
+        foreach (var result in results.Plans)
         {
             LogPlanLoaded(app.Logger, result.Slug, result.Outcome, result.Missions, result.Objectives);
         }
@@ -56,6 +62,9 @@ internal static partial class Database
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Plan {Slug}: {Outcome} ({Missions} missions, {Objectives} objectives)")]
     private static partial void LogPlanLoaded(ILogger logger, string slug, PlanLoadOutcome outcome, int missions, int objectives);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Territory {Outcome}: {Zones} zones, {Municipalities} Comuni, {Organizations} organisations")]
+    private static partial void LogTerritoryLoaded(ILogger logger, string outcome, int zones, int municipalities, int organizations);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Regia is listening on {Url}")]
     public static partial void LogRegiaListening(this ILogger logger, string url);

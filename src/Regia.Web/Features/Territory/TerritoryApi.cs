@@ -1,0 +1,123 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
+using Regia.Core;
+using Regia.Core.Organizations;
+using Regia.Core.Plans;
+using Regia.Core.Territory;
+using Regia.Web.Features.Plans;
+
+namespace Regia.Web.Features.Territory;
+
+/// <summary>The metropolitan territory and its actors: <c>/api/v1/territory/…</c> and <c>/api/v1/organizations</c>.</summary>
+internal static class TerritoryApi
+{
+    public static void MapTerritoryApi(this IEndpointRouteBuilder app)
+    {
+        var territory = app.MapGroup("/api/v1/territory").WithTags("Territorio");
+
+        territory.MapGet("/municipalities", ListMunicipalities)
+            .WithName("ListMunicipalities")
+            .WithSummary("Comuni of the metropolitan city")
+            .WithDescription("The Comuni that exist today (or on `date`), by name, each with its Zona omogenea and its latest resident population and the year it counts.");
+
+        territory.MapGet("/municipalities.geojson", MunicipalitiesGeoJson)
+            .WithName("GetMunicipalitiesGeoJson")
+            .WithSummary("Boundaries of the Comuni (GeoJSON)")
+            .WithDescription("The Comuni that exist today as a GeoJSON FeatureCollection (WGS84), one feature per Comune with its ISTAT code, name, zone and latest population. Boundaries © ISTAT via openpolis, CC BY 4.0.")
+            .Produces<string>(StatusCodes.Status200OK, "application/geo+json");
+
+        territory.MapGet("/municipalities/{istatCode}", GetMunicipality)
+            .WithName("GetMunicipality")
+            .WithSummary("A Comune by ISTAT code")
+            .WithDescription("One Comune by its six-digit ISTAT code (e.g. `015146`), with its population by year, computed area, centroid and merger history: a Comune that merged into another keeps its record, with `validTo` and `mergedInto`. A malformed code answers 400; an unknown one 404.");
+
+        territory.MapGet("/zones", ListZones)
+            .WithName("ListZones")
+            .WithSummary("Zone omogenee")
+            .WithDescription("The eight Zone omogenee with their number of Comuni, total area and total resident population (with the year it counts).");
+
+        territory.MapGet("/zones.geojson", ZonesGeoJson)
+            .WithName("GetZonesGeoJson")
+            .WithSummary("Outlines of the Zone omogenee (GeoJSON)")
+            .WithDescription("The Zone omogenee as a GeoJSON FeatureCollection (WGS84), dissolved from the Comuni's boundaries. CC BY 4.0.")
+            .Produces<string>(StatusCodes.Status200OK, "application/geo+json");
+
+        app.MapGet("/api/v1/organizations", ListOrganizations)
+            .WithTags("Soggetti")
+            .WithName("ListOrganizations")
+            .WithSummary("Organisations (soggetti)")
+            .WithDescription("The directory of organisations that lead or join actions: the Città metropolitana, the Comuni, Unioni di Comuni and intermediate bodies, each with its kind and the actor level of the plan's objectives tables it acts at. `q` searches names ignoring case and accents.");
+    }
+
+    private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetLocalNow().Date);
+
+    private static async Task<Ok<IReadOnlyList<MunicipalitySummary>>> ListMunicipalities(
+        [Description("Day on which the Comuni must exist (yyyy-MM-dd); today when absent.")] DateOnly? date,
+        RegiaDbContext db,
+        TimeProvider clock,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await TerritoryQueries.ListMunicipalitiesAsync(db, date ?? Today(clock), cancellationToken: cancellationToken));
+
+    private static async Task<IResult> MunicipalitiesGeoJson(RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+        Results.Text(await TerritoryQueries.MunicipalitiesGeoJsonAsync(db, Today(clock), cancellationToken), "application/geo+json");
+
+    private static async Task<IResult> ZonesGeoJson(RegiaDbContext db, CancellationToken cancellationToken) =>
+        Results.Text(await TerritoryQueries.ZonesGeoJsonAsync(db, cancellationToken), "application/geo+json");
+
+    private static async Task<Results<Ok<MunicipalityDetail>, ValidationProblem, ProblemHttpResult>> GetMunicipality(
+        [Description("Six-digit ISTAT code, e.g. 015146.")] string istatCode,
+        RegiaDbContext db,
+        IStringLocalizer<SharedResource> text,
+        CancellationToken cancellationToken)
+    {
+        if (!Municipality.IsIstatCode(istatCode))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["istatCode"] = [text["Api.MalformedIstatCode", istatCode]] }, title: text["Api.InvalidQuery"]);
+        }
+
+        var municipality = await TerritoryQueries.GetMunicipalityAsync(db, istatCode, cancellationToken);
+        return municipality is null
+            ? TypedResults.Problem(detail: text["Api.MunicipalityNotFound", istatCode], statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(municipality);
+    }
+
+    private static async Task<Ok<IReadOnlyList<ZoneSummary>>> ListZones(RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await TerritoryQueries.ListZonesAsync(db, Today(clock), cancellationToken));
+
+    private static async Task<Results<Ok<IReadOnlyList<OrganizationView>>, ValidationProblem>> ListOrganizations(
+        [Description("Words to find in the name (case and accents ignored).")] string? q,
+        [Description("Only this kind: municipality, metropolitan-city, university, …")] string? kind,
+        [Description("Only this actor level: metropolitan-city, municipalities or intermediate-bodies.")] string? actor,
+        RegiaDbContext db,
+        IStringLocalizer<SharedResource> text,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        OrganizationKind? parsedKind = null;
+        if (!string.IsNullOrEmpty(kind))
+        {
+            parsedKind = Enum.GetValues<OrganizationKind>().Cast<OrganizationKind?>().FirstOrDefault(k => string.Equals(KebabCase(k!.Value.ToString()), kind.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (parsedKind is null)
+            {
+                errors["kind"] = [text["Api.UnknownKind", kind, string.Join(", ", Enum.GetNames<OrganizationKind>().Select(KebabCase))]];
+            }
+        }
+
+        ActorLevel? level = null;
+        if (!string.IsNullOrEmpty(actor))
+        {
+            level = ActorLevelDto.Parse(actor);
+            if (level is null)
+            {
+                errors["actor"] = [text["Api.UnknownActor", actor]];
+            }
+        }
+
+        return errors.Count > 0
+            ? TypedResults.ValidationProblem(errors, title: text["Api.InvalidQuery"])
+            : TypedResults.Ok(await OrganizationQueries.ListAsync(db, q, parsedKind, level, cancellationToken));
+    }
+
+    private static string KebabCase(string name) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(name);
+}
