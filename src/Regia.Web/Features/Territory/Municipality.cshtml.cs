@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Regia.Core;
+using Regia.Core.Territory;
+
+namespace Regia.Web.Features.Territory;
+
+/// <summary>A Comune: its zone, population trend, where it lies, its merger history, and room for its actions.</summary>
+internal sealed class MunicipalityModel(RegiaDbContext db) : PageModel
+{
+    public MunicipalityDetail Municipality { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(string istatCode, CancellationToken cancellationToken)
+    {
+        var municipality = Regia.Core.Territory.Municipality.IsIstatCode(istatCode)
+            ? await TerritoryQueries.GetMunicipalityAsync(db, istatCode, cancellationToken)
+            : null;
+        if (municipality is null)
+        {
+            return NotFound();
+        }
+
+        Municipality = municipality;
+        return Page();
+    }
+}

@@ -1,0 +1,78 @@
+// Regia's charts and maps (Apache ECharts, served by Regia). Every chart is drawn from data the page also shows
+// as a table, or from Regia's own API, so each one has an accessible alternative beside it. No inline script.
+(function () {
+  'use strict';
+  if (!window.echarts) {
+    return;
+  }
+
+  var palette = ['#0066cc', '#00a36c', '#b36200', '#7a3db8', '#c2185b', '#00838f', '#5d6d7e', '#8d6e00'];
+
+  function drawMap(element) {
+    fetch(element.getAttribute('data-map-src'), { headers: { Accept: 'application/geo+json' } })
+      .then(function (response) { return response.json(); })
+      .then(function (geoJson) {
+        var highlight = element.getAttribute('data-highlight');
+        var onlyZone = element.getAttribute('data-zone');
+        if (onlyZone) {
+          geoJson = { type: 'FeatureCollection', features: geoJson.features.filter(function (f) { return f.properties.zone === onlyZone; }) };
+        }
+        var zones = [];
+        geoJson.features.forEach(function (f) { if (zones.indexOf(f.properties.zone) < 0) { zones.push(f.properties.zone); } });
+        zones.sort();
+        var mapName = 'regia-' + (onlyZone || 'cm');
+        echarts.registerMap(mapName, geoJson);
+        var chart = echarts.init(element, null, { renderer: 'svg' });
+        chart.setOption({
+          tooltip: {
+            trigger: 'item',
+            formatter: function (p) {
+              var d = p.data || {};
+              return d.label + (d.zone ? '<br>' + d.zone : '') + (d.population ? '<br>' + d.population.toLocaleString('it-IT') + ' (' + d.year + ')' : '');
+            }
+          },
+          series: [{
+            type: 'map',
+            map: mapName,
+            nameProperty: 'istatCode',
+            roam: false,
+            aspectScale: 0.72,
+            selectedMode: false,
+            label: { show: false },
+            itemStyle: { borderColor: '#ffffff', borderWidth: 0.6 },
+            emphasis: { label: { show: false }, itemStyle: { areaColor: '#17324d' } },
+            data: geoJson.features.map(function (f) {
+              var p = f.properties;
+              var colour = highlight ? (p.istatCode === highlight ? '#c2185b' : '#c5d4e3') : palette[zones.indexOf(p.zone) % palette.length];
+              return { name: p.istatCode, label: p.name, zone: p.zone, population: p.population, year: p.populationYear, itemStyle: { areaColor: colour } };
+            })
+          }]
+        });
+        chart.on('click', function (p) { window.location.href = '/territorio/comuni/' + p.name; });
+        window.addEventListener('resize', function () { chart.resize(); });
+      });
+  }
+
+  // A line chart of the numbers in the table named by data-table: first column the years, second the values.
+  function drawLine(element) {
+    var table = document.getElementById(element.getAttribute('data-table'));
+    if (!table) {
+      return;
+    }
+    var rows = Array.prototype.slice.call(table.querySelectorAll('tbody tr'));
+    var years = rows.map(function (r) { return r.cells[0].textContent.trim(); });
+    var values = rows.map(function (r) { return Number(r.cells[1].getAttribute('data-value')); });
+    var chart = echarts.init(element, null, { renderer: 'svg' });
+    chart.setOption({
+      grid: { left: 70, right: 20, top: 20, bottom: 30 },
+      tooltip: { trigger: 'axis', valueFormatter: function (v) { return v.toLocaleString('it-IT'); } },
+      xAxis: { type: 'category', data: years },
+      yAxis: { type: 'value', scale: true, axisLabel: { formatter: function (v) { return v.toLocaleString('it-IT'); } } },
+      series: [{ type: 'line', data: values, symbolSize: 8, lineStyle: { width: 3, color: '#0066cc' }, itemStyle: { color: '#0066cc' } }]
+    });
+    window.addEventListener('resize', function () { chart.resize(); });
+  }
+
+  document.querySelectorAll('[data-map-src]').forEach(drawMap);
+  document.querySelectorAll('[data-line-chart]').forEach(drawLine);
+})();
