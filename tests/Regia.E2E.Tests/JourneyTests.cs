@@ -100,4 +100,32 @@ public sealed class JourneyTests(Site site)
             await page.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task The_map_draws_every_Comune_and_leads_to_its_page_and_the_table_says_the_same()
+    {
+        var page = await site.OpenAsync("/territorio", [], "it");
+        try
+        {
+            var map = page.GetByRole(AriaRole.Img, new() { Name = "Mappa dei 133 Comuni della Città metropolitana di Milano colorati per Zona omogenea; i dati sono nella tabella delle Zone omogenee." });
+            await map.Locator("svg path").Nth(132).WaitForAsync();
+            Assert.True(await map.Locator("svg path").CountAsync() >= 133);
+
+            var zones = page.GetByRole(AriaRole.Table, new() { Name = "Zone omogenee: numero di Comuni, residenti al 2021 e superficie" });
+            Assert.Equal(8, await zones.Locator("tbody tr").CountAsync());
+            await zones.GetByRole(AriaRole.Link, new() { Name = "Nord Milano" }).ClickAsync();
+            await page.WaitForURLAsync("**/territorio/zone/nord-milano");
+            var comuni = page.GetByRole(AriaRole.Table, new() { Name = "6 Comuni: residenti (anno 2021), superficie e densità" });
+            await comuni.GetByRole(AriaRole.Link, new() { Name = "Sesto San Giovanni" }).ClickAsync();
+            await page.WaitForURLAsync("**/territorio/comuni/015209");
+
+            var trend = page.GetByRole(AriaRole.Img, new() { Name = "Grafico dei residenti di Sesto San Giovanni per anno; i valori sono nella tabella che segue." });
+            await trend.Locator("svg").WaitForAsync();
+            Assert.Equal(4, await page.GetByRole(AriaRole.Table, new() { Name = "Residenti di Sesto San Giovanni per anno (fonte ISTAT)" }).Locator("tbody tr").CountAsync());
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
 }
