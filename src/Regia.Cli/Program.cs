@@ -5,7 +5,9 @@ using Microsoft.Extensions.Configuration;
 using Regia.Core;
 using Regia.Core.Data;
 using Regia.Core.Plans;
+using Regia.Core.Organizations;
 using Regia.Core.Plans.Import;
+using Regia.Core.Territory;
 
 // The same operations as the site, from the command line. Configuration is read as the site reads it:
 // appsettings.json beside the program, then environment variables (Database__Provider, ConnectionStrings__Regia,
@@ -13,6 +15,8 @@ using Regia.Core.Plans.Import;
 var root = new RootCommand("Regia: la regia del Piano strategico metropolitano, da riga di comando.");
 root.Subcommands.Add(PlanCommands.Build());
 root.Subcommands.Add(DatabaseCommands.Build());
+root.Subcommands.Add(TerritoryCommands.Build());
+root.Subcommands.Add(OrganizationCommands.Build());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 internal static class PlanCommands
@@ -73,15 +77,7 @@ internal static class DatabaseCommands
         var init = new Command("init", "Applica le migrazioni e carica i file del piano (come all'avvio del sito).");
         init.SetAction(async (_, cancellationToken) =>
         {
-            var configuration = new ConfigurationBuilder()
-                .SetBasePath(AppContext.BaseDirectory)
-                .AddJsonFile("appsettings.json", optional: true)
-                .AddEnvironmentVariables()
-                .Build();
-            var provider = RegiaDatabase.ParseProvider(configuration["Database:Provider"]);
-            var connectionString = configuration.GetConnectionString("Regia")
-                ?? RegiaDatabase.SqliteConnectionStringFor(Path.GetFullPath(configuration["Regia:DataDirectory"] ?? "App_Data"));
-            await using var context = new RegiaDbContext(RegiaDatabase.Options(provider, connectionString));
+            await using var context = Open(out var provider);
             var data = ShippedData.In(Path.Combine(AppContext.BaseDirectory, "plans"), Path.Combine(AppContext.BaseDirectory, "territory"));
             var result = await InitializeDatabase.ExecuteAsync(context, data, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             if (result.Territory is { } territory)
@@ -99,5 +95,81 @@ internal static class DatabaseCommands
         });
         db.Subcommands.Add(init);
         return db;
+    }
+
+    /// <summary>The database the site uses, from the same settings: appsettings.json beside the program, then the environment.</summary>
+    public static RegiaDbContext Open(out DatabaseProvider provider)
+    {
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        provider = RegiaDatabase.ParseProvider(configuration["Database:Provider"]);
+        var connectionString = configuration.GetConnectionString("Regia")
+            ?? RegiaDatabase.SqliteConnectionStringFor(Path.GetFullPath(configuration["Regia:DataDirectory"] ?? "App_Data"));
+        return new RegiaDbContext(RegiaDatabase.Options(provider, connectionString));
+    }
+}
+
+internal static class TerritoryCommands
+{
+    public static Command Build()
+    {
+        var territory = new Command("territory", "Territorio: Comuni e Zone omogenee.");
+        var from = new Option<string[]>("--from") { Description = "Codici ISTAT dei Comuni che si fondono (almeno due).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var code = new Option<string>("--code") { Description = "Codice ISTAT del nuovo Comune (6 cifre).", Required = true };
+        var name = new Option<string>("--name") { Description = "Nome del nuovo Comune.", Required = true };
+        var cadastral = new Option<string?>("--cadastral-code") { Description = "Codice catastale del nuovo Comune." };
+        var zone = new Option<string>("--zone") { Description = "Zona omogenea del nuovo Comune.", Required = true };
+        var date = new Option<DateOnly>("--date") { Description = "Giorno in cui la fusione ha effetto (aaaa-mm-gg).", Required = true };
+        var merge = new Command("merge", "Registra una fusione di Comuni: i Comuni d'origine restano con la loro storia.") { from, code, name, cadastral, zone, date };
+        merge.SetAction(async (result, cancellationToken) =>
+        {
+            await using var db = DatabaseCommands.Open(out _);
+            try
+            {
+                var born = await MergeMunicipalities.ExecuteAsync(db, new MunicipalMerger(result.GetValue(from)!, result.GetValue(code)!, result.GetValue(name)!, result.GetValue(cadastral), result.GetValue(zone)!, result.GetValue(date)), cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{born.Name} ({born.IstatCode}) dal {born.ValidFrom:yyyy-MM-dd}."));
+                return 0;
+            }
+            catch (MunicipalMergerException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
+        territory.Subcommands.Add(merge);
+        return territory;
+    }
+}
+
+internal static class OrganizationCommands
+{
+    public static Command Build()
+    {
+        var organizations = new Command("organizations", "Soggetti che guidano o partecipano alle azioni.");
+        var name = new Option<string>("--name") { Description = "Denominazione.", Required = true };
+        var kind = new Option<OrganizationKind>("--kind") { Description = "Tipo: " + string.Join(", ", Enum.GetNames<OrganizationKind>()) + ".", Required = true };
+        var taxCode = new Option<string?>("--tax-code") { Description = "Codice fiscale (11 cifre)." };
+        var ipaCode = new Option<string?>("--ipa-code") { Description = "Codice IPA." };
+        var add = new Command("add", "Aggiunge un soggetto (per esempio un corpo intermedio).") { name, kind, taxCode, ipaCode };
+        add.SetAction(async (result, cancellationToken) =>
+        {
+            await using var db = DatabaseCommands.Open(out _);
+            try
+            {
+                var organization = await AddOrganization.ExecuteAsync(db, new NewOrganization(result.GetValue(name)!, result.GetValue(kind), result.GetValue(taxCode), result.GetValue(ipaCode)), cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{organization.Id}: {organization.Name} ({organization.Kind}, livello {organization.ActorLevel})."));
+                return 0;
+            }
+            catch (OrganizationException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
+        organizations.Subcommands.Add(add);
+        return organizations;
     }
 }

@@ -152,4 +152,29 @@ public sealed class TerritoryTests
             Assert.Null((await TerritoryQueries.GetMunicipalityAsync(db, "015002", Cancel))!.ValidTo);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_intermediate_body_is_added_at_its_level_and_bad_input_writes_nothing(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        await using (var db = database.CreateContext())
+        {
+            // Test data, not a real organisation.
+            var added = await AddOrganization.ExecuteAsync(db, new NewOrganization(" Università di prova ", OrganizationKind.University, "12345678901", null), Cancel);
+            Assert.Equal("Università di prova", added.Name);
+            Assert.Equal(ActorLevel.IntermediateBodies, added.ActorLevel);
+
+            var badTaxCode = await Assert.ThrowsAsync<OrganizationException>(() => AddOrganization.ExecuteAsync(db, new NewOrganization("Altro ente", OrganizationKind.ThirdSector, "123", null), Cancel));
+            Assert.Equal("taxCode", badTaxCode.Field);
+            Assert.Equal("taxCode", (await Assert.ThrowsAsync<OrganizationException>(() => AddOrganization.ExecuteAsync(db, new NewOrganization("Doppione", OrganizationKind.Agency, "12345678901", null), Cancel))).Field);
+            Assert.Equal("kind", (await Assert.ThrowsAsync<OrganizationException>(() => AddOrganization.ExecuteAsync(db, new NewOrganization("Comune finto", OrganizationKind.Municipality, null, null), Cancel))).Field);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(135, await db.Organizations.CountAsync(Cancel));
+            Assert.Equal("Università di prova", Assert.Single(await OrganizationQueries.ListAsync(db, level: ActorLevel.IntermediateBodies, cancellationToken: Cancel)).Name);
+        }
+    }
 }

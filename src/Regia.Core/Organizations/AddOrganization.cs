@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+
+namespace Regia.Core.Organizations;
+
+/// <summary>A new organisation (soggetto) as an administrator describes it.</summary>
+public sealed record NewOrganization(string Name, OrganizationKind Kind, string? TaxCode, string? IpaCode);
+
+/// <summary>An organisation that cannot be added; the message says which field and why. Nothing has been written.</summary>
+public sealed class OrganizationException(string field, string message) : Exception(message)
+{
+    public string Field { get; } = field;
+}
+
+/// <summary>
+/// Adds an organisation such as an intermediate body. Comuni and the Città metropolitana come from the territory
+/// and are not added here. Tax codes are checked for form (11 digits for a body, 16 characters for a person).
+/// </summary>
+public static partial class AddOrganization
+{
+    public static async Task<Organization> ExecuteAsync(RegiaDbContext db, NewOrganization request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(request);
+        var name = request.Name?.Trim() ?? string.Empty;
+        if (name.Length is 0 or > 300)
+        {
+            throw new OrganizationException("name", "La denominazione è obbligatoria e non può superare 300 caratteri.");
+        }
+
+        if (request.Kind is OrganizationKind.Municipality or OrganizationKind.MetropolitanCity)
+        {
+            throw new OrganizationException("kind", "I Comuni e la Città metropolitana vengono dal territorio e non si aggiungono a mano.");
+        }
+
+        var taxCode = string.IsNullOrWhiteSpace(request.TaxCode) ? null : request.TaxCode.Trim().ToUpperInvariant();
+        if (taxCode is not null && !TaxCodePattern().IsMatch(taxCode))
+        {
+            throw new OrganizationException("taxCode", $"«{taxCode}» non è un codice fiscale: servono 11 cifre per un ente o 16 caratteri per una persona.");
+        }
+
+        if (taxCode is not null && await db.Organizations.AnyAsync(o => o.TaxCode == taxCode, cancellationToken).ConfigureAwait(false))
+        {
+            throw new OrganizationException("taxCode", $"Un soggetto con codice fiscale {taxCode} è già registrato.");
+        }
+
+        var organization = new Organization
+        {
+            Name = name,
+            Kind = request.Kind,
+            TaxCode = taxCode,
+            IpaCode = string.IsNullOrWhiteSpace(request.IpaCode) ? null : request.IpaCode.Trim(),
+        };
+        db.Organizations.Add(organization);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return organization;
+    }
+
+    [GeneratedRegex("^([0-9]{11}|[A-Z0-9]{16})$")]
+    private static partial Regex TaxCodePattern();
+}
