@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Actions;
 using Regia.Core.Common;
 using Regia.Core.Organizations;
 using Regia.Core.Plans;
@@ -24,6 +25,10 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options) : D
     public DbSet<Organization> Organizations => Set<Organization>();
 
     public DbSet<LoadedDataset> LoadedDatasets => Set<LoadedDataset>();
+
+    public DbSet<PlanAction> Actions => Set<PlanAction>();
+
+    public DbSet<ActionStatus> ActionStatuses => Set<ActionStatus>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

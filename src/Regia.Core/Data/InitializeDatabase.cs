@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Actions;
 using Regia.Core.Plans;
 using Regia.Core.Territory;
 
@@ -23,6 +24,7 @@ public static class InitializeDatabase
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(data);
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await ActionStatuses.SeedAsync(db, cancellationToken).ConfigureAwait(false);
         TerritoryLoadResult? territory = null;
         if (data.TerritoryDirectory is not null)
         {

@@ -144,6 +144,9 @@ public static class PlanQueries
             .ThenByDescending(p => p.StartYear)
             .Select(p => p.Slug);
 
+    /// <summary>The objectives of the plan in force, as a query other features can compose.</summary>
+    public static IQueryable<Objective> CurrentPlanObjectivesQuery(RegiaDbContext db) => CurrentPlanObjectives(db);
+
     private static IQueryable<Objective> CurrentPlanObjectives(RegiaDbContext db)
     {
         var slug = CurrentPlanSlug(db).Take(1);

@@ -1,0 +1,244 @@
+using Microsoft.EntityFrameworkCore;
+using Regia.Core.Plans;
+using Regia.Core.Territory;
+
+namespace Regia.Core.Actions;
+
+/// <summary>Which actions to list. Drafts are left out unless asked for (the public sees only published actions).</summary>
+public sealed record ActionFilter
+{
+    public string? Objective { get; init; }
+    public int? Mission { get; init; }
+    public string? Municipality { get; init; }
+    public string? Zone { get; init; }
+    public int? Organization { get; init; }
+    public string? Status { get; init; }
+    public FundingSource? Source { get; init; }
+    public bool IncludeDrafts { get; init; }
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = 50;
+}
+
+public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+public sealed record ActionSummary(int Id, string Title, string LeadOrganization, string Status, decimal? Progress, string PrimaryObjective, decimal PlannedFunding, ActionScope Scope, PublicationState Publication);
+
+public sealed record ObjectiveLink(string Code, string Title, bool IsPrimary);
+
+public sealed record PartnerView(int OrganizationId, string Name, string Role);
+
+public sealed record PlaceView(string Kind, string Key, string Name, decimal? Share);
+
+public sealed record FundingView(FundingSource Source, string? PnrrMeasure, decimal Planned, decimal Committed, decimal Paid);
+
+public sealed record MilestoneView(string Title, DateOnly DueOn, DateOnly? DoneOn);
+
+public sealed record TimelineEntry(DateOnly Date, string Text, decimal? Progress);
+
+/// <summary>The part of an action's planned money apportioned to one Comune, and per inhabitant of the stated year.</summary>
+public sealed record MunicipalityAmount(string IstatCode, string Name, decimal Amount, PopulationFigure? Population)
+{
+    public decimal? PerInhabitant => Population is { Value: > 0 } p ? Math.Round(Amount / p.Value, 2, MidpointRounding.AwayFromZero) : null;
+}
+
+public sealed record ActionDetail(
+    int Id,
+    int Version,
+    string Title,
+    string? Description,
+    int LeadOrganizationId,
+    string LeadOrganization,
+    ActorLevel ContributingLevel,
+    string StatusCode,
+    string Status,
+    decimal? Progress,
+    decimal Weight,
+    string? Cup,
+    string? LocalProjectCode,
+    DateOnly? PlannedStart,
+    DateOnly? PlannedEnd,
+    DateOnly? ActualStart,
+    DateOnly? ActualEnd,
+    ActionScope Scope,
+    PublicationState Publication,
+    IReadOnlyList<ObjectiveLink> Objectives,
+    IReadOnlyList<PartnerView> Partners,
+    IReadOnlyList<PlaceView> Places,
+    IReadOnlyList<FundingView> Funding,
+    IReadOnlyList<MilestoneView> Milestones,
+    IReadOnlyList<TimelineEntry> Timeline,
+    IReadOnlyList<MunicipalityAmount> Apportioned,
+    DateTime UpdatedAtUtc)
+{
+    public decimal PlannedFunding => Funding.Sum(f => f.Planned);
+}
+
+/// <summary>An objective's actions, its progress roll-up and its money by source.</summary>
+public sealed record ObjectiveProgress(IReadOnlyList<ActionSummary> Actions, ProgressSummary Progress, IReadOnlyList<FundingView> FundingBySource);
+
+/// <summary>Read operations on actions, shared by the pages and the API.</summary>
+public static class ActionQueries
+{
+    public static async Task<Paged<ActionSummary>> ListAsync(RegiaDbContext db, ActionFilter filter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(filter);
+        var query = db.Actions.AsNoTracking();
+        if (!filter.IncludeDrafts)
+        {
+            query = query.Where(a => a.Publication == PublicationState.Published);
+        }
+
+        if (filter.Objective is { } code)
+        {
+            var normalized = code.Trim().ToUpperInvariant();
+            query = query.Where(a => a.Objectives.Any(o => o.Objective!.Code == normalized));
+        }
+
+        if (filter.Mission is { } mission)
+        {
+            query = query.Where(a => a.Objectives.Any(o => o.Objective!.Mission!.Number == mission));
+        }
+
+        if (filter.Municipality is { } istat)
+        {
+            query = query.Where(a => a.Scope == ActionScope.Metropolitan
+                || a.Places.Any(p => p.Municipality!.IstatCode == istat || p.Zone!.Municipalities.Any(m => m.IstatCode == istat)));
+        }
+
+        if (filter.Zone is { } zone)
+        {
+            query = query.Where(a => a.Scope == ActionScope.Metropolitan
+                || a.Places.Any(p => p.Zone!.Slug == zone || p.Municipality!.Zone!.Slug == zone));
+        }
+
+        if (filter.Organization is { } organization)
+        {
+            query = query.Where(a => a.LeadOrganizationId == organization || a.Partners.Any(p => p.OrganizationId == organization));
+        }
+
+        if (filter.Status is { } status)
+        {
+            query = query.Where(a => a.Status!.Code == status);
+        }
+
+        if (filter.Source is { } source)
+        {
+            query = query.Where(a => a.Funding.Any(f => f.Source == source));
+        }
+
+        var total = await query.CountAsync(cancellationToken).ConfigureAwait(false);
+        var pageSize = Math.Clamp(filter.PageSize, 1, 500);
+        var page = Math.Max(filter.Page, 1);
+        var items = await Summaries(query.OrderByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize), cancellationToken).ConfigureAwait(false);
+        return new Paged<ActionSummary>(items, page, pageSize, total);
+    }
+
+    public static async Task<ActionDetail?> GetAsync(RegiaDbContext db, int id, bool includeDrafts, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var a = await db.Actions.AsNoTracking()
+            .Include(x => x.LeadOrganization).Include(x => x.Status)
+            .Include(x => x.Objectives).ThenInclude(o => o.Objective)
+            .Include(x => x.Partners).ThenInclude(p => p.Organization)
+            .Include(x => x.Places).ThenInclude(p => p.Zone)
+            .Include(x => x.Places).ThenInclude(p => p.Municipality)
+            .Include(x => x.Funding).Include(x => x.Milestones).Include(x => x.Updates)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(x => x.Id == id && (includeDrafts || x.Publication == PublicationState.Published), cancellationToken).ConfigureAwait(false);
+        if (a is null)
+        {
+            return null;
+        }
+
+        var funding = a.Funding.OrderBy(f => f.Source).Select(f => new FundingView(f.Source, f.PnrrMeasure, f.Planned, f.Committed, f.Paid)).ToList();
+        var apportioned = await ApportionAsync(db, a, funding.Sum(f => f.Planned), day, cancellationToken).ConfigureAwait(false);
+        return new ActionDetail(
+            a.Id, a.Version, a.Title, a.Description, a.LeadOrganizationId, a.LeadOrganization!.Name, a.ContributingLevel, a.Status!.Code, a.Status.Name,
+            a.Progress, a.Weight, a.Cup, a.LocalProjectCode, a.PlannedStart, a.PlannedEnd, a.ActualStart, a.ActualEnd, a.Scope, a.Publication,
+            [.. a.Objectives.OrderByDescending(o => o.IsPrimary).ThenBy(o => o.Objective!.Code, StringComparer.Ordinal).Select(o => new ObjectiveLink(o.Objective!.Code, Plans.Import.PlanText.StripEmphasis(o.Objective.Text), o.IsPrimary))],
+            [.. a.Partners.OrderBy(p => p.Organization!.Name, StringComparer.Ordinal).Select(p => new PartnerView(p.OrganizationId, p.Organization!.Name, p.Role))],
+            [.. a.Places.Select(p => p.Zone is { } z ? new PlaceView("zone", z.Slug, z.Name, p.Share) : new PlaceView("municipality", p.Municipality!.IstatCode, p.Municipality.Name, p.Share))],
+            funding,
+            [.. a.Milestones.OrderBy(m => m.DueOn).Select(m => new MilestoneView(m.Title, m.DueOn, m.DoneOn))],
+            [.. a.Updates.OrderByDescending(u => u.Date).Select(u => new TimelineEntry(u.Date, u.Text, u.Progress))],
+            apportioned,
+            a.UpdatedAtUtc);
+    }
+
+    /// <summary>The published actions that serve an objective (as primary or secondary), their roll-up and money by source.</summary>
+    public static async Task<ObjectiveProgress> ForObjectiveAsync(RegiaDbContext db, string code, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var query = db.Actions.AsNoTracking().Where(a => a.Publication == PublicationState.Published && a.Objectives.Any(o => o.Objective!.Code == code));
+        var actions = await Summaries(query.OrderBy(a => a.Title), cancellationToken).ConfigureAwait(false);
+        var weights = await query.Select(a => new { a.Id, a.Weight }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var lines = await query.SelectMany(a => a.Funding).Select(f => new { f.Source, f.Planned, f.Committed, f.Paid }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var progress = ProgressRollup.Summarize([.. actions.Select(s => new ProgressInput(s.Progress, weights.Single(w => w.Id == s.Id).Weight, s.PlannedFunding))]);
+        return new ObjectiveProgress(
+            actions,
+            progress,
+            [.. lines.GroupBy(l => l.Source).OrderBy(g => g.Key).Select(g => new FundingView(g.Key, null, g.Sum(l => l.Planned), g.Sum(l => l.Committed), g.Sum(l => l.Paid)))]);
+    }
+
+    private static async Task<List<ActionSummary>> Summaries(IQueryable<PlanAction> query, CancellationToken cancellationToken)
+    {
+        // Amounts are summed here, not in SQL: SQLite stores decimals as text and cannot add them exactly.
+        var rows = await query.Select(a => new
+        {
+            a.Id,
+            a.Title,
+            Lead = a.LeadOrganization!.Name,
+            Status = a.Status!.Name,
+            a.Progress,
+            Primary = a.Objectives.Where(o => o.IsPrimary).Select(o => o.Objective!.Code).FirstOrDefault(),
+            Planned = a.Funding.Select(f => f.Planned).ToList(),
+            a.Scope,
+            a.Publication,
+        }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => new ActionSummary(r.Id, r.Title, r.Lead, r.Status, r.Progress, r.Primary ?? string.Empty, r.Planned.Sum(), r.Scope, r.Publication))];
+    }
+
+    /// <summary>
+    /// The planned money by Comune: shares as stated, or by resident population (latest year) where no share is
+    /// stated; a zone's part is split among its Comuni by population; a metropolitan action among all Comuni.
+    /// </summary>
+    private static async Task<IReadOnlyList<MunicipalityAmount>> ApportionAsync(RegiaDbContext db, PlanAction action, decimal amount, DateOnly day, CancellationToken cancellationToken)
+    {
+        var municipalities = await TerritoryQueries.ListMunicipalitiesAsync(db, day, cancellationToken: cancellationToken).ConfigureAwait(false);
+        decimal Residents(MunicipalitySummary m) => m.Population?.Value ?? 0;
+        IReadOnlyList<PlaceShare> ByPopulation(IEnumerable<MunicipalitySummary> among) =>
+            Apportionment.SharesFrom([.. among.Select(m => (m.IstatCode, Residents(m)))]);
+
+        IReadOnlyList<PlaceShare> shares;
+        switch (action.Scope)
+        {
+            case ActionScope.Metropolitan:
+                shares = ByPopulation(municipalities);
+                break;
+            case ActionScope.Municipalities:
+                var chosen = municipalities.Where(m => action.Places.Any(p => p.Municipality?.IstatCode == m.IstatCode)).ToList();
+                // A Comune merged away since keeps its stated share out of today's split: the shares left are renormalised.
+                shares = action.Places.All(p => p.Share is not null)
+                    ? [.. action.Places.Where(p => chosen.Any(c => c.IstatCode == p.Municipality!.IstatCode)).Select(p => new PlaceShare(p.Municipality!.IstatCode, p.Share!.Value))]
+                    : ByPopulation(chosen);
+                break;
+            default:
+                var zoneShares = action.Places.All(p => p.Share is not null)
+                    ? [.. action.Places.Select(p => new PlaceShare(p.Zone!.Slug, p.Share!.Value))]
+                    : Apportionment.SharesFrom([.. action.Places.Select(p => (p.Zone!.Slug, municipalities.Where(m => m.ZoneSlug == p.Zone.Slug).Sum(Residents)))]);
+                shares = [.. zoneShares.SelectMany(z => ByPopulation(municipalities.Where(m => m.ZoneSlug == z.Key)).Select(s => new PlaceShare(s.Key, s.Share * z.Share)))];
+                break;
+        }
+
+        if (shares.Count == 0)
+        {
+            return [];
+        }
+
+        var byCode = municipalities.ToDictionary(m => m.IstatCode);
+        return [.. Apportionment.Split(amount, shares)
+            .Select(s => new MunicipalityAmount(s.Key, byCode[s.Key].Name, s.Value, byCode[s.Key].Population))
+            .OrderByDescending(m => m.Amount).ThenBy(m => m.Name, StringComparer.Ordinal)];
+    }
+}

@@ -1,0 +1,282 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Regia.Core.Organizations;
+using Regia.Core.Plans;
+using Regia.Core.Territory;
+
+namespace Regia.Core.Actions;
+
+/// <summary>Whether the public sees an action.</summary>
+public enum PublicationState
+{
+    Draft,
+    Published,
+}
+
+/// <summary>Where an action acts: the whole metropolitan city, some Zone omogenee, or some Comuni.</summary>
+public enum ActionScope
+{
+    Metropolitan,
+    Zones,
+    Municipalities,
+}
+
+/// <summary>Where money comes from. PNRR lines carry their measure code (e.g. <c>M1C1I1.2</c>).</summary>
+public enum FundingSource
+{
+    Pnrr,
+    EuCohesion,
+    National,
+    Regional,
+    MetropolitanCity,
+    Municipal,
+    Private,
+    ToBeFound,
+}
+
+/// <summary>An action (azione / intervento / progetto) that implements the plan's objectives.</summary>
+public sealed class PlanAction
+{
+    public int Id { get; set; }
+
+    public required string Title { get; set; }
+
+    public string? Description { get; set; }
+
+    public int LeadOrganizationId { get; set; }
+
+    public Organization? LeadOrganization { get; set; }
+
+    /// <summary>The actor level through which the action contributes to its objectives.</summary>
+    public ActorLevel ContributingLevel { get; set; }
+
+    public int StatusId { get; set; }
+
+    public ActionStatus? Status { get; set; }
+
+    /// <summary>Progress 0–100; null when not known (shown as n/d and left out of roll-ups).</summary>
+    public decimal? Progress { get; set; }
+
+    /// <summary>Relative weight in roll-ups; only ratios matter. Default 1.</summary>
+    public decimal Weight { get; set; } = 1;
+
+    /// <summary>Codice Unico di Progetto, 15 characters.</summary>
+    public string? Cup { get; set; }
+
+    public string? LocalProjectCode { get; set; }
+
+    public DateOnly? PlannedStart { get; set; }
+
+    public DateOnly? PlannedEnd { get; set; }
+
+    public DateOnly? ActualStart { get; set; }
+
+    public DateOnly? ActualEnd { get; set; }
+
+    public ActionScope Scope { get; set; }
+
+    public PublicationState Publication { get; set; }
+
+    /// <summary>Optimistic concurrency: each change increments it; a stale change is refused, never a lost write.</summary>
+    public int Version { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    public DateTime UpdatedAtUtc { get; set; }
+
+    public List<ActionObjective> Objectives { get; } = [];
+
+    public List<ActionPartner> Partners { get; } = [];
+
+    public List<ActionPlace> Places { get; } = [];
+
+    public List<FundingLine> Funding { get; } = [];
+
+    public List<Milestone> Milestones { get; } = [];
+
+    public List<ActionUpdate> Updates { get; } = [];
+}
+
+/// <summary>An objective an action serves; exactly one is primary.</summary>
+public sealed class ActionObjective
+{
+    public int Id { get; set; }
+
+    public int ActionId { get; set; }
+
+    public int ObjectiveId { get; set; }
+
+    public Objective? Objective { get; set; }
+
+    public bool IsPrimary { get; set; }
+}
+
+/// <summary>An organisation that joins an action, with its role (e.g. "partner", "cofinanziatore").</summary>
+public sealed class ActionPartner
+{
+    public int Id { get; set; }
+
+    public int ActionId { get; set; }
+
+    public int OrganizationId { get; set; }
+
+    public Organization? Organization { get; set; }
+
+    public required string Role { get; set; }
+}
+
+/// <summary>A zone or Comune an action touches and the share of its money apportioned there (null: by population).</summary>
+public sealed class ActionPlace
+{
+    public int Id { get; set; }
+
+    public int ActionId { get; set; }
+
+    public int? ZoneId { get; set; }
+
+    public Zone? Zone { get; set; }
+
+    public int? MunicipalityId { get; set; }
+
+    public Municipality? Municipality { get; set; }
+
+    public decimal? Share { get; set; }
+}
+
+/// <summary>A line of funding: source, PNRR measure where it applies, and amounts in euro.</summary>
+public sealed class FundingLine
+{
+    public int Id { get; set; }
+
+    public int ActionId { get; set; }
+
+    public FundingSource Source { get; set; }
+
+    public string? PnrrMeasure { get; set; }
+
+    public decimal Planned { get; set; }
+
+    public decimal Committed { get; set; }
+
+    public decimal Paid { get; set; }
+}
+
+public sealed class Milestone
+{
+    public int Id { get; set; }
+
+    public int ActionId { get; set; }
+
+    public required string Title { get; set; }
+
+    public DateOnly DueOn { get; set; }
+
+    public DateOnly? DoneOn { get; set; }
+}
+
+/// <summary>A dated entry of an action's public timeline.</summary>
+public sealed class ActionUpdate
+{
+    public int Id { get; set; }
+
+    public int ActionId { get; set; }
+
+    public DateOnly Date { get; set; }
+
+    public required string Text { get; set; }
+
+    public decimal? Progress { get; set; }
+}
+
+/// <summary>A status from the configurable list; it may preset the progress (e.g. completed = 100).</summary>
+public sealed class ActionStatus
+{
+    public int Id { get; set; }
+
+    public required string Code { get; set; }
+
+    public required string Name { get; set; }
+
+    public decimal? PresetProgress { get; set; }
+
+    public int Position { get; set; }
+}
+
+internal sealed class ActionConfiguration :
+    IEntityTypeConfiguration<PlanAction>,
+    IEntityTypeConfiguration<ActionObjective>,
+    IEntityTypeConfiguration<ActionPartner>,
+    IEntityTypeConfiguration<ActionPlace>,
+    IEntityTypeConfiguration<FundingLine>,
+    IEntityTypeConfiguration<Milestone>,
+    IEntityTypeConfiguration<ActionUpdate>,
+    IEntityTypeConfiguration<ActionStatus>
+{
+    public void Configure(EntityTypeBuilder<PlanAction> builder)
+    {
+        builder.ToTable("Actions");
+        builder.Property(a => a.Title).HasMaxLength(500);
+        builder.Property(a => a.Cup).HasMaxLength(15).IsFixedLength();
+        builder.Property(a => a.LocalProjectCode).HasMaxLength(100);
+        builder.Property(a => a.Progress).HasPrecision(5, 2);
+        builder.Property(a => a.Weight).HasPrecision(9, 3);
+        builder.Property(a => a.ContributingLevel).HasConversion<string>().HasMaxLength(32);
+        builder.Property(a => a.Scope).HasConversion<string>().HasMaxLength(32);
+        builder.Property(a => a.Publication).HasConversion<string>().HasMaxLength(16);
+        builder.Property(a => a.Version).IsConcurrencyToken();
+        builder.HasIndex(a => a.Cup);
+        builder.HasIndex(a => a.Publication);
+        builder.HasOne(a => a.LeadOrganization).WithMany().HasForeignKey(a => a.LeadOrganizationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(a => a.Status).WithMany().HasForeignKey(a => a.StatusId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasMany(a => a.Objectives).WithOne().HasForeignKey(o => o.ActionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(a => a.Partners).WithOne().HasForeignKey(o => o.ActionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(a => a.Places).WithOne().HasForeignKey(o => o.ActionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(a => a.Funding).WithOne().HasForeignKey(o => o.ActionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(a => a.Milestones).WithOne().HasForeignKey(o => o.ActionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(a => a.Updates).WithOne().HasForeignKey(o => o.ActionId).OnDelete(DeleteBehavior.Cascade);
+    }
+
+    public void Configure(EntityTypeBuilder<ActionObjective> builder)
+    {
+        builder.HasIndex(o => new { o.ActionId, o.ObjectiveId }).IsUnique();
+        builder.HasIndex(o => o.ObjectiveId);
+        builder.HasOne(o => o.Objective).WithMany().HasForeignKey(o => o.ObjectiveId).OnDelete(DeleteBehavior.Restrict);
+    }
+
+    public void Configure(EntityTypeBuilder<ActionPartner> builder)
+    {
+        builder.Property(p => p.Role).HasMaxLength(100);
+        builder.HasIndex(p => new { p.ActionId, p.OrganizationId }).IsUnique();
+        builder.HasOne(p => p.Organization).WithMany().HasForeignKey(p => p.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+    }
+
+    public void Configure(EntityTypeBuilder<ActionPlace> builder)
+    {
+        builder.Property(p => p.Share).HasPrecision(9, 6);
+        builder.HasIndex(p => p.MunicipalityId);
+        builder.HasIndex(p => p.ZoneId);
+        builder.HasOne(p => p.Zone).WithMany().HasForeignKey(p => p.ZoneId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(p => p.Municipality).WithMany().HasForeignKey(p => p.MunicipalityId).OnDelete(DeleteBehavior.Restrict);
+    }
+
+    public void Configure(EntityTypeBuilder<FundingLine> builder)
+    {
+        builder.Property(f => f.Source).HasConversion<string>().HasMaxLength(32);
+        builder.Property(f => f.PnrrMeasure).HasMaxLength(32);
+        builder.Property(f => f.Planned).HasPrecision(18, 2);
+        builder.Property(f => f.Committed).HasPrecision(18, 2);
+        builder.Property(f => f.Paid).HasPrecision(18, 2);
+    }
+
+    public void Configure(EntityTypeBuilder<Milestone> builder) => builder.Property(m => m.Title).HasMaxLength(300);
+
+    public void Configure(EntityTypeBuilder<ActionUpdate> builder) => builder.Property(u => u.Progress).HasPrecision(5, 2);
+
+    public void Configure(EntityTypeBuilder<ActionStatus> builder)
+    {
+        builder.Property(s => s.Code).HasMaxLength(32);
+        builder.Property(s => s.Name).HasMaxLength(100);
+        builder.Property(s => s.PresetProgress).HasPrecision(5, 2);
+        builder.HasIndex(s => s.Code).IsUnique();
+    }
+}

@@ -1,0 +1,354 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Regia.Core.Organizations;
+using Regia.Core.Plans;
+
+namespace Regia.Core.Actions;
+
+public sealed record FundingInput(FundingSource Source, string? PnrrMeasure, decimal Planned, decimal Committed, decimal Paid);
+
+public sealed record PartnerInput(int OrganizationId, string Role);
+
+/// <summary>A place of an action: a zone by slug or a Comune by ISTAT code, with an optional share of its money.</summary>
+public sealed record PlaceInput(string? ZoneSlug, string? IstatCode, decimal? Share);
+
+public sealed record MilestoneInput(string Title, DateOnly DueOn, DateOnly? DoneOn);
+
+/// <summary>Everything an editor states about an action, from a form, the API, the command line or an import.</summary>
+public sealed record ActionInput
+{
+    public required string Title { get; init; }
+    public string? Description { get; init; }
+    public required int LeadOrganizationId { get; init; }
+    public ActorLevel? ContributingLevel { get; init; }
+    public required string PrimaryObjective { get; init; }
+    public IReadOnlyList<string> SecondaryObjectives { get; init; } = [];
+    public required string Status { get; init; }
+    public decimal? Progress { get; init; }
+    public decimal Weight { get; init; } = 1;
+    public string? Cup { get; init; }
+    public string? LocalProjectCode { get; init; }
+    public DateOnly? PlannedStart { get; init; }
+    public DateOnly? PlannedEnd { get; init; }
+    public DateOnly? ActualStart { get; init; }
+    public DateOnly? ActualEnd { get; init; }
+    public ActionScope Scope { get; init; }
+    public IReadOnlyList<PlaceInput> Places { get; init; } = [];
+    public IReadOnlyList<FundingInput> Funding { get; init; } = [];
+    public IReadOnlyList<PartnerInput> Partners { get; init; } = [];
+    public IReadOnlyList<MilestoneInput> Milestones { get; init; } = [];
+    public PublicationState Publication { get; init; }
+}
+
+/// <summary>An action that cannot be saved: messages by field, in Italian. Nothing has been written.</summary>
+public sealed class ActionValidationException(IReadOnlyDictionary<string, string[]> errors)
+    : Exception("L'azione non è valida:\n - " + string.Join("\n - ", errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))))
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+}
+
+/// <summary>Someone else changed the action since it was read: the change is refused, not merged.</summary>
+public sealed class ActionConcurrencyException(int id, int expected, int actual)
+    : Exception(string.Create(CultureInfo.InvariantCulture, $"L'azione {id} è stata modificata da altri (versione {actual}, attesa {expected}): ricaricarla e ripetere la modifica."))
+{
+    public int CurrentVersion { get; } = actual;
+}
+
+/// <summary>
+/// Creates or updates an action: one set of rules for the site, the API, the command line and imports. The whole
+/// input is checked before anything is written; an update names the version it was based on.
+/// </summary>
+public static partial class SaveAction
+{
+    public static async Task<PlanAction> CreateAsync(RegiaDbContext db, ActionInput input, TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        var action = new PlanAction { Title = input?.Title ?? string.Empty, CreatedAtUtc = clock.GetUtcNow().UtcDateTime };
+        await ApplyAsync(db, action, input!, cancellationToken).ConfigureAwait(false);
+        action.Version = 1;
+        action.UpdatedAtUtc = action.CreatedAtUtc;
+        db.Actions.Add(action);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return action;
+    }
+
+    /// <exception cref="ActionConcurrencyException">The action is no longer at <paramref name="expectedVersion"/>.</exception>
+    public static async Task<PlanAction?> UpdateAsync(RegiaDbContext db, int id, int expectedVersion, ActionInput input, TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        var action = await db.Actions
+            .Include(a => a.Objectives).Include(a => a.Partners).Include(a => a.Places).Include(a => a.Funding).Include(a => a.Milestones)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
+        if (action is null)
+        {
+            return null;
+        }
+
+        if (action.Version != expectedVersion)
+        {
+            throw new ActionConcurrencyException(id, expectedVersion, action.Version);
+        }
+
+        await ApplyAsync(db, action, input, cancellationToken).ConfigureAwait(false);
+        action.Version++;
+        action.UpdatedAtUtc = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another writer committed between our read and our write: the version column caught it.
+            throw new ActionConcurrencyException(id, expectedVersion, expectedVersion + 1);
+        }
+
+        return action;
+    }
+
+    private static async Task ApplyAsync(RegiaDbContext db, PlanAction action, ActionInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = new Dictionary<string, List<string>>();
+        void Error(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list))
+            {
+                errors[field] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        var title = input.Title?.Trim() ?? string.Empty;
+        if (title.Length is 0 or > 500)
+        {
+            Error("title", "Il titolo è obbligatorio e non può superare 500 caratteri.");
+        }
+
+        var lead = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == input.LeadOrganizationId, cancellationToken).ConfigureAwait(false);
+        if (lead is null)
+        {
+            Error("leadOrganizationId", $"Il soggetto {input.LeadOrganizationId} non esiste.");
+        }
+
+        var codes = input.SecondaryObjectives.Prepend(input.PrimaryObjective ?? string.Empty).Select(c => c.Trim().ToUpperInvariant()).ToList();
+        var objectives = await PlanQueries.CurrentPlanObjectivesQuery(db).Where(o => codes.Contains(o.Code)).Select(o => new { o.Id, o.Code }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (code, index) in codes.Select((c, i) => (c, i)))
+        {
+            var field = index == 0 ? "primaryObjective" : "secondaryObjectives";
+            if (objectives.All(o => o.Code != code))
+            {
+                Error(field, code.Length == 0 ? "Indicare l'obiettivo principale (es. M2.12)." : $"L'obiettivo «{code}» non esiste nel piano in vigore.");
+            }
+        }
+
+        if (codes.Distinct().Count() != codes.Count)
+        {
+            Error("secondaryObjectives", "Un obiettivo compare più volte (l'obiettivo principale non va ripetuto tra i secondari).");
+        }
+
+        var status = await db.ActionStatuses.AsNoTracking().SingleOrDefaultAsync(s => s.Code == input.Status, cancellationToken).ConfigureAwait(false);
+        if (status is null)
+        {
+            var known = await db.ActionStatuses.OrderBy(s => s.Position).Select(s => s.Code).ToListAsync(cancellationToken).ConfigureAwait(false);
+            Error("status", $"Lo stato «{input.Status}» non esiste: usare uno tra {string.Join(", ", known)}.");
+        }
+
+        var progress = input.Progress ?? status?.PresetProgress;
+        if (progress is < 0 or > 100)
+        {
+            Error("progress", "L'avanzamento è una percentuale da 0 a 100.");
+        }
+
+        if (input.Weight < 0)
+        {
+            Error("weight", "Il peso non può essere negativo.");
+        }
+
+        if (Cup.Problem(input.Cup) is { } cupProblem)
+        {
+            Error("cup", cupProblem);
+        }
+
+        if (input.PlannedStart > input.PlannedEnd)
+        {
+            Error("plannedEnd", "La fine prevista precede l'inizio previsto.");
+        }
+
+        if (input.ActualStart > input.ActualEnd)
+        {
+            Error("actualEnd", "La fine effettiva precede l'inizio effettivo.");
+        }
+
+        var places = await ResolvePlacesAsync(db, input, Error, cancellationToken).ConfigureAwait(false);
+
+        foreach (var (line, index) in input.Funding.Select((l, i) => (l, i)))
+        {
+            var field = string.Create(CultureInfo.InvariantCulture, $"funding[{index}]");
+            if (line.Planned < 0 || line.Committed < 0 || line.Paid < 0)
+            {
+                Error(field, "Gli importi non possono essere negativi.");
+            }
+
+            if (line.Paid > line.Committed && line.Committed > 0)
+            {
+                Error(field, "Il pagato supera l'impegnato.");
+            }
+
+            var measure = line.PnrrMeasure?.Trim().ToUpperInvariant();
+            if (line.Source == FundingSource.Pnrr && (measure is null || !PnrrMeasurePattern().IsMatch(measure)))
+            {
+                Error(field, $"Una linea PNRR indica la misura nella forma M1C1I1.2 (missione, componente, investimento o riforma){(measure is null ? "" : $": «{measure}» non lo è")}.");
+            }
+
+            if (line.Source != FundingSource.Pnrr && measure is not null)
+            {
+                Error(field, "La misura PNRR si indica solo per le linee di fonte PNRR.");
+            }
+        }
+
+        var partnerIds = input.Partners.Select(p => p.OrganizationId).ToList();
+        var existingPartners = await db.Organizations.Where(o => partnerIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (partner, index) in input.Partners.Select((p, i) => (p, i)))
+        {
+            var field = string.Create(CultureInfo.InvariantCulture, $"partners[{index}]");
+            if (!existingPartners.Contains(partner.OrganizationId))
+            {
+                Error(field, $"Il soggetto {partner.OrganizationId} non esiste.");
+            }
+            else if (partner.OrganizationId == input.LeadOrganizationId)
+            {
+                Error(field, "Il soggetto capofila non è anche partner.");
+            }
+
+            if (string.IsNullOrWhiteSpace(partner.Role))
+            {
+                Error(field, "Indicare il ruolo del partner.");
+            }
+        }
+
+        if (partnerIds.Distinct().Count() != partnerIds.Count)
+        {
+            Error("partners", "Un soggetto compare più volte tra i partner.");
+        }
+
+        foreach (var (milestone, index) in input.Milestones.Select((m, i) => (m, i)))
+        {
+            if (string.IsNullOrWhiteSpace(milestone.Title))
+            {
+                Error(string.Create(CultureInfo.InvariantCulture, $"milestones[{index}]"), "Ogni traguardo ha un titolo.");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ActionValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        }
+
+        action.Title = title;
+        action.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
+        action.LeadOrganizationId = lead!.Id;
+        action.ContributingLevel = input.ContributingLevel ?? lead.ActorLevel;
+        action.StatusId = status!.Id;
+        action.Progress = progress;
+        action.Weight = input.Weight;
+        action.Cup = Cup.Normalize(input.Cup);
+        action.LocalProjectCode = string.IsNullOrWhiteSpace(input.LocalProjectCode) ? null : input.LocalProjectCode.Trim();
+        action.PlannedStart = input.PlannedStart;
+        action.PlannedEnd = input.PlannedEnd;
+        action.ActualStart = input.ActualStart;
+        action.ActualEnd = input.ActualEnd;
+        action.Scope = input.Scope;
+        action.Publication = input.Publication;
+        Replace(db, action.Objectives, codes.Select((c, i) => new ActionObjective { ObjectiveId = objectives.First(o => o.Code == c).Id, IsPrimary = i == 0 }));
+        Replace(db, action.Places, places);
+        Replace(db, action.Funding, input.Funding.Select(f => new FundingLine { Source = f.Source, PnrrMeasure = f.PnrrMeasure?.Trim().ToUpperInvariant(), Planned = f.Planned, Committed = f.Committed, Paid = f.Paid }));
+        Replace(db, action.Partners, input.Partners.Select(p => new ActionPartner { OrganizationId = p.OrganizationId, Role = p.Role.Trim() }));
+        Replace(db, action.Milestones, input.Milestones.Select(m => new Milestone { Title = m.Title.Trim(), DueOn = m.DueOn, DoneOn = m.DoneOn }));
+    }
+
+    private static async Task<List<ActionPlace>> ResolvePlacesAsync(RegiaDbContext db, ActionInput input, Action<string, string> error, CancellationToken cancellationToken)
+    {
+        var places = new List<ActionPlace>();
+        if (input.Scope == ActionScope.Metropolitan)
+        {
+            if (input.Places.Count > 0)
+            {
+                error("places", "Un'azione sull'intera città metropolitana non elenca zone o Comuni.");
+            }
+
+            return places;
+        }
+
+        if (input.Places.Count == 0)
+        {
+            error("places", input.Scope == ActionScope.Zones ? "Indicare almeno una Zona omogenea." : "Indicare almeno un Comune.");
+            return places;
+        }
+
+        var slugs = input.Places.Select(p => p.ZoneSlug).OfType<string>().ToList();
+        var istat = input.Places.Select(p => p.IstatCode).OfType<string>().ToList();
+        var zones = await db.Zones.Where(z => slugs.Contains(z.Slug)).ToDictionaryAsync(z => z.Slug, z => z.Id, cancellationToken).ConfigureAwait(false);
+        var municipalities = await db.Municipalities.Where(m => istat.Contains(m.IstatCode)).ToDictionaryAsync(m => m.IstatCode, m => m.Id, cancellationToken).ConfigureAwait(false);
+        foreach (var (place, index) in input.Places.Select((p, i) => (p, i)))
+        {
+            var field = string.Create(CultureInfo.InvariantCulture, $"places[{index}]");
+            if (input.Scope == ActionScope.Zones)
+            {
+                if (place.ZoneSlug is null || !zones.TryGetValue(place.ZoneSlug, out var zoneId))
+                {
+                    error(field, $"La Zona omogenea «{place.ZoneSlug}» non esiste.");
+                    continue;
+                }
+
+                places.Add(new ActionPlace { ZoneId = zoneId, Share = place.Share });
+            }
+            else
+            {
+                if (place.IstatCode is null || !municipalities.TryGetValue(place.IstatCode, out var municipalityId))
+                {
+                    error(field, $"Il Comune con codice ISTAT «{place.IstatCode}» non esiste.");
+                    continue;
+                }
+
+                places.Add(new ActionPlace { MunicipalityId = municipalityId, Share = place.Share });
+            }
+        }
+
+        var shares = input.Places.Select(p => p.Share).ToList();
+        if (shares.Any(s => s is not null))
+        {
+            if (shares.Any(s => s is null or <= 0 or > 1))
+            {
+                error("places", "Se si indicano le quote di ripartizione, vanno indicate per ogni luogo, tra 0 e 1.");
+            }
+            else if (Math.Abs(shares.Sum(s => s!.Value) - 1m) > 0.0001m)
+            {
+                error("places", string.Create(CultureInfo.GetCultureInfo("it-IT"), $"Le quote di ripartizione sommano a {shares.Sum(s => s!.Value):0.####}: devono sommare a 1, perché nessun euro sia contato due volte."));
+            }
+        }
+
+        var keys = input.Places.Select(p => p.ZoneSlug ?? p.IstatCode).ToList();
+        if (keys.Distinct().Count() != keys.Count)
+        {
+            error("places", "Un luogo compare più volte.");
+        }
+
+        return places;
+    }
+
+    private static void Replace<T>(RegiaDbContext db, List<T> current, IEnumerable<T> replacement)
+        where T : class
+    {
+        db.RemoveRange(current);
+        current.Clear();
+        current.AddRange(replacement);
+    }
+
+    [GeneratedRegex(@"^M[1-7]C[1-4][IR][0-9]+(\.[0-9]+)*$")]
+    private static partial Regex PnrrMeasurePattern();
+}

@@ -1,0 +1,184 @@
+using Microsoft.EntityFrameworkCore;
+using Regia.Core;
+using Regia.Core.Actions;
+using Regia.Core.Data;
+using Regia.Core.Plans;
+
+namespace Regia.Tests;
+
+/// <summary>The register of actions on SQLite and PostgreSQL. The actions here are test data, not real projects.</summary>
+public sealed class ActionTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static readonly DateOnly Today = new(2026, 11, 25);
+
+    private static async Task<TestDatabase> LoadedAsync(string provider)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.CreateContext();
+        await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
+        return database;
+    }
+
+    private static async Task<int> OrganizationId(RegiaDbContext db, string name) =>
+        (await db.Organizations.SingleAsync(o => o.Name == name, Cancel)).Id;
+
+    private static async Task<ActionInput> SampleAsync(RegiaDbContext db) => new()
+    {
+        Title = "Azione di prova: rete ciclabile tra Comuni (dati di test)",
+        Description = "Dati di test.",
+        LeadOrganizationId = await OrganizationId(db, "Città metropolitana di Milano"),
+        PrimaryObjective = "M3.6",
+        SecondaryObjectives = ["m3.7"],
+        Status = "in-corso",
+        Progress = 40,
+        Weight = 2,
+        Cup = "e59j21011940003",
+        LocalProjectCode = "TEST-1",
+        PlannedStart = new DateOnly(2025, 3, 1),
+        PlannedEnd = new DateOnly(2027, 6, 30),
+        Scope = ActionScope.Zones,
+        Places = [new PlaceInput("nord-milano", null, null), new PlaceInput("sud-est", null, null)],
+        Funding =
+        [
+            new FundingInput(FundingSource.Pnrr, "m2c2i4.1", 1_000_000m, 600_000m, 250_000.50m),
+            new FundingInput(FundingSource.MetropolitanCity, null, 200_000m, 0m, 0m),
+        ],
+        Partners = [new PartnerInput(await OrganizationId(db, "Comune di Sesto San Giovanni"), "partner")],
+        Milestones = [new MilestoneInput("Progetto esecutivo", new DateOnly(2025, 12, 31), new DateOnly(2025, 12, 15))],
+        Publication = PublicationState.Published,
+    };
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_action_round_trips_with_everything_it_states_and_its_money_apportioned_exactly(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        int id;
+        await using (var db = database.CreateContext())
+        {
+            id = (await SaveAction.CreateAsync(db, await SampleAsync(db), TimeProvider.System, Cancel)).Id;
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            var action = await ActionQueries.GetAsync(db, id, includeDrafts: false, Today, Cancel);
+            Assert.NotNull(action);
+            Assert.Equal(1, action.Version);
+            Assert.Equal("E59J21011940003", action.Cup);
+            Assert.Equal(ActorLevel.MetropolitanCity, action.ContributingLevel);
+            Assert.Equal([("M3.6", true), ("M3.7", false)], action.Objectives.Select(o => (o.Code, o.IsPrimary)));
+            Assert.Equal(40m, action.Progress);
+            Assert.Equal(2m, action.Weight);
+            Assert.Equal(["nord-milano", "sud-est"], action.Places.Select(p => p.Key).Order(StringComparer.Ordinal));
+            Assert.Equal("M2C2I4.1", action.Funding.Single(f => f.Source == FundingSource.Pnrr).PnrrMeasure);
+            Assert.Equal(250_000.50m, action.Funding.Single(f => f.Source == FundingSource.Pnrr).Paid);
+            Assert.Equal(1_200_000m, action.PlannedFunding);
+            Assert.Equal("Comune di Sesto San Giovanni", Assert.Single(action.Partners).Name);
+            Assert.Equal(new DateOnly(2025, 12, 15), Assert.Single(action.Milestones).DoneOn);
+
+            // Nord Milano (6 Comuni) and Sud Est (15): by population, to the cent, each euro counted once.
+            Assert.Equal(21, action.Apportioned.Count);
+            Assert.Equal(1_200_000m, action.Apportioned.Sum(a => a.Amount));
+            var perInhabitant = action.Apportioned.Select(a => a.Amount / a.Population!.Value).ToList();
+            Assert.True(perInhabitant.Max() - perInhabitant.Min() < 0.0001m, "by population, every inhabitant gets the same amount");
+            Assert.All(action.Apportioned, a => Assert.Equal(2021, a.Population!.Year));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Bad_input_names_each_field_in_italian_and_writes_nothing(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        await using var db = database.CreateContext();
+        var input = await SampleAsync(db) with
+        {
+            Title = " ",
+            PrimaryObjective = "M9.1",
+            Status = "finita",
+            Cup = "E59J2101194000",
+            PlannedEnd = new DateOnly(2024, 1, 1),
+            Places = [new PlaceInput("nord-milano", null, 0.5m), new PlaceInput("sud-est", null, 0.2m)],
+            Funding = [new FundingInput(FundingSource.Pnrr, null, -1m, 0m, 0m)],
+        };
+
+        var error = await Assert.ThrowsAsync<ActionValidationException>(() => SaveAction.CreateAsync(db, input, TimeProvider.System, Cancel));
+
+        Assert.Equal(["cup", "funding[0]", "places", "plannedEnd", "primaryObjective", "status", "title"], error.Errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("L'obiettivo «M9.1» non esiste nel piano in vigore.", error.Errors["primaryObjective"]);
+        Assert.Contains(error.Errors["places"], m => m.Contains("sommano a 0,7", StringComparison.Ordinal));
+        Assert.Contains(error.Errors["cup"], m => m.Contains("ha 14 caratteri", StringComparison.Ordinal));
+        Assert.Equal(0, await db.Actions.CountAsync(Cancel));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_stale_update_is_refused_and_the_newer_one_kept(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        int id;
+        await using (var db = database.CreateContext())
+        {
+            id = (await SaveAction.CreateAsync(db, await SampleAsync(db), TimeProvider.System, Cancel)).Id;
+        }
+
+        await using (var first = database.CreateContext())
+        {
+            var updated = await SaveAction.UpdateAsync(first, id, 1, await SampleAsync(first) with { Status = "conclusa", Progress = null }, TimeProvider.System, Cancel);
+            Assert.Equal(2, updated!.Version);
+            Assert.Equal(100m, updated.Progress);
+        }
+
+        await using (var second = database.CreateContext())
+        {
+            var stale = await Assert.ThrowsAsync<ActionConcurrencyException>(async () => await SaveAction.UpdateAsync(second, id, 1, await SampleAsync(second) with { Title = "Sovrascrittura" }, TimeProvider.System, Cancel));
+            Assert.Equal(2, stale.CurrentVersion);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            var action = await ActionQueries.GetAsync(db, id, includeDrafts: true, Today, Cancel);
+            Assert.Equal("conclusa", action!.StatusCode);
+            Assert.StartsWith("Azione di prova", action.Title, StringComparison.Ordinal);
+            Assert.Null(await SaveAction.UpdateAsync(db, 999_999, 1, await SampleAsync(db), TimeProvider.System, Cancel));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Filters_roll_up_and_the_public_see_only_published_actions(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        await using (var db = database.CreateContext())
+        {
+            var sample = await SampleAsync(db);
+            var milano = await OrganizationId(db, "Comune di Milano");
+            await SaveAction.CreateAsync(db, sample, TimeProvider.System, Cancel);
+            await SaveAction.CreateAsync(db, sample with { Title = "Prova 2 (test)", LeadOrganizationId = milano, Partners = [], Progress = 80, Weight = 1, Scope = ActionScope.Municipalities, Places = [new PlaceInput(null, "015146", null)], Funding = [new FundingInput(FundingSource.Municipal, null, 300_000m, 0, 0)], Cup = null }, TimeProvider.System, Cancel);
+            await SaveAction.CreateAsync(db, sample with { Title = "Prova 3 senza avanzamento (test)", Status = "avviata", Progress = null, Scope = ActionScope.Metropolitan, Places = [], Funding = [] }, TimeProvider.System, Cancel);
+            await SaveAction.CreateAsync(db, sample with { Title = "Bozza (test)", Publication = PublicationState.Draft }, TimeProvider.System, Cancel);
+        }
+
+        await using (var check = database.CreateContext())
+        {
+            Assert.Equal(3, (await ActionQueries.ListAsync(check, new ActionFilter(), Cancel)).Total);
+            Assert.Equal(4, (await ActionQueries.ListAsync(check, new ActionFilter { IncludeDrafts = true }, Cancel)).Total);
+            Assert.Equal(3, (await ActionQueries.ListAsync(check, new ActionFilter { Objective = "m3.6" }, Cancel)).Total);
+            Assert.Equal(0, (await ActionQueries.ListAsync(check, new ActionFilter { Mission = 1 }, Cancel)).Total);
+            Assert.Equal(["Prova 3 senza avanzamento (test)", "Prova 2 (test)"], (await ActionQueries.ListAsync(check, new ActionFilter { Municipality = "015146" }, Cancel)).Items.Select(a => a.Title));
+            Assert.Equal(2, (await ActionQueries.ListAsync(check, new ActionFilter { Zone = "sud-est" }, Cancel)).Total);
+            Assert.Equal(1, (await ActionQueries.ListAsync(check, new ActionFilter { Source = FundingSource.Municipal }, Cancel)).Total);
+            Assert.Equal(1, (await ActionQueries.ListAsync(check, new ActionFilter { Status = "avviata" }, Cancel)).Total);
+            var page = await ActionQueries.ListAsync(check, new ActionFilter { Page = 2, PageSize = 2 }, Cancel);
+            Assert.Equal((2, 2, 3, 1), (page.Page, page.PageSize, page.Total, page.Items.Count));
+
+            // 40 % weight 2 and €1.2M; 80 % weight 1 and €0.3M; one n/d.
+            // plain = (2·40 + 1·80) / 3 = 53.3; budget-weighted = (1.2M·40 + 0.3M·80) / 1.5M = 48.
+            var objective = await ActionQueries.ForObjectiveAsync(check, "M3.6", Cancel);
+            Assert.Equal(new ProgressSummary(53.3m, 48m, 2, 1, 3), objective.Progress);
+            Assert.Equal([(FundingSource.Pnrr, 1_000_000m), (FundingSource.MetropolitanCity, 200_000m), (FundingSource.Municipal, 300_000m)], objective.FundingBySource.Select(f => (f.Source, f.Planned)));
+        }
+    }
+}
