@@ -1,3 +1,4 @@
+using Regia.Web.Features.Actions;
 using Regia.Web.Features.Plans;
 using Regia.Web.Features.Territory;
 using Regia.Web.Infrastructure;
@@ -26,6 +27,7 @@ app.MapRazorPages();
 app.MapRegiaApiDocuments();
 app.MapPlanApi();
 app.MapTerritoryApi();
+app.MapActionsApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

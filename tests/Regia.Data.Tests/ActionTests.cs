@@ -21,34 +21,7 @@ public sealed class ActionTests
         return database;
     }
 
-    private static async Task<int> OrganizationId(RegiaDbContext db, string name) =>
-        (await db.Organizations.SingleAsync(o => o.Name == name, Cancel)).Id;
-
-    private static async Task<ActionInput> SampleAsync(RegiaDbContext db) => new()
-    {
-        Title = "Azione di prova: rete ciclabile tra Comuni (dati di test)",
-        Description = "Dati di test.",
-        LeadOrganizationId = await OrganizationId(db, "Città metropolitana di Milano"),
-        PrimaryObjective = "M3.6",
-        SecondaryObjectives = ["m3.7"],
-        Status = "in-corso",
-        Progress = 40,
-        Weight = 2,
-        Cup = "e59j21011940003",
-        LocalProjectCode = "TEST-1",
-        PlannedStart = new DateOnly(2025, 3, 1),
-        PlannedEnd = new DateOnly(2027, 6, 30),
-        Scope = ActionScope.Zones,
-        Places = [new PlaceInput("nord-milano", null, null), new PlaceInput("sud-est", null, null)],
-        Funding =
-        [
-            new FundingInput(FundingSource.Pnrr, "m2c2i4.1", 1_000_000m, 600_000m, 250_000.50m),
-            new FundingInput(FundingSource.MetropolitanCity, null, 200_000m, 0m, 0m),
-        ],
-        Partners = [new PartnerInput(await OrganizationId(db, "Comune di Sesto San Giovanni"), "partner")],
-        Milestones = [new MilestoneInput("Progetto esecutivo", new DateOnly(2025, 12, 31), new DateOnly(2025, 12, 15))],
-        Publication = PublicationState.Published,
-    };
+    private static Task<ActionInput> SampleAsync(RegiaDbContext db) => TestActions.SampleAsync(db, Cancel);
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
@@ -153,12 +126,7 @@ public sealed class ActionTests
         await using var database = await LoadedAsync(provider);
         await using (var db = database.CreateContext())
         {
-            var sample = await SampleAsync(db);
-            var milano = await OrganizationId(db, "Comune di Milano");
-            await SaveAction.CreateAsync(db, sample, TimeProvider.System, Cancel);
-            await SaveAction.CreateAsync(db, sample with { Title = "Prova 2 (test)", LeadOrganizationId = milano, Partners = [], Progress = 80, Weight = 1, Scope = ActionScope.Municipalities, Places = [new PlaceInput(null, "015146", null)], Funding = [new FundingInput(FundingSource.Municipal, null, 300_000m, 0, 0)], Cup = null }, TimeProvider.System, Cancel);
-            await SaveAction.CreateAsync(db, sample with { Title = "Prova 3 senza avanzamento (test)", Status = "avviata", Progress = null, Scope = ActionScope.Metropolitan, Places = [], Funding = [] }, TimeProvider.System, Cancel);
-            await SaveAction.CreateAsync(db, sample with { Title = "Bozza (test)", Publication = PublicationState.Draft }, TimeProvider.System, Cancel);
+            await TestActions.SeedAsync(db, Cancel);
         }
 
         await using (var check = database.CreateContext())

@@ -33,6 +33,12 @@ public sealed class Site : IAsyncLifetime
         factory.UseKestrel(0);
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // Test actions (labelled as test data) so that the register's pages have something to show.
+            await TestActions.SeedAsync(scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>(), CancellationToken.None);
+        }
+
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
 
         playwright = await Playwright.CreateAsync();

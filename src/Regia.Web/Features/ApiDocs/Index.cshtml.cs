@@ -25,7 +25,7 @@ internal sealed class IndexModel(EndpointDataSource endpoints) : PageModel
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method => new ApiOperation(
                 e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName,
                 method,
-                e.RoutePattern.RawText!.Replace(":int", string.Empty, StringComparison.Ordinal),
+                e.RoutePattern.RawText!.Replace(":int", string.Empty, StringComparison.Ordinal).TrimEnd('/'),
                 e.Metadata.GetMetadata<ITagsMetadata>()?.Tags is { Count: > 0 } tags ? tags[0] : string.Empty,
                 e.Metadata.GetMetadata<IEndpointSummaryMetadata>()?.Summary ?? string.Empty,
                 e.Metadata.GetMetadata<IEndpointDescriptionMetadata>()?.Description ?? string.Empty)))

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
+using Regia.Core.Actions;
 using Regia.Core.Plans;
 
 namespace Regia.Web.Features.Plans;
@@ -13,6 +14,8 @@ internal sealed class ObjectiveModel(RegiaDbContext db) : PageModel
     public MissionView Mission { get; private set; } = null!;
 
     public PlanView Plan { get; private set; } = null!;
+
+    public ObjectiveProgress Progress { get; private set; } = null!;
 
     public ObjectiveView? Previous => Mission.Objectives.LastOrDefault(o => o.Number < Objective.Number);
 
@@ -33,6 +36,7 @@ internal sealed class ObjectiveModel(RegiaDbContext db) : PageModel
         }
 
         (Plan, Objective, Mission) = (plan, objective, plan.Missions.First(m => m.Number == objective.Mission));
+        Progress = await ActionQueries.ForObjectiveAsync(db, objective.Code, cancellationToken);
         return Page();
     }
 }

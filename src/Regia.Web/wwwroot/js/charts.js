@@ -12,7 +12,7 @@
     fetch(element.getAttribute('data-map-src'), { headers: { Accept: 'application/geo+json' } })
       .then(function (response) { return response.json(); })
       .then(function (geoJson) {
-        var highlight = element.getAttribute('data-highlight');
+        var highlight = (element.getAttribute('data-highlight') || '').split(',').filter(Boolean);
         var onlyZone = element.getAttribute('data-zone');
         if (onlyZone) {
           geoJson = { type: 'FeatureCollection', features: geoJson.features.filter(function (f) { return f.properties.zone === onlyZone; }) };
@@ -43,7 +43,7 @@
             emphasis: { label: { show: false }, itemStyle: { areaColor: '#17324d' } },
             data: geoJson.features.map(function (f) {
               var p = f.properties;
-              var colour = highlight ? (p.istatCode === highlight ? '#c2185b' : '#c5d4e3') : palette[zones.indexOf(p.zone) % palette.length];
+              var colour = highlight.length ? (highlight.indexOf(p.istatCode) >= 0 ? '#c2185b' : '#c5d4e3') : palette[zones.indexOf(p.zone) % palette.length];
               return { name: p.istatCode, label: p.name, zone: p.zone, population: p.population, year: p.populationYear, itemStyle: { areaColor: colour } };
             })
           }]

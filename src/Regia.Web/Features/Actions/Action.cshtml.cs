@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Regia.Core;
+using Regia.Core.Actions;
+
+namespace Regia.Web.Features.Actions;
+
+/// <summary>A published action: who, what, where, with what money, how far; timeline and milestones.</summary>
+internal sealed class ActionModel(RegiaDbContext db, TimeProvider clock) : PageModel
+{
+    public ActionDetail Action { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
+    {
+        var action = await ActionQueries.GetAsync(db, id, includeDrafts: false, DateOnly.FromDateTime(clock.GetLocalNow().Date), cancellationToken);
+        if (action is null)
+        {
+            return NotFound();
+        }
+
+        Action = action;
+        return Page();
+    }
+}
