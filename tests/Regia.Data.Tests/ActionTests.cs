@@ -3,6 +3,7 @@ using Regia.Core;
 using Regia.Core.Actions;
 using Regia.Core.Data;
 using Regia.Core.Plans;
+using Regia.Core.Territory;
 
 namespace Regia.Tests;
 
@@ -148,5 +149,28 @@ public sealed class ActionTests
             Assert.Equal(new ProgressSummary(53.3m, 48m, 2, 1, 3), objective.Progress);
             Assert.Equal([(FundingSource.Pnrr, 1_000_000m), (FundingSource.MetropolitanCity, 200_000m), (FundingSource.Municipal, 300_000m)], objective.FundingBySource.Select(f => (f.Source, f.Planned)));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Money_by_Comune_and_by_zone_adds_up_to_the_money_of_the_actions_never_twice(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        await using var db = database.CreateContext();
+        await TestActions.SeedAsync(db, Cancel);
+
+        var milano = await ActionQueries.ForMunicipalitiesAsync(db, ["015146"], Today, Cancel);
+        var zones = await TerritoryQueries.ListZonesAsync(db, Today, Cancel);
+        var byZone = new List<decimal>();
+        foreach (var zone in zones)
+        {
+            var members = await TerritoryQueries.ListMunicipalitiesAsync(db, Today, zone.Slug, Cancel);
+            byZone.Add((await ActionQueries.ForMunicipalitiesAsync(db, [.. members.Select(m => m.IstatCode)], Today, Cancel)).Sum(a => a.Amount));
+        }
+
+        Assert.Equal(["Prova 3 senza avanzamento (test)", "Prova 2 (test)"], milano.Select(a => a.Action.Title));
+        Assert.Equal(300_000m, milano.Sum(a => a.Amount));
+        Assert.Equal(1_500_000m, byZone.Sum());
+        Assert.Equal(0m, byZone[zones.ToList().FindIndex(z => z.Slug == "adda-martesana")]);
     }
 }

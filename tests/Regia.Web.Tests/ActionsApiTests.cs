@@ -63,6 +63,8 @@ public sealed class ActionsApiTests
         var objective = await client.GetStringAsync(new Uri("/obiettivi/M3.6", UriKind.Relative), Cancel);
         var method = await client.GetStringAsync(new Uri("/metodo", UriKind.Relative), Cancel);
         using var draft = await client.GetAsync(new Uri($"/azioni/{id + 3}", UriKind.Relative), Cancel);
+        var milano = await client.GetStringAsync(new Uri("/territorio/comuni/015146", UriKind.Relative), Cancel);
+        var nordMilano = await client.GetStringAsync(new Uri("/territorio/zone/nord-milano", UriKind.Relative), Cancel);
 
         Assert.Contains("3 azioni pubblicate", register, StringComparison.Ordinal);
         Assert.DoesNotContain("Bozza (test)", register, StringComparison.Ordinal);
@@ -74,5 +76,8 @@ public sealed class ActionsApiTests
         Assert.Contains("Avanzamento: 53,3 % (media pesata) · 48 % (pesata sulla spesa prevista) · 2 azioni con avanzamento, 1 n/d.", objective, StringComparison.Ordinal);
         Assert.Contains("non vale zero", method, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, draft.StatusCode);
+        Assert.Contains("2 azioni pubblicate; risorse previste ripartite qui: 300.000,00 €.", milano, StringComparison.Ordinal);
+        Assert.Contains("(residenti 2021)", milano, StringComparison.Ordinal);
+        Assert.Contains("Azioni che toccano Nord Milano", nordMilano, StringComparison.Ordinal);
     }
 }

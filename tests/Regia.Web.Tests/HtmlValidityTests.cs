@@ -12,7 +12,7 @@ public sealed class HtmlValidityTests
         "/", "/missioni/1", "/missioni/2", "/missioni/3", "/missioni/4", "/missioni/5", "/missioni/6",
         "/obiettivi", "/obiettivi?missione=2&attore=Municipalities", "/obiettivi/M2.12", "/obiettivi/M1.5", "/errore/404", "/api/docs",
         "/territorio", "/territorio/zone/adda-martesana", "/territorio/comuni", "/territorio/comuni?cerca=san&zona=sud-est", "/territorio/comuni/015146", "/territorio/comuni/015251", "/soggetti", "/soggetti?cerca=comune&livello=Municipalities",
-        "/azioni", "/azioni?missione=3&fonte=Pnrr", "/azioni/1", "/obiettivi/M3.6", "/metodo",
+        "/azioni", "/azioni?missione=3&fonte=Pnrr", "/azioni/1", "/obiettivi/M3.6", "/metodo", "/territorio/zone/nord-milano",
     ];
 
     private static string VnuJar => Path.Combine(

@@ -73,6 +73,9 @@ public sealed record ActionDetail(
     public decimal PlannedFunding => Funding.Sum(f => f.Planned);
 }
 
+/// <summary>An action touching a place, with the part of its planned money apportioned to that place.</summary>
+public sealed record PlaceAction(ActionSummary Action, decimal Amount);
+
 /// <summary>An objective's actions, its progress roll-up and its money by source.</summary>
 public sealed record ObjectiveProgress(IReadOnlyList<ActionSummary> Actions, ProgressSummary Progress, IReadOnlyList<FundingView> FundingBySource);
 
@@ -179,6 +182,35 @@ public static class ActionQueries
             actions,
             progress,
             [.. lines.GroupBy(l => l.Source).OrderBy(g => g.Key).Select(g => new FundingView(g.Key, null, g.Sum(l => l.Planned), g.Sum(l => l.Committed), g.Sum(l => l.Paid)))]);
+    }
+
+    /// <summary>
+    /// The published actions that touch the given Comuni (directly, through their zone, or metropolitan-wide), each
+    /// with the planned money apportioned to those Comuni together. A Comune page passes one code, a zone page its
+    /// Comuni, so a zone's figure is the sum of its Comuni's and no euro is counted twice.
+    /// </summary>
+    public static async Task<IReadOnlyList<PlaceAction>> ForMunicipalitiesAsync(RegiaDbContext db, IReadOnlyCollection<string> istatCodes, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(istatCodes);
+        var ids = await db.Actions.AsNoTracking()
+            .Where(a => a.Publication == PublicationState.Published)
+            .Where(a => a.Scope == ActionScope.Metropolitan
+                || a.Places.Any(p => istatCodes.Contains(p.Municipality!.IstatCode) || p.Zone!.Municipalities.Any(m => istatCodes.Contains(m.IstatCode))))
+            .OrderByDescending(a => a.Id)
+            .Select(a => a.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<PlaceAction>();
+        foreach (var id in ids)
+        {
+            // One detail query per action: fine for the hundreds of actions a Comune sees; precompute when it is not.
+            var detail = (await GetAsync(db, id, includeDrafts: false, day, cancellationToken).ConfigureAwait(false))!;
+            var amount = detail.Apportioned.Where(m => istatCodes.Contains(m.IstatCode)).Sum(m => m.Amount);
+            var summary = new ActionSummary(detail.Id, detail.Title, detail.LeadOrganization, detail.Status, detail.Progress, detail.Objectives.FirstOrDefault(o => o.IsPrimary)?.Code ?? string.Empty, detail.PlannedFunding, detail.Scope, detail.Publication);
+            result.Add(new PlaceAction(summary, amount));
+        }
+
+        return result;
     }
 
     private static async Task<List<ActionSummary>> Summaries(IQueryable<PlanAction> query, CancellationToken cancellationToken)

@@ -1,14 +1,17 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
+using Regia.Core.Actions;
 using Regia.Core.Territory;
 
 namespace Regia.Web.Features.Territory;
 
 /// <summary>A Comune: its zone, population trend, where it lies, its merger history, and room for its actions.</summary>
-internal sealed class MunicipalityModel(RegiaDbContext db) : PageModel
+internal sealed class MunicipalityModel(RegiaDbContext db, TimeProvider clock) : PageModel
 {
     public MunicipalityDetail Municipality { get; private set; } = null!;
+
+    public IReadOnlyList<PlaceAction> Actions { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string istatCode, CancellationToken cancellationToken)
     {
@@ -21,6 +24,7 @@ internal sealed class MunicipalityModel(RegiaDbContext db) : PageModel
         }
 
         Municipality = municipality;
+        Actions = await ActionQueries.ForMunicipalitiesAsync(db, [municipality.IstatCode], DateOnly.FromDateTime(clock.GetLocalNow().Date), cancellationToken);
         return Page();
     }
 }

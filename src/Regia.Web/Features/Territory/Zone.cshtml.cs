@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
+using Regia.Core.Actions;
 using Regia.Core.Territory;
 
 namespace Regia.Web.Features.Territory;
@@ -10,15 +11,19 @@ internal sealed class ZoneModel(RegiaDbContext db, TimeProvider clock) : PageMod
 {
     public ZoneDetail Detail { get; private set; } = null!;
 
+    public IReadOnlyList<PlaceAction> Actions { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
-        var detail = await TerritoryQueries.GetZoneAsync(db, slug, DateOnly.FromDateTime(clock.GetLocalNow().Date), cancellationToken);
+        var today = DateOnly.FromDateTime(clock.GetLocalNow().Date);
+        var detail = await TerritoryQueries.GetZoneAsync(db, slug, today, cancellationToken);
         if (detail is null)
         {
             return NotFound();
         }
 
         Detail = detail;
+        Actions = await ActionQueries.ForMunicipalitiesAsync(db, [.. detail.Municipalities.Select(m => m.IstatCode)], today, cancellationToken);
         return Page();
     }
 }
