@@ -148,6 +148,12 @@ public sealed class ActionTests
             var objective = await ActionQueries.ForObjectiveAsync(check, "M3.6", Cancel);
             Assert.Equal(new ProgressSummary(53.3m, 48m, 2, 1, 3), objective.Progress);
             Assert.Equal([(FundingSource.Pnrr, 1_000_000m), (FundingSource.MetropolitanCity, 200_000m), (FundingSource.Municipal, 300_000m)], objective.FundingBySource.Select(f => (f.Source, f.Planned)));
+
+            // Every action's primary objective is M3.6: mission 3 and the plan give the same figures, each action once.
+            var (byMission, plan) = await ActionQueries.RollupAsync(check, Cancel);
+            Assert.Equal(objective.Progress, byMission[3]);
+            Assert.Equal(objective.Progress, plan);
+            Assert.False(byMission.ContainsKey(1));
         }
     }
 

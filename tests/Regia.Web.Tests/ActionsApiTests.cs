@@ -62,6 +62,8 @@ public sealed class ActionsApiTests
         var action = await client.GetStringAsync(new Uri($"/azioni/{id}", UriKind.Relative), Cancel);
         var objective = await client.GetStringAsync(new Uri("/obiettivi/M3.6", UriKind.Relative), Cancel);
         var method = await client.GetStringAsync(new Uri("/metodo", UriKind.Relative), Cancel);
+        var mission = await client.GetStringAsync(new Uri("/missioni/3", UriKind.Relative), Cancel);
+        var home = await client.GetStringAsync(new Uri("/", UriKind.Relative), Cancel);
         using var draft = await client.GetAsync(new Uri($"/azioni/{id + 3}", UriKind.Relative), Cancel);
         var milano = await client.GetStringAsync(new Uri("/territorio/comuni/015146", UriKind.Relative), Cancel);
         var nordMilano = await client.GetStringAsync(new Uri("/territorio/zone/nord-milano", UriKind.Relative), Cancel);
@@ -75,6 +77,8 @@ public sealed class ActionsApiTests
         Assert.Contains("Risorse previste ripartite sui 21 Comuni", action, StringComparison.Ordinal);
         Assert.Contains("Avanzamento: 53,3 % (media pesata) · 48 % (pesata sulla spesa prevista) · 2 azioni con avanzamento, 1 n/d.", objective, StringComparison.Ordinal);
         Assert.Contains("non vale zero", method, StringComparison.Ordinal);
+        Assert.Contains("Avanzamento: 53,3 % (media pesata)", mission, StringComparison.Ordinal);
+        Assert.Contains("Avanzamento: 53,3 % (media pesata)", home, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, draft.StatusCode);
         Assert.Contains("2 azioni pubblicate; risorse previste ripartite qui: 300.000,00 €.", milano, StringComparison.Ordinal);
         Assert.Contains("(residenti 2021)", milano, StringComparison.Ordinal);

@@ -185,6 +185,29 @@ public static class ActionQueries
     }
 
     /// <summary>
+    /// Roll-ups by mission and for the whole plan. Each published action counts once, in the mission of its primary
+    /// objective, so a mission's or the plan's figure never counts an action twice.
+    /// </summary>
+    public static async Task<(IReadOnlyDictionary<int, ProgressSummary> ByMission, ProgressSummary Plan)> RollupAsync(RegiaDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var rows = await db.Actions.AsNoTracking()
+            .Where(a => a.Publication == PublicationState.Published)
+            .Select(a => new
+            {
+                Mission = a.Objectives.Where(o => o.IsPrimary).Select(o => o.Objective!.Mission!.Number).FirstOrDefault(),
+                a.Progress,
+                a.Weight,
+                Planned = a.Funding.Select(f => f.Planned).ToList(),
+            })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var inputs = rows.Select(r => (r.Mission, Input: new ProgressInput(r.Progress, r.Weight, r.Planned.Sum()))).ToList();
+        return (
+            inputs.GroupBy(i => i.Mission).ToDictionary(g => g.Key, g => ProgressRollup.Summarize([.. g.Select(i => i.Input)])),
+            ProgressRollup.Summarize([.. inputs.Select(i => i.Input)]));
+    }
+
+    /// <summary>
     /// The published actions that touch the given Comuni (directly, through their zone, or metropolitan-wide), each
     /// with the planned money apportioned to those Comuni together. A Comune page passes one code, a zone page its
     /// Comuni, so a zone's figure is the sum of its Comuni's and no euro is counted twice.

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
+using Regia.Core.Actions;
 using Regia.Core.Plans;
 
 namespace Regia.Web.Features.Plans;
@@ -9,6 +10,11 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
 {
     public PlanView? Plan { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+    public ProgressSummary Progress { get; private set; } = ProgressRollup.Summarize([]);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
         Plan = await PlanQueries.GetCurrentPlanAsync(db, cancellationToken);
+        Progress = (await ActionQueries.RollupAsync(db, cancellationToken)).Plan;
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
+using Regia.Core.Actions;
 using Regia.Core.Plans;
 
 namespace Regia.Web.Features.Plans;
@@ -11,6 +12,8 @@ internal sealed class MissionModel(RegiaDbContext db) : PageModel
     public MissionView Mission { get; private set; } = null!;
 
     public PlanView Plan { get; private set; } = null!;
+
+    public ProgressSummary Progress { get; private set; } = null!;
 
     public MissionView? Previous => Plan.Missions.LastOrDefault(m => m.Number < Mission.Number);
 
@@ -26,6 +29,8 @@ internal sealed class MissionModel(RegiaDbContext db) : PageModel
         }
 
         (Plan, Mission) = (plan, mission);
+        var rollup = await ActionQueries.RollupAsync(db, cancellationToken);
+        Progress = rollup.ByMission.GetValueOrDefault(number) ?? ProgressRollup.Summarize([]);
         return Page();
     }
 }
