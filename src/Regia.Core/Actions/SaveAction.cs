@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Common;
 using Regia.Core.Organizations;
 using Regia.Core.Plans;
 
@@ -264,11 +265,11 @@ public static partial class SaveAction
         action.ActualEnd = input.ActualEnd;
         action.Scope = input.Scope;
         action.Publication = input.Publication;
-        Replace(db, action.Objectives, codes.Select((c, i) => new ActionObjective { ObjectiveId = objectives.First(o => o.Code == c).Id, IsPrimary = i == 0 }));
-        Replace(db, action.Places, places);
-        Replace(db, action.Funding, input.Funding.Select(f => new FundingLine { Source = f.Source, PnrrMeasure = f.PnrrMeasure?.Trim().ToUpperInvariant(), Planned = f.Planned, Committed = f.Committed, Paid = f.Paid }));
-        Replace(db, action.Partners, input.Partners.Select(p => new ActionPartner { OrganizationId = p.OrganizationId, Role = p.Role.Trim() }));
-        Replace(db, action.Milestones, input.Milestones.Select(m => new Milestone { Title = m.Title.Trim(), DueOn = m.DueOn, DoneOn = m.DoneOn }));
+        OwnedChildren.Replace(db, action.Objectives, codes.Select((c, i) => new ActionObjective { ObjectiveId = objectives.First(o => o.Code == c).Id, IsPrimary = i == 0 }));
+        OwnedChildren.Replace(db, action.Places, places);
+        OwnedChildren.Replace(db, action.Funding, input.Funding.Select(f => new FundingLine { Source = f.Source, PnrrMeasure = f.PnrrMeasure?.Trim().ToUpperInvariant(), Planned = f.Planned, Committed = f.Committed, Paid = f.Paid }));
+        OwnedChildren.Replace(db, action.Partners, input.Partners.Select(p => new ActionPartner { OrganizationId = p.OrganizationId, Role = p.Role.Trim() }));
+        OwnedChildren.Replace(db, action.Milestones, input.Milestones.Select(m => new Milestone { Title = m.Title.Trim(), DueOn = m.DueOn, DoneOn = m.DoneOn }));
     }
 
     private static async Task<List<ActionPlace>> ResolvePlacesAsync(RegiaDbContext db, ActionInput input, Action<string, string> error, CancellationToken cancellationToken)
@@ -341,13 +342,6 @@ public static partial class SaveAction
         return places;
     }
 
-    private static void Replace<T>(RegiaDbContext db, List<T> current, IEnumerable<T> replacement)
-        where T : class
-    {
-        db.RemoveRange(current);
-        current.Clear();
-        current.AddRange(replacement);
-    }
 
     [GeneratedRegex(@"^M[1-7]C[1-4][IR][0-9]+(\.[0-9]+)*$")]
     private static partial Regex PnrrMeasurePattern();

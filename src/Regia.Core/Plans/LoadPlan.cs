@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Common;
 
 namespace Regia.Core.Plans;
 
@@ -56,10 +57,10 @@ public static class LoadPlan
         plan.ContentHash = hash;
         plan.LoadedAtUtc = clock.GetUtcNow().UtcDateTime;
 
-        Replace(db, plan.Sections, document.Sections.Select(s => new PlanSection { Kind = s.Kind, Title = s.Title, Body = s.Body }));
-        Replace(db, plan.Keywords, document.Keywords.Select((k, i) => new VisionKeyword { Position = i + 1, Name = k.Name, Body = k.Body }));
-        Replace(db, plan.Coordinates, document.Coordinates.Select((c, i) => new ActionCoordinate { Position = i + 1, Name = c.Name, Body = c.Body }));
-        Replace(db, plan.Directions, document.Directions.Select(d => new ActorLevelDirection { Level = d.Level, Title = d.Title, Body = d.Body }));
+        OwnedChildren.Replace(db, plan.Sections, document.Sections.Select(s => new PlanSection { Kind = s.Kind, Title = s.Title, Body = s.Body }));
+        OwnedChildren.Replace(db, plan.Keywords, document.Keywords.Select((k, i) => new VisionKeyword { Position = i + 1, Name = k.Name, Body = k.Body }));
+        OwnedChildren.Replace(db, plan.Coordinates, document.Coordinates.Select((c, i) => new ActionCoordinate { Position = i + 1, Name = c.Name, Body = c.Body }));
+        OwnedChildren.Replace(db, plan.Directions, document.Directions.Select(d => new ActorLevelDirection { Level = d.Level, Title = d.Title, Body = d.Body }));
 
         foreach (var source in document.Missions)
         {
@@ -74,7 +75,7 @@ public static class LoadPlan
             mission.ShortTitle = source.ShortTitle;
             mission.Statement = source.Statement;
             mission.ObjectivesInSource = source.ObjectivesInSource;
-            Replace(db, mission.ThematicAreas, source.ThematicAreas.Select((a, i) => new ThematicArea { Position = i + 1, Name = a }));
+            OwnedChildren.Replace(db, mission.ThematicAreas, source.ThematicAreas.Select((a, i) => new ThematicArea { Position = i + 1, Name = a }));
             foreach (var item in source.Objectives)
             {
                 var objective = mission.Objectives.SingleOrDefault(o => o.Number == item.Number);
@@ -95,12 +96,4 @@ public static class LoadPlan
         return new PlanLoadResult(plan.Slug, outcome, plan.Missions.Count, plan.Missions.Sum(m => m.Objectives.Count));
     }
 
-    /// <summary>Replaces a plan's owned texts; they have no identity of their own and nothing refers to them.</summary>
-    private static void Replace<T>(RegiaDbContext db, List<T> current, IEnumerable<T> replacement)
-        where T : class
-    {
-        db.RemoveRange(current);
-        current.Clear();
-        current.AddRange(replacement);
-    }
 }

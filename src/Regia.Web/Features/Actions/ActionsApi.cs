@@ -6,6 +6,7 @@ using Regia.Core;
 using Regia.Core.Actions;
 using Regia.Core.Plans;
 using Regia.Core.Territory;
+using Regia.Web.Infrastructure;
 
 namespace Regia.Web.Features.Actions;
 
@@ -55,10 +56,10 @@ internal static class ActionsApi
         FundingSource? parsedSource = null;
         if (!string.IsNullOrEmpty(source))
         {
-            parsedSource = Enum.GetValues<FundingSource>().Cast<FundingSource?>().FirstOrDefault(s => string.Equals(Kebab(s!.Value.ToString()), source.Trim(), StringComparison.OrdinalIgnoreCase));
+            parsedSource = ApiQuery.ParseEnum<FundingSource>(source);
             if (parsedSource is null)
             {
-                errors["source"] = [text["Api.UnknownSource", source, string.Join(", ", Enum.GetNames<FundingSource>().Select(Kebab))]];
+                errors["source"] = [text["Api.UnknownSource", source, ApiQuery.Names<FundingSource>()]];
             }
         }
 
@@ -104,6 +105,4 @@ internal static class ActionsApi
         context.Response.Headers.ETag = string.Create(CultureInfo.InvariantCulture, $"\"{action.Version}\"");
         return TypedResults.Ok(action);
     }
-
-    private static string Kebab(string name) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(name);
 }

@@ -6,6 +6,7 @@ using Regia.Core.Organizations;
 using Regia.Core.Plans;
 using Regia.Core.Territory;
 using Regia.Web.Features.Plans;
+using Regia.Web.Infrastructure;
 
 namespace Regia.Web.Features.Territory;
 
@@ -97,10 +98,10 @@ internal static class TerritoryApi
         OrganizationKind? parsedKind = null;
         if (!string.IsNullOrEmpty(kind))
         {
-            parsedKind = Enum.GetValues<OrganizationKind>().Cast<OrganizationKind?>().FirstOrDefault(k => string.Equals(KebabCase(k!.Value.ToString()), kind.Trim(), StringComparison.OrdinalIgnoreCase));
+            parsedKind = ApiQuery.ParseEnum<OrganizationKind>(kind);
             if (parsedKind is null)
             {
-                errors["kind"] = [text["Api.UnknownKind", kind, string.Join(", ", Enum.GetNames<OrganizationKind>().Select(KebabCase))]];
+                errors["kind"] = [text["Api.UnknownKind", kind, ApiQuery.Names<OrganizationKind>()]];
             }
         }
 
@@ -118,6 +119,4 @@ internal static class TerritoryApi
             ? TypedResults.ValidationProblem(errors, title: text["Api.InvalidQuery"])
             : TypedResults.Ok(await OrganizationQueries.ListAsync(db, q, parsedKind, level, cancellationToken));
     }
-
-    private static string KebabCase(string name) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(name);
 }
