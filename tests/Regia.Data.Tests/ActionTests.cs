@@ -145,8 +145,9 @@ public sealed class ActionTests
 
             // 40 % weight 2 and €1.2M; 80 % weight 1 and €0.3M; one n/d.
             // plain = (2·40 + 1·80) / 3 = 53.3; budget-weighted = (1.2M·40 + 0.3M·80) / 1.5M = 48.
-            var objective = await ActionQueries.ForObjectiveAsync(check, "M3.6", Cancel);
+            var objective = await ActionQueries.ForObjectiveAsync(check, "M3.6", Today, Cancel);
             Assert.Equal(new ProgressSummary(53.3m, 48m, 2, 1, 3), objective.Progress);
+            Assert.Equal(133, objective.Municipalities.Count); // one of its actions is metropolitan-wide
             Assert.Equal([(FundingSource.Pnrr, 1_000_000m), (FundingSource.MetropolitanCity, 200_000m), (FundingSource.Municipal, 300_000m)], objective.FundingBySource.Select(f => (f.Source, f.Planned)));
 
             // Every action's primary objective is M3.6: mission 3 and the plan give the same figures, each action once.
@@ -178,5 +179,36 @@ public sealed class ActionTests
         Assert.Equal(300_000m, milano.Sum(a => a.Amount));
         Assert.Equal(1_500_000m, byZone.Sum());
         Assert.Equal(0m, byZone[zones.ToList().FindIndex(z => z.Slug == "adda-martesana")]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_timeline_entry_moves_progress_and_the_version_and_bad_or_stale_ones_write_nothing(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        int id;
+        await using (var db = database.CreateContext())
+        {
+            id = await TestActions.SeedAsync(db, Cancel);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            var version = await AddActionUpdate.ExecuteAsync(db, id, 1, new ActionUpdateInput(new DateOnly(2026, 3, 1), "Aggiudicati i lavori (test).", 55), TimeProvider.System, Cancel);
+            Assert.Equal(2, version);
+            var bad = await Assert.ThrowsAsync<ActionValidationException>(() => AddActionUpdate.ExecuteAsync(db, id, 2, new ActionUpdateInput(new DateOnly(2099, 1, 1), " ", 120), TimeProvider.System, Cancel));
+            Assert.Equal(["date", "progress", "text"], bad.Errors.Keys.Order(StringComparer.Ordinal));
+            await Assert.ThrowsAsync<ActionConcurrencyException>(() => AddActionUpdate.ExecuteAsync(db, id, 1, new ActionUpdateInput(new DateOnly(2026, 3, 2), "Vecchia versione (test).", null), TimeProvider.System, Cancel));
+            Assert.Null(await AddActionUpdate.ExecuteAsync(db, 999_999, 1, new ActionUpdateInput(new DateOnly(2026, 3, 2), "Nessuna azione (test).", null), TimeProvider.System, Cancel));
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            var action = await ActionQueries.GetAsync(db, id, includeDrafts: false, Today, Cancel);
+            Assert.Equal(2, action!.Version);
+            Assert.Equal(55m, action.Progress);
+            var entry = Assert.Single(action.Timeline);
+            Assert.Equal(new TimelineEntry(new DateOnly(2026, 3, 1), "Aggiudicati i lavori (test).", 55m), entry);
+        }
     }
 }

@@ -77,7 +77,7 @@ public sealed record ActionDetail(
 public sealed record PlaceAction(ActionSummary Action, decimal Amount);
 
 /// <summary>An objective's actions, its progress roll-up and its money by source.</summary>
-public sealed record ObjectiveProgress(IReadOnlyList<ActionSummary> Actions, ProgressSummary Progress, IReadOnlyList<FundingView> FundingBySource);
+public sealed record ObjectiveProgress(IReadOnlyList<ActionSummary> Actions, ProgressSummary Progress, IReadOnlyList<FundingView> FundingBySource, IReadOnlyList<MunicipalitySummary> Municipalities);
 
 /// <summary>Read operations on actions, shared by the pages and the API.</summary>
 public static class ActionQueries
@@ -170,7 +170,7 @@ public static class ActionQueries
     }
 
     /// <summary>The published actions that serve an objective (as primary or secondary), their roll-up and money by source.</summary>
-    public static async Task<ObjectiveProgress> ForObjectiveAsync(RegiaDbContext db, string code, CancellationToken cancellationToken = default)
+    public static async Task<ObjectiveProgress> ForObjectiveAsync(RegiaDbContext db, string code, DateOnly day, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         var query = db.Actions.AsNoTracking().Where(a => a.Publication == PublicationState.Published && a.Objectives.Any(o => o.Objective!.Code == code));
@@ -181,7 +181,22 @@ public static class ActionQueries
         return new ObjectiveProgress(
             actions,
             progress,
-            [.. lines.GroupBy(l => l.Source).OrderBy(g => g.Key).Select(g => new FundingView(g.Key, null, g.Sum(l => l.Planned), g.Sum(l => l.Committed), g.Sum(l => l.Paid)))]);
+            [.. lines.GroupBy(l => l.Source).OrderBy(g => g.Key).Select(g => new FundingView(g.Key, null, g.Sum(l => l.Planned), g.Sum(l => l.Committed), g.Sum(l => l.Paid)))],
+            await TouchedMunicipalitiesAsync(db, query, day, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The Comuni (existing on <paramref name="day"/>) that a set of actions touches, directly, through a zone, or all of them.</summary>
+    private static async Task<IReadOnlyList<MunicipalitySummary>> TouchedMunicipalitiesAsync(RegiaDbContext db, IQueryable<PlanAction> actions, DateOnly day, CancellationToken cancellationToken)
+    {
+        var all = await TerritoryQueries.ListMunicipalitiesAsync(db, day, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (await actions.AnyAsync(a => a.Scope == ActionScope.Metropolitan, cancellationToken).ConfigureAwait(false))
+        {
+            return all;
+        }
+
+        var direct = await actions.SelectMany(a => a.Places).Where(p => p.Municipality != null).Select(p => p.Municipality!.IstatCode).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var zones = await actions.SelectMany(a => a.Places).Where(p => p.Zone != null).Select(p => p.Zone!.Slug).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. all.Where(m => direct.Contains(m.IstatCode) || zones.Contains(m.ZoneSlug))];
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ using Regia.Core.Plans;
 namespace Regia.Web.Features.Plans;
 
 /// <summary>One strategic objective: its text, the actor levels it involves and what each means, and room for its actions.</summary>
-internal sealed class ObjectiveModel(RegiaDbContext db) : PageModel
+internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock) : PageModel
 {
     public ObjectiveView Objective { get; private set; } = null!;
 
@@ -36,7 +36,7 @@ internal sealed class ObjectiveModel(RegiaDbContext db) : PageModel
         }
 
         (Plan, Objective, Mission) = (plan, objective, plan.Missions.First(m => m.Number == objective.Mission));
-        Progress = await ActionQueries.ForObjectiveAsync(db, objective.Code, cancellationToken);
+        Progress = await ActionQueries.ForObjectiveAsync(db, objective.Code, DateOnly.FromDateTime(clock.GetLocalNow().Date), cancellationToken);
         return Page();
     }
 }
