@@ -140,6 +140,13 @@ public static class ActionQueries
     public static async Task<ActionDetail?> GetAsync(RegiaDbContext db, int id, bool includeDrafts, DateOnly day, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
+        var municipalities = await TerritoryQueries.ListMunicipalitiesAsync(db, day, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await GetAsync(db, id, includeDrafts, municipalities, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One action, apportioned over <paramref name="municipalities"/> (the Comuni existing on the day in question).</summary>
+    private static async Task<ActionDetail?> GetAsync(RegiaDbContext db, int id, bool includeDrafts, IReadOnlyList<MunicipalitySummary> municipalities, CancellationToken cancellationToken)
+    {
         var a = await db.Actions.AsNoTracking()
             .Include(x => x.LeadOrganization).Include(x => x.Status)
             .Include(x => x.Objectives).ThenInclude(o => o.Objective)
@@ -155,7 +162,7 @@ public static class ActionQueries
         }
 
         var funding = a.Funding.OrderBy(f => f.Source).Select(f => new FundingView(f.Source, f.PnrrMeasure, f.Planned, f.Committed, f.Paid)).ToList();
-        var apportioned = await ApportionAsync(db, a, funding.Sum(f => f.Planned), day, cancellationToken).ConfigureAwait(false);
+        var apportioned = Apportion(a, funding.Sum(f => f.Planned), municipalities);
         return new ActionDetail(
             a.Id, a.Version, a.Title, a.Description, a.LeadOrganizationId, a.LeadOrganization!.Name, a.ContributingLevel, a.Status!.Code, a.Status.Name,
             a.Progress, a.Weight, a.Cup, a.LocalProjectCode, a.PlannedStart, a.PlannedEnd, a.ActualStart, a.ActualEnd, a.Scope, a.Publication,
@@ -238,11 +245,12 @@ public static class ActionQueries
             .OrderByDescending(a => a.Id)
             .Select(a => a.Id)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var municipalities = await TerritoryQueries.ListMunicipalitiesAsync(db, day, cancellationToken: cancellationToken).ConfigureAwait(false);
         var result = new List<PlaceAction>();
         foreach (var id in ids)
         {
-            // One detail query per action: fine for the hundreds of actions a Comune sees; precompute when it is not.
-            var detail = (await GetAsync(db, id, includeDrafts: false, day, cancellationToken).ConfigureAwait(false))!;
+            // One detail query per action (the territory is read once): fine for the hundreds of actions a Comune sees; precompute when it is not.
+            var detail = (await GetAsync(db, id, includeDrafts: false, municipalities, cancellationToken).ConfigureAwait(false))!;
             var amount = detail.Apportioned.Where(m => istatCodes.Contains(m.IstatCode)).Sum(m => m.Amount);
             var summary = new ActionSummary(detail.Id, detail.Title, detail.LeadOrganization, detail.Status, detail.Progress, detail.Objectives.FirstOrDefault(o => o.IsPrimary)?.Code ?? string.Empty, detail.PlannedFunding, detail.Scope, detail.Publication);
             result.Add(new PlaceAction(summary, amount));
@@ -273,9 +281,8 @@ public static class ActionQueries
     /// The planned money by Comune: shares as stated, or by resident population (latest year) where no share is
     /// stated; a zone's part is split among its Comuni by population; a metropolitan action among all Comuni.
     /// </summary>
-    private static async Task<IReadOnlyList<MunicipalityAmount>> ApportionAsync(RegiaDbContext db, PlanAction action, decimal amount, DateOnly day, CancellationToken cancellationToken)
+    private static IReadOnlyList<MunicipalityAmount> Apportion(PlanAction action, decimal amount, IReadOnlyList<MunicipalitySummary> municipalities)
     {
-        var municipalities = await TerritoryQueries.ListMunicipalitiesAsync(db, day, cancellationToken: cancellationToken).ConfigureAwait(false);
         decimal Residents(MunicipalitySummary m) => m.Population?.Value ?? 0;
         IReadOnlyList<PlaceShare> ByPopulation(IEnumerable<MunicipalitySummary> among) =>
             Apportionment.SharesFrom([.. among.Select(m => (m.IstatCode, Residents(m)))]);

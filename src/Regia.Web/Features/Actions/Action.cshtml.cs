@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
+using Regia.Core.Common;
 using Regia.Core.Actions;
 
 namespace Regia.Web.Features.Actions;
@@ -12,7 +13,7 @@ internal sealed class ActionModel(RegiaDbContext db, TimeProvider clock) : PageM
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
-        var action = await ActionQueries.GetAsync(db, id, includeDrafts: false, DateOnly.FromDateTime(clock.GetLocalNow().Date), cancellationToken);
+        var action = await ActionQueries.GetAsync(db, id, includeDrafts: false, clock.Today(), cancellationToken);
         if (action is null)
         {
             return NotFound();

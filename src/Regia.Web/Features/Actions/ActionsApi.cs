@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;
 using Regia.Core;
+using Regia.Core.Common;
 using Regia.Core.Actions;
 using Regia.Core.Plans;
 using Regia.Core.Territory;
@@ -96,7 +97,7 @@ internal static class ActionsApi
         IStringLocalizer<SharedResource> text,
         CancellationToken cancellationToken)
     {
-        var action = await ActionQueries.GetAsync(db, id, includeDrafts: false, DateOnly.FromDateTime(clock.GetLocalNow().Date), cancellationToken);
+        var action = await ActionQueries.GetAsync(db, id, includeDrafts: false, clock.Today(), cancellationToken);
         if (action is null)
         {
             return TypedResults.Problem(detail: text["Api.ActionNotFound", id], statusCode: StatusCodes.Status404NotFound);

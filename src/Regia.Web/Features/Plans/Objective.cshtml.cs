@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
+using Regia.Core.Common;
 using Regia.Core.Actions;
 using Regia.Core.Plans;
 
@@ -36,7 +37,7 @@ internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock) : Pa
         }
 
         (Plan, Objective, Mission) = (plan, objective, plan.Missions.First(m => m.Number == objective.Mission));
-        Progress = await ActionQueries.ForObjectiveAsync(db, objective.Code, DateOnly.FromDateTime(clock.GetLocalNow().Date), cancellationToken);
+        Progress = await ActionQueries.ForObjectiveAsync(db, objective.Code, clock.Today(), cancellationToken);
         return Page();
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
+using Regia.Core.Common;
 using Regia.Core.Territory;
 
 namespace Regia.Web.Features.Territory;
@@ -10,5 +11,5 @@ internal sealed class IndexModel(RegiaDbContext db, TimeProvider clock) : PageMo
     public IReadOnlyList<ZoneSummary> Zones { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Zones = await TerritoryQueries.ListZonesAsync(db, DateOnly.FromDateTime(clock.GetLocalNow().Date), cancellationToken);
+        Zones = await TerritoryQueries.ListZonesAsync(db, clock.Today(), cancellationToken);
 }

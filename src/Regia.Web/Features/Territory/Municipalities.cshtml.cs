@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
+using Regia.Core.Common;
 using Regia.Core.Territory;
 
 namespace Regia.Web.Features.Territory;
@@ -20,7 +21,7 @@ internal sealed class MunicipalitiesModel(RegiaDbContext db, TimeProvider clock)
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(clock.GetLocalNow().Date);
+        var today = clock.Today();
         Zones = await TerritoryQueries.ListZonesAsync(db, today, cancellationToken);
         ZoneSlug = Zones.Any(z => z.Slug == ZoneSlug) ? ZoneSlug : null;
         var all = await TerritoryQueries.ListMunicipalitiesAsync(db, today, ZoneSlug, cancellationToken);

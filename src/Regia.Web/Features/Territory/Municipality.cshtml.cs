@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
+using Regia.Core.Common;
 using Regia.Core.Actions;
 using Regia.Core.Territory;
 
@@ -24,7 +25,7 @@ internal sealed class MunicipalityModel(RegiaDbContext db, TimeProvider clock) :
         }
 
         Municipality = municipality;
-        Actions = await ActionQueries.ForMunicipalitiesAsync(db, [municipality.IstatCode], DateOnly.FromDateTime(clock.GetLocalNow().Date), cancellationToken);
+        Actions = await ActionQueries.ForMunicipalitiesAsync(db, [municipality.IstatCode], clock.Today(), cancellationToken);
         return Page();
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;
 using Regia.Core;
+using Regia.Core.Common;
 using Regia.Core.Organizations;
 using Regia.Core.Plans;
 using Regia.Core.Territory;
@@ -51,17 +52,16 @@ internal static class TerritoryApi
             .WithDescription("The directory of organisations that lead or join actions: the Città metropolitana, the Comuni, Unioni di Comuni and intermediate bodies, each with its kind and the actor level of the plan's objectives tables it acts at. `q` searches names ignoring case and accents.");
     }
 
-    private static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetLocalNow().Date);
 
     private static async Task<Ok<IReadOnlyList<MunicipalitySummary>>> ListMunicipalities(
         [Description("Day on which the Comuni must exist (yyyy-MM-dd); today when absent.")] DateOnly? date,
         RegiaDbContext db,
         TimeProvider clock,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await TerritoryQueries.ListMunicipalitiesAsync(db, date ?? Today(clock), cancellationToken: cancellationToken));
+        TypedResults.Ok(await TerritoryQueries.ListMunicipalitiesAsync(db, date ?? clock.Today(), cancellationToken: cancellationToken));
 
     private static async Task<IResult> MunicipalitiesGeoJson(RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
-        Results.Text(await TerritoryQueries.MunicipalitiesGeoJsonAsync(db, Today(clock), cancellationToken), "application/geo+json");
+        Results.Text(await TerritoryQueries.MunicipalitiesGeoJsonAsync(db, clock.Today(), cancellationToken), "application/geo+json");
 
     private static async Task<IResult> ZonesGeoJson(RegiaDbContext db, CancellationToken cancellationToken) =>
         Results.Text(await TerritoryQueries.ZonesGeoJsonAsync(db, cancellationToken), "application/geo+json");
@@ -84,7 +84,7 @@ internal static class TerritoryApi
     }
 
     private static async Task<Ok<IReadOnlyList<ZoneSummary>>> ListZones(RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await TerritoryQueries.ListZonesAsync(db, Today(clock), cancellationToken));
+        TypedResults.Ok(await TerritoryQueries.ListZonesAsync(db, clock.Today(), cancellationToken));
 
     private static async Task<Results<Ok<IReadOnlyList<OrganizationView>>, ValidationProblem>> ListOrganizations(
         [Description("Words to find in the name (case and accents ignored).")] string? q,

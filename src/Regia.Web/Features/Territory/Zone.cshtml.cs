@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
+using Regia.Core.Common;
 using Regia.Core.Actions;
 using Regia.Core.Territory;
 
@@ -15,7 +16,7 @@ internal sealed class ZoneModel(RegiaDbContext db, TimeProvider clock) : PageMod
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(clock.GetLocalNow().Date);
+        var today = clock.Today();
         var detail = await TerritoryQueries.GetZoneAsync(db, slug, today, cancellationToken);
         if (detail is null)
         {
