@@ -129,7 +129,7 @@ internal static class TerritoryCommands
             await using var db = DatabaseCommands.Open(out _);
             try
             {
-                var born = await MergeMunicipalities.ExecuteAsync(db, new MunicipalMerger(result.GetValue(from)!, result.GetValue(code)!, result.GetValue(name)!, result.GetValue(cadastral), result.GetValue(zone)!, result.GetValue(date)), cancellationToken).ConfigureAwait(false);
+                var born = await MergeMunicipalities.ExecuteAsync(db, new MunicipalMerger(result.GetValue(from)!, result.GetValue(code)!, result.GetValue(name)!, result.GetValue(cadastral), result.GetValue(zone)!, result.GetValue(date)), cancellationToken: cancellationToken).ConfigureAwait(false);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{born.Name} ({born.IstatCode}) dal {born.ValidFrom:yyyy-MM-dd}."));
                 return 0;
             }
@@ -159,7 +159,7 @@ internal static class OrganizationCommands
             await using var db = DatabaseCommands.Open(out _);
             try
             {
-                var organization = await AddOrganization.ExecuteAsync(db, new NewOrganization(result.GetValue(name)!, result.GetValue(kind), result.GetValue(taxCode), result.GetValue(ipaCode)), cancellationToken).ConfigureAwait(false);
+                var organization = await AddOrganization.ExecuteAsync(db, new NewOrganization(result.GetValue(name)!, result.GetValue(kind), result.GetValue(taxCode), result.GetValue(ipaCode)), cancellationToken: cancellationToken).ConfigureAwait(false);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{organization.Id}: {organization.Name} ({organization.Kind}, livello {organization.ActorLevel})."));
                 return 0;
             }

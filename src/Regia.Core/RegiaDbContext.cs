@@ -1,15 +1,26 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Regia.Core.Accounts;
 using Regia.Core.Actions;
+using Regia.Core.Auditing;
 using Regia.Core.Common;
 using Regia.Core.Organizations;
 using Regia.Core.Plans;
+using Regia.Core.Proposals;
 using Regia.Core.Territory;
 
 namespace Regia.Core;
 
-/// <summary>The one persistence boundary of Regia; every feature's entities are configured beside them.</summary>
-public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options) : DbContext(options)
+/// <summary>
+/// The one persistence boundary of Regia; every feature's entities are configured beside them. Every change to
+/// Regia's data is saved together with its audit entries, in one transaction, or not at all.
+/// </summary>
+public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
+    : IdentityUserContext<RegiaUser, int>(options)
 {
+    private readonly List<AuditRecord> pendingAudit = [];
+
     public DbSet<Plan> Plans => Set<Plan>();
 
     public DbSet<Mission> Missions => Set<Mission>();
@@ -30,9 +41,120 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options) : D
 
     public DbSet<ActionStatus> ActionStatuses => Set<ActionStatus>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    public DbSet<ActionProposal> Proposals => Set<ActionProposal>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>Who acts through this context: set by the host (site request, API token, command line).</summary>
+    public Caller Caller { get; set; } = Caller.System;
+
+    /// <summary>Declares the change the next save makes; it is written with that save, in the same transaction.</summary>
+    public void Audit(AuditRecord record)
     {
-        ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegiaDbContext).Assembly);
+        ArgumentNullException.ThrowIfNull(record);
+        pendingAudit.Add(record);
     }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        // Identity's synchronous paths touch only accounts; Regia's own changes go through the audited async path.
+        var changes = PendingChanges();
+        if (pendingAudit.Count > 0 || changes.Any(e => IsAudited(e.Metadata.ClrType)))
+        {
+            throw new NotSupportedException("Regia saves audited changes asynchronously (SaveChangesAsync).");
+        }
+
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var changes = PendingChanges();
+        var records = pendingAudit.ToList();
+        pendingAudit.Clear();
+        var unaudited = changes.Where(e => IsAudited(e.Metadata.ClrType)).Select(e => e.Metadata.ClrType.Name).Distinct().ToList();
+        if (unaudited.Count > 0 && records.Count == 0)
+        {
+            throw new UnauditedChangeException(string.Join(", ", unaudited));
+        }
+
+        if (records.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Two writes in one transaction: the data first, so that new rows have their ids, then the entries naming them.
+        var ownTransaction = Database.CurrentTransaction is null
+            ? await Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false)
+            : null;
+        try
+        {
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+            foreach (var record in records)
+            {
+                var after = record.AfterLoader is null ? record.After : await record.AfterLoader(cancellationToken).ConfigureAwait(false);
+                AuditEntries.Add(new AuditEntry
+                {
+                    AtUtc = record.AtUtc,
+                    UserId = Caller.UserId,
+                    ActorName = Caller.Name,
+                    ActorOrganization = Caller.OrganizationName,
+                    Channel = Caller.Channel,
+                    EntityType = record.EntityType,
+                    EntityId = record.EntityId(),
+                    Operation = record.Operation,
+                    Before = AuditJson.Serialize(record.Before),
+                    After = AuditJson.Serialize(after),
+                    Comment = record.Comment,
+                    Version = record.Version?.Invoke(),
+                    IsPublic = record.IsPublic,
+                });
+            }
+
+            written += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken).ConfigureAwait(false);
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return written;
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(RegiaDbContext).Assembly);
+    }
+
+    private List<EntityEntry> PendingChanges()
+    {
+        ChangeTracker.DetectChanges();
+        var changes = ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
+        if (changes.Any(e => e.Entity is AuditEntry && e.State != EntityState.Added))
+        {
+            throw new InvalidOperationException("The audit trail is append-only: its entries cannot be changed or deleted.");
+        }
+
+        return changes;
+    }
+
+    /// <summary>
+    /// Regia's own data must be audited. Accounts are audited by their operations but not enforced here, because
+    /// signing in updates bookkeeping columns (failed attempts, last use of a token) that are not changes of data.
+    /// </summary>
+    private static bool IsAudited(Type type) =>
+        type.Namespace is { } ns && ns.StartsWith("Regia.Core", StringComparison.Ordinal)
+        && type != typeof(AuditEntry) && type != typeof(LoadedDataset)
+        && ns != typeof(RegiaUser).Namespace;
 }

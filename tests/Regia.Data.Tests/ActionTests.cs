@@ -32,7 +32,7 @@ public sealed class ActionTests
         int id;
         await using (var db = database.CreateContext())
         {
-            id = (await SaveAction.CreateAsync(db, await SampleAsync(db), TimeProvider.System, Cancel)).Id;
+            id = (await SaveAction.CreateAsync(db, await SampleAsync(db), TimeProvider.System, cancellationToken: Cancel)).Id;
         }
 
         await using (var db = database.CreateContext())
@@ -78,7 +78,7 @@ public sealed class ActionTests
             Funding = [new FundingInput(FundingSource.Pnrr, null, -1m, 0m, 0m)],
         };
 
-        var error = await Assert.ThrowsAsync<ActionValidationException>(() => SaveAction.CreateAsync(db, input, TimeProvider.System, Cancel));
+        var error = await Assert.ThrowsAsync<ActionValidationException>(() => SaveAction.CreateAsync(db, input, TimeProvider.System, cancellationToken: Cancel));
 
         Assert.Equal(["cup", "funding[0]", "places", "plannedEnd", "primaryObjective", "status", "title"], error.Errors.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("L'obiettivo «M9.1» non esiste nel piano in vigore.", error.Errors["primaryObjective"]);
@@ -95,19 +95,19 @@ public sealed class ActionTests
         int id;
         await using (var db = database.CreateContext())
         {
-            id = (await SaveAction.CreateAsync(db, await SampleAsync(db), TimeProvider.System, Cancel)).Id;
+            id = (await SaveAction.CreateAsync(db, await SampleAsync(db), TimeProvider.System, cancellationToken: Cancel)).Id;
         }
 
         await using (var first = database.CreateContext())
         {
-            var updated = await SaveAction.UpdateAsync(first, id, 1, await SampleAsync(first) with { Status = "conclusa", Progress = null }, TimeProvider.System, Cancel);
+            var updated = await SaveAction.UpdateAsync(first, id, 1, await SampleAsync(first) with { Status = "conclusa", Progress = null }, TimeProvider.System, cancellationToken: Cancel);
             Assert.Equal(2, updated!.Version);
             Assert.Equal(100m, updated.Progress);
         }
 
         await using (var second = database.CreateContext())
         {
-            var stale = await Assert.ThrowsAsync<ActionConcurrencyException>(async () => await SaveAction.UpdateAsync(second, id, 1, await SampleAsync(second) with { Title = "Sovrascrittura" }, TimeProvider.System, Cancel));
+            var stale = await Assert.ThrowsAsync<ActionConcurrencyException>(async () => await SaveAction.UpdateAsync(second, id, 1, await SampleAsync(second) with { Title = "Sovrascrittura" }, TimeProvider.System, cancellationToken: Cancel));
             Assert.Equal(2, stale.CurrentVersion);
         }
 
@@ -116,7 +116,7 @@ public sealed class ActionTests
             var action = await ActionQueries.GetAsync(db, id, includeDrafts: true, Today, Cancel);
             Assert.Equal("conclusa", action!.StatusCode);
             Assert.StartsWith("Azione di prova", action.Title, StringComparison.Ordinal);
-            Assert.Null(await SaveAction.UpdateAsync(db, 999_999, 1, await SampleAsync(db), TimeProvider.System, Cancel));
+            Assert.Null(await SaveAction.UpdateAsync(db, 999_999, 1, await SampleAsync(db), TimeProvider.System, cancellationToken: Cancel));
         }
     }
 
@@ -194,12 +194,12 @@ public sealed class ActionTests
 
         await using (var db = database.CreateContext())
         {
-            var version = await AddActionUpdate.ExecuteAsync(db, id, 1, new ActionUpdateInput(new DateOnly(2026, 3, 1), "Aggiudicati i lavori (test).", 55), TimeProvider.System, Cancel);
+            var version = await AddActionUpdate.ExecuteAsync(db, id, 1, new ActionUpdateInput(new DateOnly(2026, 3, 1), "Aggiudicati i lavori (test).", 55), TimeProvider.System, cancellationToken: Cancel);
             Assert.Equal(2, version);
-            var bad = await Assert.ThrowsAsync<ActionValidationException>(() => AddActionUpdate.ExecuteAsync(db, id, 2, new ActionUpdateInput(new DateOnly(2099, 1, 1), " ", 120), TimeProvider.System, Cancel));
+            var bad = await Assert.ThrowsAsync<ActionValidationException>(() => AddActionUpdate.ExecuteAsync(db, id, 2, new ActionUpdateInput(new DateOnly(2099, 1, 1), " ", 120), TimeProvider.System, cancellationToken: Cancel));
             Assert.Equal(["date", "progress", "text"], bad.Errors.Keys.Order(StringComparer.Ordinal));
-            await Assert.ThrowsAsync<ActionConcurrencyException>(() => AddActionUpdate.ExecuteAsync(db, id, 1, new ActionUpdateInput(new DateOnly(2026, 3, 2), "Vecchia versione (test).", null), TimeProvider.System, Cancel));
-            Assert.Null(await AddActionUpdate.ExecuteAsync(db, 999_999, 1, new ActionUpdateInput(new DateOnly(2026, 3, 2), "Nessuna azione (test).", null), TimeProvider.System, Cancel));
+            await Assert.ThrowsAsync<ActionConcurrencyException>(() => AddActionUpdate.ExecuteAsync(db, id, 1, new ActionUpdateInput(new DateOnly(2026, 3, 2), "Vecchia versione (test).", null), TimeProvider.System, cancellationToken: Cancel));
+            Assert.Null(await AddActionUpdate.ExecuteAsync(db, 999_999, 1, new ActionUpdateInput(new DateOnly(2026, 3, 2), "Nessuna azione (test).", null), TimeProvider.System, cancellationToken: Cancel));
         }
 
         await using (var db = database.CreateContext())

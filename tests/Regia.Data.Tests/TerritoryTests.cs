@@ -106,7 +106,7 @@ public sealed class TerritoryTests
         var effective = new DateOnly(2026, 1, 1);
         await using (var db = database.CreateContext())
         {
-            await MergeMunicipalities.ExecuteAsync(db, new MunicipalMerger(["015005", "015078"], "015999", "Comune di prova (fusione simulata)", null, "Magentino e Abbiatense", effective), Cancel);
+            await MergeMunicipalities.ExecuteAsync(db, new MunicipalMerger(["015005", "015078"], "015999", "Comune di prova (fusione simulata)", null, "Magentino e Abbiatense", effective), cancellationToken: Cancel);
         }
 
         await using (var db = database.CreateContext())
@@ -140,10 +140,10 @@ public sealed class TerritoryTests
         // A Comune that no longer exists cannot merge again, and a refused merger writes nothing.
         await using (var db = database.CreateContext())
         {
-            var error = await Assert.ThrowsAsync<MunicipalMergerException>(() => MergeMunicipalities.ExecuteAsync(db, new MunicipalMerger(["015005", "015002"], "015998", "Altra prova", null, "Magentino e Abbiatense", new DateOnly(2026, 6, 1)), Cancel));
+            var error = await Assert.ThrowsAsync<MunicipalMergerException>(() => MergeMunicipalities.ExecuteAsync(db, new MunicipalMerger(["015005", "015002"], "015998", "Altra prova", null, "Magentino e Abbiatense", new DateOnly(2026, 6, 1)), cancellationToken: Cancel));
             Assert.Contains("non esiste più", error.Message, StringComparison.Ordinal);
-            await Assert.ThrowsAsync<MunicipalMergerException>(() => MergeMunicipalities.ExecuteAsync(db, new MunicipalMerger(["015002", "015010"], "015146", "Codice già in uso", null, "Milano", new DateOnly(2026, 6, 1)), Cancel));
-            await Assert.ThrowsAsync<MunicipalMergerException>(() => MergeMunicipalities.ExecuteAsync(db, new MunicipalMerger(["015002", "015010"], "15998", "Codice malformato", null, "Milano", new DateOnly(2026, 6, 1)), Cancel));
+            await Assert.ThrowsAsync<MunicipalMergerException>(() => MergeMunicipalities.ExecuteAsync(db, new MunicipalMerger(["015002", "015010"], "015146", "Codice già in uso", null, "Milano", new DateOnly(2026, 6, 1)), cancellationToken: Cancel));
+            await Assert.ThrowsAsync<MunicipalMergerException>(() => MergeMunicipalities.ExecuteAsync(db, new MunicipalMerger(["015002", "015010"], "15998", "Codice malformato", null, "Milano", new DateOnly(2026, 6, 1)), cancellationToken: Cancel));
         }
 
         await using (var db = database.CreateContext())
@@ -161,14 +161,14 @@ public sealed class TerritoryTests
         await using (var db = database.CreateContext())
         {
             // Test data, not a real organisation.
-            var added = await AddOrganization.ExecuteAsync(db, new NewOrganization(" Università di prova ", OrganizationKind.University, "12345678901", null), Cancel);
+            var added = await AddOrganization.ExecuteAsync(db, new NewOrganization(" Università di prova ", OrganizationKind.University, "12345678901", null), cancellationToken: Cancel);
             Assert.Equal("Università di prova", added.Name);
             Assert.Equal(ActorLevel.IntermediateBodies, added.ActorLevel);
 
-            var badTaxCode = await Assert.ThrowsAsync<OrganizationException>(() => AddOrganization.ExecuteAsync(db, new NewOrganization("Altro ente", OrganizationKind.ThirdSector, "123", null), Cancel));
+            var badTaxCode = await Assert.ThrowsAsync<OrganizationException>(() => AddOrganization.ExecuteAsync(db, new NewOrganization("Altro ente", OrganizationKind.ThirdSector, "123", null), cancellationToken: Cancel));
             Assert.Equal("taxCode", badTaxCode.Field);
-            Assert.Equal("taxCode", (await Assert.ThrowsAsync<OrganizationException>(() => AddOrganization.ExecuteAsync(db, new NewOrganization("Doppione", OrganizationKind.Agency, "12345678901", null), Cancel))).Field);
-            Assert.Equal("kind", (await Assert.ThrowsAsync<OrganizationException>(() => AddOrganization.ExecuteAsync(db, new NewOrganization("Comune finto", OrganizationKind.Municipality, null, null), Cancel))).Field);
+            Assert.Equal("taxCode", (await Assert.ThrowsAsync<OrganizationException>(() => AddOrganization.ExecuteAsync(db, new NewOrganization("Doppione", OrganizationKind.Agency, "12345678901", null), cancellationToken: Cancel))).Field);
+            Assert.Equal("kind", (await Assert.ThrowsAsync<OrganizationException>(() => AddOrganization.ExecuteAsync(db, new NewOrganization("Comune finto", OrganizationKind.Municipality, null, null), cancellationToken: Cancel))).Field);
         }
 
         await using (var db = database.CreateContext())

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Auditing;
 
 namespace Regia.Core.Actions;
 
@@ -18,15 +19,17 @@ public static class ActionStatuses
         ("annullata", "Annullata", null),
     ];
 
-    public static async Task<bool> SeedAsync(RegiaDbContext db, CancellationToken cancellationToken = default)
+    public static async Task<bool> SeedAsync(RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
         if (await db.ActionStatuses.AnyAsync(cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
 
         db.ActionStatuses.AddRange(Defaults.Select((s, i) => new ActionStatus { Code = s.Code, Name = s.Name, PresetProgress = s.PresetProgress, Position = i + 1 }));
+        db.Audit(new AuditRecord("status-list", () => "default", "seed", clock.GetUtcNow().UtcDateTime) { After = Defaults.Select(s => s.Code).ToList() });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Auditing;
 
 namespace Regia.Core.Actions;
 
@@ -12,9 +14,44 @@ public sealed record ActionUpdateInput(DateOnly Date, string Text, decimal? Prog
 public static class AddActionUpdate
 {
     /// <returns>The action's new version, or null when the action does not exist.</returns>
-    public static async Task<int?> ExecuteAsync(RegiaDbContext db, int actionId, int expectedVersion, ActionUpdateInput input, TimeProvider clock, CancellationToken cancellationToken = default)
+    public static async Task<int?> ExecuteAsync(RegiaDbContext db, int actionId, int expectedVersion, ActionUpdateInput input, TimeProvider clock, string? comment = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
+        Validate(input, clock);
+        var text = input.Text.Trim();
+        var action = await db.Actions.SingleOrDefaultAsync(a => a.Id == actionId, cancellationToken).ConfigureAwait(false);
+        if (action is null)
+        {
+            return null;
+        }
+
+        if (action.Version != expectedVersion)
+        {
+            throw new ActionConcurrencyException(actionId, expectedVersion, action.Version);
+        }
+
+        action.Updates.Add(new ActionUpdate { Date = input.Date, Text = text, Progress = input.Progress });
+        if (input.Progress is { } progress)
+        {
+            action.Progress = progress;
+        }
+
+        action.Version++;
+        action.UpdatedAtUtc = clock.GetUtcNow().UtcDateTime;
+        db.Audit(new AuditRecord("action", () => actionId.ToString(CultureInfo.InvariantCulture), "timeline", action.UpdatedAtUtc)
+        {
+            After = new { date = input.Date, text, progress = input.Progress },
+            Comment = comment,
+            Version = () => action.Version,
+            IsPublic = action.Publication == PublicationState.Published,
+        });
+        await SaveAction.SaveVersionedAsync(db, actionId, expectedVersion, cancellationToken).ConfigureAwait(false);
+        return action.Version;
+    }
+
+    /// <exception cref="ActionValidationException">The entry breaks a rule.</exception>
+    public static void Validate(ActionUpdateInput input, TimeProvider clock)
+    {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(clock);
         var errors = new Dictionary<string, string[]>();
@@ -38,35 +75,5 @@ public static class AddActionUpdate
         {
             throw new ActionValidationException(errors);
         }
-
-        var action = await db.Actions.SingleOrDefaultAsync(a => a.Id == actionId, cancellationToken).ConfigureAwait(false);
-        if (action is null)
-        {
-            return null;
-        }
-
-        if (action.Version != expectedVersion)
-        {
-            throw new ActionConcurrencyException(actionId, expectedVersion, action.Version);
-        }
-
-        action.Updates.Add(new ActionUpdate { Date = input.Date, Text = text, Progress = input.Progress });
-        if (input.Progress is { } progress)
-        {
-            action.Progress = progress;
-        }
-
-        action.Version++;
-        action.UpdatedAtUtc = clock.GetUtcNow().UtcDateTime;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new ActionConcurrencyException(actionId, expectedVersion, expectedVersion + 1);
-        }
-
-        return action.Version;
     }
 }

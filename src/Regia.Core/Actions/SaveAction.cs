@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Auditing;
 using Regia.Core.Common;
 using Regia.Core.Organizations;
 using Regia.Core.Plans;
@@ -62,7 +63,15 @@ public sealed class ActionConcurrencyException(int id, int expected, int actual)
 /// </summary>
 public static partial class SaveAction
 {
-    public static async Task<PlanAction> CreateAsync(RegiaDbContext db, ActionInput input, TimeProvider clock, CancellationToken cancellationToken = default)
+    /// <summary>Checks an input against every rule without writing anything (a proposal is checked when made).</summary>
+    /// <exception cref="ActionValidationException">The input breaks a rule; the messages say where and why.</exception>
+    public static async Task ValidateAsync(RegiaDbContext db, ActionInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await ApplyAsync(db, new PlanAction { Title = string.Empty }, input, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<PlanAction> CreateAsync(RegiaDbContext db, ActionInput input, TimeProvider clock, string? comment = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(clock);
@@ -71,12 +80,13 @@ public static partial class SaveAction
         action.Version = 1;
         action.UpdatedAtUtc = action.CreatedAtUtc;
         db.Actions.Add(action);
+        db.Audit(AuditOf(db, action, "create", null, comment));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return action;
     }
 
     /// <exception cref="ActionConcurrencyException">The action is no longer at <paramref name="expectedVersion"/>.</exception>
-    public static async Task<PlanAction?> UpdateAsync(RegiaDbContext db, int id, int expectedVersion, ActionInput input, TimeProvider clock, CancellationToken cancellationToken = default)
+    public static async Task<PlanAction?> UpdateAsync(RegiaDbContext db, int id, int expectedVersion, ActionInput input, TimeProvider clock, string? comment = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(clock);
@@ -94,21 +104,69 @@ public static partial class SaveAction
             throw new ActionConcurrencyException(id, expectedVersion, action.Version);
         }
 
+        var before = await ActionSnapshot.TakeAsync(db, id, cancellationToken).ConfigureAwait(false);
+        var wasPublished = action.Publication == PublicationState.Published;
         await ApplyAsync(db, action, input, cancellationToken).ConfigureAwait(false);
         action.Version++;
         action.UpdatedAtUtc = clock.GetUtcNow().UtcDateTime;
+        db.Audit(AuditOf(db, action, "update", before, comment) with { IsPublic = wasPublished || action.Publication == PublicationState.Published });
+        await SaveVersionedAsync(db, id, expectedVersion, cancellationToken).ConfigureAwait(false);
+        return action;
+    }
+
+    /// <summary>Deletes an action and everything it owns; its history stays in the audit trail.</summary>
+    /// <returns>False when the action does not exist.</returns>
+    /// <exception cref="ActionConcurrencyException">The action is no longer at <paramref name="expectedVersion"/>.</exception>
+    public static async Task<bool> DeleteAsync(RegiaDbContext db, int id, int expectedVersion, TimeProvider clock, string? comment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        var action = await db.Actions.SingleOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
+        if (action is null)
+        {
+            return false;
+        }
+
+        if (action.Version != expectedVersion)
+        {
+            throw new ActionConcurrencyException(id, expectedVersion, action.Version);
+        }
+
+        var before = await ActionSnapshot.TakeAsync(db, id, cancellationToken).ConfigureAwait(false);
+        db.Actions.Remove(action);
+        db.Audit(new AuditRecord("action", () => id.ToString(CultureInfo.InvariantCulture), "delete", clock.GetUtcNow().UtcDateTime)
+        {
+            Before = before,
+            Comment = comment,
+            Version = () => expectedVersion + 1,
+            IsPublic = action.Publication == PublicationState.Published,
+        });
+        await SaveVersionedAsync(db, id, expectedVersion, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Saves a change to a versioned action: another writer committing first is a conflict, not a lost write.</summary>
+    internal static async Task SaveVersionedAsync(RegiaDbContext db, int id, int expectedVersion, CancellationToken cancellationToken)
+    {
         try
         {
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (DbUpdateConcurrencyException)
         {
-            // Another writer committed between our read and our write: the version column caught it.
             throw new ActionConcurrencyException(id, expectedVersion, expectedVersion + 1);
         }
-
-        return action;
     }
+
+    private static AuditRecord AuditOf(RegiaDbContext db, PlanAction action, string operation, IReadOnlyDictionary<string, string>? before, string? comment) =>
+        new("action", () => action.Id.ToString(CultureInfo.InvariantCulture), operation, action.UpdatedAtUtc)
+        {
+            Before = before,
+            AfterLoader = async ct => await ActionSnapshot.TakeAsync(db, action.Id, ct).ConfigureAwait(false),
+            Comment = comment,
+            Version = () => action.Version,
+            IsPublic = action.Publication == PublicationState.Published,
+        };
 
     private static async Task ApplyAsync(RegiaDbContext db, PlanAction action, ActionInput input, CancellationToken cancellationToken)
     {

@@ -24,7 +24,7 @@ public static class InitializeDatabase
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(data);
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        await ActionStatuses.SeedAsync(db, cancellationToken).ConfigureAwait(false);
+        await ActionStatuses.SeedAsync(db, clock, cancellationToken).ConfigureAwait(false);
         TerritoryLoadResult? territory = null;
         if (data.TerritoryDirectory is not null)
         {

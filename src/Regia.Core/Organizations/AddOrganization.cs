@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Auditing;
 
 namespace Regia.Core.Organizations;
 
@@ -18,7 +19,7 @@ public sealed class OrganizationException(string field, string message) : Except
 /// </summary>
 public static partial class AddOrganization
 {
-    public static async Task<Organization> ExecuteAsync(RegiaDbContext db, NewOrganization request, CancellationToken cancellationToken = default)
+    public static async Task<Organization> ExecuteAsync(RegiaDbContext db, NewOrganization request, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(request);
@@ -52,6 +53,10 @@ public static partial class AddOrganization
             IpaCode = string.IsNullOrWhiteSpace(request.IpaCode) ? null : request.IpaCode.Trim(),
         };
         db.Organizations.Add(organization);
+        db.Audit(new AuditRecord("organization", () => organization.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "create", (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime)
+        {
+            After = new { organization.Name, kind = organization.Kind.ToString(), organization.TaxCode, organization.IpaCode },
+        });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return organization;
     }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Auditing;
 using Regia.Core.Common;
 
 namespace Regia.Core.Plans;
@@ -92,6 +93,11 @@ public static class LoadPlan
             }
         }
 
+        db.Audit(new AuditRecord("plan", () => plan.Slug, outcome == PlanLoadOutcome.Created ? "load" : "reload", plan.LoadedAtUtc)
+        {
+            After = new { plan.Title, status = plan.Status.ToString(), contentHash = hash, missions = plan.Missions.Count, objectives = plan.Missions.Sum(m => m.Objectives.Count) },
+            Comment = document.Source,
+        });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return new PlanLoadResult(plan.Slug, outcome, plan.Missions.Count, plan.Missions.Sum(m => m.Objectives.Count));
     }

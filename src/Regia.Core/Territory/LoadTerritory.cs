@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Auditing;
 using Regia.Core.Common;
 using Regia.Core.Organizations;
 
@@ -98,6 +99,10 @@ public static class LoadTerritory
 
         dataset.ContentHash = data.ContentHash;
         dataset.LoadedAtUtc = clock.GetUtcNow().UtcDateTime;
+        db.Audit(new AuditRecord("territory", () => DatasetKey, "load", dataset.LoadedAtUtc)
+        {
+            After = new { contentHash = data.ContentHash, zones = zones.Count, municipalities = municipalities.Count },
+        });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return new TerritoryLoadResult(true, zones.Count, municipalities.Count, await db.Organizations.CountAsync(cancellationToken).ConfigureAwait(false));
     }

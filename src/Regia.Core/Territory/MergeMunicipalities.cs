@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Auditing;
 using Regia.Core.Organizations;
 
 namespace Regia.Core.Territory;
@@ -22,7 +23,7 @@ public sealed class MunicipalMergerException(string message) : Exception(message
 /// </summary>
 public static class MergeMunicipalities
 {
-    public static async Task<Municipality> ExecuteAsync(RegiaDbContext db, MunicipalMerger merger, CancellationToken cancellationToken = default)
+    public static async Task<Municipality> ExecuteAsync(RegiaDbContext db, MunicipalMerger merger, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(merger);
@@ -71,6 +72,11 @@ public static class MergeMunicipalities
             municipality.Successor = born;
         }
 
+        db.Audit(new AuditRecord("municipality", () => born.IstatCode, "merge", (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime)
+        {
+            Before = former.Select(m => new { m.IstatCode, m.Name }).ToList(),
+            After = new { born.IstatCode, born.Name, zone = zone.Name, validFrom = merger.EffectiveOn },
+        });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return born;
     }

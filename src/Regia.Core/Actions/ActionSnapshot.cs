@@ -1,0 +1,131 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Regia.Core.Actions;
+
+/// <summary>
+/// An action as plain, readable fields (field → text), for the audit trail, the public history and the reviewer's
+/// comparison of a proposal with the published version. One format for all three, so their differences agree.
+/// </summary>
+public static class ActionSnapshot
+{
+    /// <summary>The fields in the order they are shown; a field that is empty is left out.</summary>
+    public static readonly IReadOnlyList<string> Fields =
+    [
+        "title", "description", "lead", "contributingLevel", "primaryObjective", "secondaryObjectives", "status", "progress",
+        "weight", "cup", "localProjectCode", "plannedStart", "plannedEnd", "actualStart", "actualEnd", "scope", "places",
+        "funding", "partners", "milestones", "publication",
+    ];
+
+    /// <summary>The stored action as an input (for the edit form and for snapshots), with its version; null if absent.</summary>
+    public static async Task<(ActionInput Input, int Version)?> InputOfAsync(RegiaDbContext db, int id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var action = await db.Actions.AsNoTracking()
+            .Include(a => a.Status)
+            .Include(a => a.Objectives).ThenInclude(o => o.Objective)
+            .Include(a => a.Partners)
+            .Include(a => a.Places).ThenInclude(p => p.Zone)
+            .Include(a => a.Places).ThenInclude(p => p.Municipality)
+            .Include(a => a.Funding).Include(a => a.Milestones)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
+        if (action is null)
+        {
+            return null;
+        }
+
+        var input = new ActionInput
+        {
+            Title = action.Title,
+            Description = action.Description,
+            LeadOrganizationId = action.LeadOrganizationId,
+            ContributingLevel = action.ContributingLevel,
+            PrimaryObjective = action.Objectives.Where(o => o.IsPrimary).Select(o => o.Objective!.Code).FirstOrDefault() ?? string.Empty,
+            SecondaryObjectives = action.Objectives.Where(o => !o.IsPrimary).Select(o => o.Objective!.Code).Order(StringComparer.Ordinal).ToList(),
+            Status = action.Status!.Code,
+            Progress = action.Progress,
+            Weight = action.Weight,
+            Cup = action.Cup,
+            LocalProjectCode = action.LocalProjectCode,
+            PlannedStart = action.PlannedStart,
+            PlannedEnd = action.PlannedEnd,
+            ActualStart = action.ActualStart,
+            ActualEnd = action.ActualEnd,
+            Scope = action.Scope,
+            Places = action.Places.OrderBy(p => p.Id).Select(p => new PlaceInput(p.Zone?.Slug, p.Municipality?.IstatCode, p.Share)).ToList(),
+            Funding = action.Funding.OrderBy(f => f.Id).Select(f => new FundingInput(f.Source, f.PnrrMeasure, f.Planned, f.Committed, f.Paid)).ToList(),
+            Partners = action.Partners.OrderBy(p => p.Id).Select(p => new PartnerInput(p.OrganizationId, p.Role)).ToList(),
+            Milestones = action.Milestones.OrderBy(m => m.DueOn).ThenBy(m => m.Id).Select(m => new MilestoneInput(m.Title, m.DueOn, m.DoneOn)).ToList(),
+            Publication = action.Publication,
+        };
+        return (input, action.Version);
+    }
+
+    /// <summary>The stored action's snapshot, or null when it does not exist.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>?> TakeAsync(RegiaDbContext db, int id, CancellationToken cancellationToken = default)
+    {
+        var stored = await InputOfAsync(db, id, cancellationToken).ConfigureAwait(false);
+        return stored is { } s ? await OfAsync(db, s.Input, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    /// <summary>The snapshot of an input, with organisations, statuses and places by name.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> OfAsync(RegiaDbContext db, ActionInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(input);
+        var organizationIds = input.Partners.Select(p => p.OrganizationId).Append(input.LeadOrganizationId).ToList();
+        var organizations = await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken).ConfigureAwait(false);
+        var status = await db.ActionStatuses.AsNoTracking().Where(s => s.Code == input.Status).Select(s => s.Name).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        var slugs = input.Places.Select(p => p.ZoneSlug).OfType<string>().ToList();
+        var codes = input.Places.Select(p => p.IstatCode).OfType<string>().ToList();
+        var zones = await db.Zones.AsNoTracking().Where(z => slugs.Contains(z.Slug)).ToDictionaryAsync(z => z.Slug, z => z.Name, cancellationToken).ConfigureAwait(false);
+        var municipalities = await db.Municipalities.AsNoTracking().Where(m => codes.Contains(m.IstatCode)).ToDictionaryAsync(m => m.IstatCode, m => m.Name, cancellationToken).ConfigureAwait(false);
+        string Organization(int id) => organizations.TryGetValue(id, out var name) ? name : Invariant($"#{id}");
+        string Place(PlaceInput p)
+        {
+            var name = p.ZoneSlug is { } slug ? zones.GetValueOrDefault(slug, slug) : municipalities.GetValueOrDefault(p.IstatCode ?? "", p.IstatCode ?? "");
+            return p.Share is { } share ? Invariant($"{name} ({share:0.######})") : name;
+        }
+
+        var fields = new Dictionary<string, string?>
+        {
+            ["title"] = input.Title,
+            ["description"] = input.Description,
+            ["lead"] = Organization(input.LeadOrganizationId),
+            ["contributingLevel"] = input.ContributingLevel?.ToString(),
+            ["primaryObjective"] = input.PrimaryObjective,
+            ["secondaryObjectives"] = string.Join(", ", input.SecondaryObjectives),
+            ["status"] = status ?? input.Status,
+            ["progress"] = input.Progress is { } progress ? Invariant($"{progress:0.##}%") : null,
+            ["weight"] = Invariant($"{input.Weight:0.###}"),
+            ["cup"] = input.Cup,
+            ["localProjectCode"] = input.LocalProjectCode,
+            ["plannedStart"] = Date(input.PlannedStart),
+            ["plannedEnd"] = Date(input.PlannedEnd),
+            ["actualStart"] = Date(input.ActualStart),
+            ["actualEnd"] = Date(input.ActualEnd),
+            ["scope"] = input.Scope.ToString(),
+            ["places"] = string.Join("\n", input.Places.Select(Place)),
+            ["funding"] = string.Join("\n", input.Funding.Select(f => Invariant($"{f.Source}{(f.PnrrMeasure is null ? "" : " " + f.PnrrMeasure)}: {f.Planned:0.00} / {f.Committed:0.00} / {f.Paid:0.00}"))),
+            ["partners"] = string.Join("\n", input.Partners.Select(p => $"{Organization(p.OrganizationId)} — {p.Role}")),
+            ["milestones"] = string.Join("\n", input.Milestones.Select(m => $"{m.Title} — {Date(m.DueOn)}{(m.DoneOn is { } done ? " ✓ " + Date(done) : "")}")),
+            ["publication"] = input.Publication.ToString(),
+        };
+        return fields.Where(f => !string.IsNullOrWhiteSpace(f.Value)).ToDictionary(f => f.Key, f => f.Value!.Trim());
+    }
+
+    /// <summary>The fields whose text differs, in display order, with the value before and after (null: empty).</summary>
+    public static IReadOnlyList<FieldChange> Compare(IReadOnlyDictionary<string, string>? before, IReadOnlyDictionary<string, string>? after) =>
+        Fields
+            .Select(f => new FieldChange(f, before?.GetValueOrDefault(f), after?.GetValueOrDefault(f)))
+            .Where(c => c.Before != c.After)
+            .ToList();
+
+    private static string? Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>One field that differs between two versions of an action.</summary>
+public sealed record FieldChange(string Field, string? Before, string? After);
