@@ -3,6 +3,10 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Regia.Core;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Regia.Core.Accounts;
+using Regia.Core.Auditing;
 using Regia.Core.Data;
 using Regia.Core.Plans;
 using Regia.Core.Organizations;
@@ -17,6 +21,8 @@ root.Subcommands.Add(PlanCommands.Build());
 root.Subcommands.Add(DatabaseCommands.Build());
 root.Subcommands.Add(TerritoryCommands.Build());
 root.Subcommands.Add(OrganizationCommands.Build());
+root.Subcommands.Add(UserCommands.Build());
+root.Subcommands.Add(TokenCommands.Build());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 internal static class PlanCommands
@@ -100,15 +106,33 @@ internal static class DatabaseCommands
     /// <summary>The database the site uses, from the same settings: appsettings.json beside the program, then the environment.</summary>
     public static RegiaDbContext Open(out DatabaseProvider provider)
     {
+        var (options, chosen) = Options();
+        provider = chosen;
+        return new RegiaDbContext(options) { Caller = Caller.CommandLine(Environment.UserName) };
+    }
+
+    /// <summary>The services account commands need (Identity's user manager with the site's rules) over the same database.</summary>
+    public static ServiceProvider Services()
+    {
+        var (options, _) = Options();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddScoped(_ => new RegiaDbContext(options) { Caller = Caller.CommandLine(Environment.UserName) });
+        services.AddRegiaIdentityCore();
+        return services.BuildServiceProvider();
+    }
+
+    private static (DbContextOptions<RegiaDbContext> Options, DatabaseProvider Provider) Options()
+    {
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
             .Build();
-        provider = RegiaDatabase.ParseProvider(configuration["Database:Provider"]);
+        var provider = RegiaDatabase.ParseProvider(configuration["Database:Provider"]);
         var connectionString = configuration.GetConnectionString("Regia")
             ?? RegiaDatabase.SqliteConnectionStringFor(Path.GetFullPath(configuration["Regia:DataDirectory"] ?? "App_Data"));
-        return new RegiaDbContext(RegiaDatabase.Options(provider, connectionString));
+        return (RegiaDatabase.Options(provider, connectionString), provider);
     }
 }
 
@@ -171,5 +195,124 @@ internal static class OrganizationCommands
         });
         organizations.Subcommands.Add(add);
         return organizations;
+    }
+}
+
+internal static class UserCommands
+{
+    public static Command Build()
+    {
+        var users = new Command("users", "Account di chi lavora sul piano.");
+
+        var email = new Option<string>("--email") { Description = "Indirizzo e-mail (è anche il nome utente).", Required = true };
+        var organization = new Option<string>("--organization") { Description = "Soggetto: id, codice fiscale, codice IPA o denominazione esatta.", Required = true };
+        var role = new Option<string>("--role") { Description = "Profilo: admin, reviewer, editor o viewer.", Required = true };
+        var name = new Option<string?>("--name") { Description = "Nome da mostrare (predefinito: l'e-mail)." };
+        var add = new Command("add", "Crea un account; la password si legge dallo standard input (una riga).") { email, organization, role, name };
+        add.SetAction(async (result, cancellationToken) =>
+        {
+            var parsedRole = RegiaRoles.Parse(result.GetValue(role));
+            if (parsedRole is null)
+            {
+                await Console.Error.WriteLineAsync($"Profilo «{result.GetValue(role)}» sconosciuto: usare admin, reviewer, editor o viewer.").ConfigureAwait(false);
+                return 1;
+            }
+
+            var password = await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) ?? string.Empty;
+            await using var services = DatabaseCommands.Services();
+            await using var scope = services.CreateAsyncScope();
+            try
+            {
+                var user = await UserAccounts.AddAsync(
+                    scope.ServiceProvider.GetRequiredService<UserManager<RegiaUser>>(),
+                    scope.ServiceProvider.GetRequiredService<RegiaDbContext>(),
+                    new NewUser(result.GetValue(email)!, result.GetValue(name) ?? string.Empty, result.GetValue(organization)!, parsedRole.Value, password),
+                    TimeProvider.System,
+                    cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{user.Id}: {user.Email} ({RegiaRoles.NameOf(user.Role)})."));
+                return 0;
+            }
+            catch (AccountException ex)
+            {
+                await Console.Error.WriteLineAsync($"--{ex.Field}: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        });
+
+        var list = new Command("list", "Elenca gli account.");
+        list.SetAction(async (_, cancellationToken) =>
+        {
+            await using var db = DatabaseCommands.Open(out var _);
+            foreach (var user in await UserAccounts.ListAsync(db, cancellationToken).ConfigureAwait(false))
+            {
+                var state = user.DisabledAtUtc is not null ? "disattivato" : user.LockedOutUntil > DateTimeOffset.UtcNow ? "bloccato" : "attivo";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{user.Id}\t{user.Email}\t{RegiaRoles.NameOf(user.Role)}\t{user.Organization}\t{state}"));
+            }
+
+            return 0;
+        });
+
+        var disableEmail = new Option<string>("--email") { Description = "Indirizzo e-mail dell'account.", Required = true };
+        var disable = new Command("disable", "Disattiva un account: non accede più, le sue sessioni e i suoi token smettono di valere.") { disableEmail };
+        disable.SetAction(async (result, cancellationToken) =>
+        {
+            await using var services = DatabaseCommands.Services();
+            await using var scope = services.CreateAsyncScope();
+            try
+            {
+                var user = await UserAccounts.DisableAsync(scope.ServiceProvider.GetRequiredService<UserManager<RegiaUser>>(), scope.ServiceProvider.GetRequiredService<RegiaDbContext>(), result.GetValue(disableEmail)!, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine($"{user.Email}: disattivato.");
+                return 0;
+            }
+            catch (AccountException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
+
+        users.Subcommands.Add(add);
+        users.Subcommands.Add(list);
+        users.Subcommands.Add(disable);
+        return users;
+    }
+}
+
+internal static class TokenCommands
+{
+    public static Command Build()
+    {
+        var tokens = new Command("tokens", "Token per l'API.");
+        var email = new Option<string>("--email") { Description = "Account a cui appartiene il token.", Required = true };
+        var name = new Option<string>("--name") { Description = "Nome per riconoscerlo.", Required = true };
+        var expires = new Option<int?>("--expires") { Description = "Validità in giorni (1–365, predefinita 90)." };
+        var create = new Command("create", "Crea un token e lo stampa una sola volta (se ne conserva solo l'impronta).") { email, name, expires };
+        create.SetAction(async (result, cancellationToken) =>
+        {
+            await using var db = DatabaseCommands.Open(out _);
+            var address = result.GetValue(email)!.Trim();
+            var normalized = address.ToUpperInvariant();
+            var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken).ConfigureAwait(false);
+            if (user is null)
+            {
+                await Console.Error.WriteLineAsync($"--email: nessun account con indirizzo «{address}».").ConfigureAwait(false);
+                return 1;
+            }
+
+            try
+            {
+                var created = await ApiTokens.CreateAsync(db, user.Id, result.GetValue(name)!, result.GetValue(expires), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(created.Token);
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Token «{created.Record.Name}» di {user.Email}, valido fino al {created.Record.ExpiresAtUtc:yyyy-MM-dd}. Non sarà più mostrato.")).ConfigureAwait(false);
+                return 0;
+            }
+            catch (AccountException ex)
+            {
+                await Console.Error.WriteLineAsync($"--{ex.Field}: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        });
+        tokens.Subcommands.Add(create);
+        return tokens;
     }
 }

@@ -1,4 +1,5 @@
 using Regia.Web.Features.Actions;
+using Regia.Web.Features.Admin;
 using Regia.Web.Features.Plans;
 using Regia.Web.Features.Territory;
 using Regia.Web.Infrastructure;
@@ -12,7 +13,19 @@ builder.Services.AddRegiaApi();
 // Italian text is written as it is (città, not citt&#xE0;); markup characters are still encoded.
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
     options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-builder.Services.AddRazorPages(options => options.RootDirectory = "/Features");
+builder.AddRegiaSecurity();
+builder.Services.AddRazorPages(options =>
+{
+    options.RootDirectory = "/Features";
+    // Every page states who may see it: the public site is open, the back office needs an account.
+    foreach (var folder in Security.PublicFolders)
+    {
+        options.Conventions.AllowAnonymousToFolder(folder);
+    }
+
+    options.Conventions.AuthorizeFolder("/Admin", Security.StaffPolicy);
+    options.Conventions.AddPageRoute("/Admin/EditAction", "/gestione/azioni/nuova");
+});
 
 var app = builder.Build();
 
@@ -22,12 +35,14 @@ app.UseRegiaErrorHandling();
 app.UseRegiaLocalization();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseRegiaSecurity();
 
 app.MapRazorPages();
 app.MapRegiaApiDocuments();
 app.MapPlanApi();
 app.MapTerritoryApi();
 app.MapActionsApi();
+app.MapProposalsApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

@@ -27,6 +27,9 @@ public sealed record ProposalDetail(ProposalSummary Proposal, int OrganizationId
 
 public static class ProposalQueries
 {
+    /// <summary>How the change applied from a proposal names it in the action's history.</summary>
+    public static string NotePrefix(int proposalId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Proposta n. {proposalId} di ");
+
     /// <summary>The reviewers' queue: pending proposals, oldest first.</summary>
     public static Task<List<ProposalSummary>> QueueAsync(RegiaDbContext db, CancellationToken cancellationToken = default) =>
         Summaries(db, db.Proposals.Where(p => p.State == ProposalState.Pending).OrderBy(p => p.ProposedAtUtc).ThenBy(p => p.Id))
@@ -76,7 +79,7 @@ public static class ProposalQueries
 
     private static async Task<IReadOnlyList<FieldChange>> AppliedChangesAsync(RegiaDbContext db, ActionProposal proposal, CancellationToken cancellationToken)
     {
-        var marker = $"Proposta n. {proposal.Id} di ";
+        var marker = NotePrefix(proposal.Id);
         var actionId = proposal.ActionId?.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var applied = await db.AuditEntries.AsNoTracking()
             .Where(a => a.EntityType == "action" && a.EntityId == actionId && a.Comment != null && a.Comment.StartsWith(marker))

@@ -18,7 +18,9 @@ public static class ReviewProposal
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(clock);
         var proposal = await PendingForReviewAsync(db, proposalId, cancellationToken).ConfigureAwait(false);
-        var note = string.Create(CultureInfo.InvariantCulture, $"Proposta n. {proposal.Id} di {proposal.ProposedByName}, approvata da {db.Caller.Name}.");
+        // The note is public on the action's history: it names organisations, never people.
+        var proposer = await db.Organizations.AsNoTracking().Where(o => o.Id == proposal.OrganizationId).Select(o => o.Name).SingleAsync(cancellationToken).ConfigureAwait(false);
+        var note = string.Create(CultureInfo.InvariantCulture, $"{ProposalQueries.NotePrefix(proposal.Id)}{proposer}, validata da {db.Caller.OrganizationName ?? "ufficio di piano"}.");
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         int? actionId = proposal.ActionId;
         int? version = null;

@@ -38,5 +38,5 @@ internal static class Api
     }
 
     /// <summary>The OpenAPI document at <c>/openapi/v1.json</c>; the page <c>/api/docs</c> describes the same operations.</summary>
-    public static void MapRegiaApiDocuments(this WebApplication app) => app.MapOpenApi("/openapi/{documentName}.json");
+    public static void MapRegiaApiDocuments(this WebApplication app) => app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 }

@@ -55,7 +55,7 @@ internal static partial class Database
     }
 
     public static void MapRegiaHealth(this WebApplication app) =>
-        app.MapHealthChecks("/health").DisableHttpMetrics().ExcludeFromDescription();
+        app.MapHealthChecks("/health").DisableHttpMetrics().ExcludeFromDescription().AllowAnonymous();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Provider} ({DataSource})")]
     private static partial void LogDatabaseReady(ILogger logger, string provider, string dataSource);

@@ -23,6 +23,20 @@ internal static class Prose
         return new HtmlString(html.ToString());
     }
 
+    /// <summary>The first words of a text, cut at a word boundary, without emphasis marks (for option lists).</summary>
+    public static string Truncate(string text, int length)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var plain = text.Replace("**", string.Empty, StringComparison.Ordinal).ReplaceLineEndings(" ");
+        if (plain.Length <= length)
+        {
+            return plain;
+        }
+
+        var cut = plain.LastIndexOf(' ', length);
+        return plain[..(cut > length / 2 ? cut : length)].TrimEnd(' ', ',', ';', ':') + "…";
+    }
+
     /// <summary>One line of text with its emphasis; every other character is HTML-encoded.</summary>
     public static string Inline(string text)
     {

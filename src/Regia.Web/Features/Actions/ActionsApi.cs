@@ -5,13 +5,18 @@ using Microsoft.Extensions.Localization;
 using Regia.Core;
 using Regia.Core.Common;
 using Regia.Core.Actions;
+using Regia.Core.Auditing;
+using Regia.Core.Proposals;
 using Regia.Core.Plans;
 using Regia.Core.Territory;
 using Regia.Web.Infrastructure;
 
 namespace Regia.Web.Features.Actions;
 
-/// <summary>The public register of actions: <c>/api/v1/actions</c>. Writing comes with accounts and permissions.</summary>
+/// <summary>
+/// The register of actions: <c>/api/v1/actions</c>. Anyone reads what is published; writing needs an API token and
+/// follows the two-step validation (an editor's change becomes a proposal, a reviewer's applies at once).
+/// </summary>
 internal static class ActionsApi
 {
     public static void MapActionsApi(this IEndpointRouteBuilder app)
@@ -19,14 +24,200 @@ internal static class ActionsApi
         var api = app.MapGroup("/api/v1/actions").WithTags("Azioni");
 
         api.MapGet(string.Empty, ListActions)
+            .AllowAnonymous()
             .WithName("ListActions")
             .WithSummary("Published actions")
             .WithDescription("Published actions, newest first, filtered by objective code, mission, Comune (ISTAT code: actions on it, on its zone or on the whole metropolitan city), zone slug, organisation (lead or partner), status code and funding source; paged with `page` and `pageSize` (at most 500).");
 
         api.MapGet("/{id:int}", GetAction)
+            .AllowAnonymous()
             .WithName("GetAction")
             .WithSummary("A published action")
-            .WithDescription("One published action with its objectives, partners, places, funding lines, milestones, timeline and its planned money apportioned by Comune (by stated shares, otherwise by resident population of the year given). The `ETag` header carries the action's version, for the `If-Match` of a later update.");
+            .WithDescription("One published action with its objectives, partners, places, funding lines, milestones, timeline and its planned money apportioned by Comune (by stated shares, otherwise by resident population of the year given). The `ETag` header carries the action's version, for the `If-Match` of a later update. With a token, drafts are readable too.");
+
+        api.MapGet("/{id:int}/history", GetHistory)
+            .AllowAnonymous()
+            .WithName("GetActionHistory")
+            .WithSummary("Public history of an action")
+            .WithDescription("Every change made to the action while it was published, newest first: when, by which organisation, the fields that changed with their values before and after, and timeline entries. Drafts and people's names are not shown.");
+
+        var write = api.MapGroup(string.Empty).RequireAuthorization(Security.ApiWriterPolicy);
+        write.MapPost(string.Empty, CreateAction)
+            .WithName("CreateAction")
+            .WithSummary("Create an action")
+            .WithDescription("Creates an action from the same input the back-office form sends. A reviewer's or administrator's action is created at once (201, with `ETag`); an editor's, which must be led by the editor's organisation, becomes a proposal for a reviewer (202, with the proposal). Needs `Authorization: Bearer` with an API token; 400 lists each invalid field.")
+            .Accepts<ActionInput>("application/json")
+            .Produces<ActionDetail>(StatusCodes.Status201Created)
+            .Produces<ProposalSummary>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        write.MapPut("/{id:int}", UpdateAction)
+            .WithName("UpdateAction")
+            .WithSummary("Update an action")
+            .WithDescription("Replaces an action with the input given. `If-Match` must carry the version read (the `ETag`): without it 428, with a stale one 412, never a lost write. A reviewer's change applies at once (200); an editor's becomes a proposal (202). 409 when another proposal for the action is waiting.")
+            .Accepts<ActionInput>("application/json")
+            .Produces<ActionDetail>()
+            .Produces<ProposalSummary>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+
+        write.MapDelete("/{id:int}", DeleteAction)
+            .WithName("DeleteAction")
+            .WithSummary("Delete an action")
+            .WithDescription("Deletes an action (its history stays). `If-Match` as for updates. A reviewer's deletion applies at once (204); an editor's becomes a proposal (202).")
+            .Produces(StatusCodes.Status204NoContent)
+            .Produces<ProposalSummary>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+
+        write.MapPost("/{id:int}/timeline", AddTimelineEntry)
+            .WithName("AddActionTimelineEntry")
+            .WithSummary("Add a timeline entry")
+            .WithDescription("Adds a dated entry (text and, optionally, progress) to the action's public timeline. `If-Match` as for updates. Applies at once for reviewers (200, new `ETag`); a proposal for editors (202).")
+            .Accepts<ActionUpdateInput>("application/json")
+            .Produces(StatusCodes.Status200OK)
+            .Produces<ProposalSummary>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+    }
+
+    private static async Task<IResult> CreateAction(ActionInput input, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await ChangeAction.CreateAsync(db, input, clock, cancellationToken);
+            if (outcome.Proposal is { } proposal)
+            {
+                return await AcceptedAsync(db, proposal.Id, cancellationToken);
+            }
+
+            var action = (await ActionQueries.GetAsync(db, outcome.ActionId!.Value, includeDrafts: true, clock.Today(), cancellationToken))!;
+            return new WithETag(TypedResults.Created(string.Create(CultureInfo.InvariantCulture, $"/api/v1/actions/{action.Id}"), action), action.Version);
+        }
+        catch (Exception ex) when (ChangeResults.For(ex, text) is { } problem)
+        {
+            return problem;
+        }
+    }
+
+    private static async Task<IResult> UpdateAction([Description("Action id.")] int id, ActionInput input, HttpRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    {
+        if (ChangeResults.IfMatchVersion(request) is not { } version)
+        {
+            return ChangeResults.PreconditionRequired(text);
+        }
+
+        try
+        {
+            var outcome = await ChangeAction.UpdateAsync(db, id, version, input, clock, cancellationToken);
+            if (outcome is null)
+            {
+                return NotFound(id, text);
+            }
+
+            if (outcome.Proposal is { } proposal)
+            {
+                return await AcceptedAsync(db, proposal.Id, cancellationToken);
+            }
+
+            var action = (await ActionQueries.GetAsync(db, id, includeDrafts: true, clock.Today(), cancellationToken))!;
+            return new WithETag(TypedResults.Ok(action), action.Version);
+        }
+        catch (Exception ex) when (ChangeResults.For(ex, text) is { } problem)
+        {
+            return problem;
+        }
+    }
+
+    private static async Task<IResult> DeleteAction([Description("Action id.")] int id, HttpRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    {
+        if (ChangeResults.IfMatchVersion(request) is not { } version)
+        {
+            return ChangeResults.PreconditionRequired(text);
+        }
+
+        try
+        {
+            var outcome = await ChangeAction.DeleteAsync(db, id, version, clock, cancellationToken);
+            return outcome switch
+            {
+                null => NotFound(id, text),
+                { Proposal: { } proposal } => await AcceptedAsync(db, proposal.Id, cancellationToken),
+                _ => TypedResults.NoContent(),
+            };
+        }
+        catch (Exception ex) when (ChangeResults.For(ex, text) is { } problem)
+        {
+            return problem;
+        }
+    }
+
+    private static async Task<IResult> AddTimelineEntry([Description("Action id.")] int id, ActionUpdateInput input, HttpRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    {
+        if (ChangeResults.IfMatchVersion(request) is not { } version)
+        {
+            return ChangeResults.PreconditionRequired(text);
+        }
+
+        try
+        {
+            var outcome = await ChangeAction.AddTimelineEntryAsync(db, id, version, input, clock, cancellationToken);
+            return outcome switch
+            {
+                null => NotFound(id, text),
+                { Proposal: { } proposal } => await AcceptedAsync(db, proposal.Id, cancellationToken),
+                _ => new WithETag(TypedResults.Ok(new { version = outcome.Version }), outcome.Version!.Value),
+            };
+        }
+        catch (Exception ex) when (ChangeResults.For(ex, text) is { } problem)
+        {
+            return problem;
+        }
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<HistoryEntry>>, ProblemHttpResult>> GetHistory([Description("Action id.")] int id, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    {
+        var history = await ActionHistory.PublicAsync(db, id, cancellationToken);
+        if (history.Count == 0 && await ActionQueries.GetAsync(db, id, includeDrafts: false, clock.Today(), cancellationToken) is null)
+        {
+            return NotFound(id, text);
+        }
+
+        return TypedResults.Ok(history);
+    }
+
+    private static async Task<IResult> AcceptedAsync(RegiaDbContext db, int proposalId, CancellationToken cancellationToken)
+    {
+        var summary = (await ProposalQueries.GetAsync(db, proposalId, cancellationToken))!.Proposal;
+        return TypedResults.Accepted(string.Create(CultureInfo.InvariantCulture, $"/api/v1/proposals/{proposalId}"), summary);
+    }
+
+    private static ProblemHttpResult NotFound(int id, IStringLocalizer text) =>
+        TypedResults.Problem(detail: text["Api.ActionNotFound", id], statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>A result with the action's version in <c>ETag</c>, for the next <c>If-Match</c>.</summary>
+    private sealed class WithETag(IResult inner, int version) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.ETag = ChangeResults.ETag(version);
+            return inner.ExecuteAsync(httpContext);
+        }
     }
 
     private static async Task<Results<Ok<Paged<ActionSummary>>, ValidationProblem>> ListActions(
@@ -97,13 +288,13 @@ internal static class ActionsApi
         IStringLocalizer<SharedResource> text,
         CancellationToken cancellationToken)
     {
-        var action = await ActionQueries.GetAsync(db, id, includeDrafts: false, clock.Today(), cancellationToken);
+        var action = await ActionQueries.GetAsync(db, id, includeDrafts: context.User.Identity?.IsAuthenticated == true, clock.Today(), cancellationToken);
         if (action is null)
         {
             return TypedResults.Problem(detail: text["Api.ActionNotFound", id], statusCode: StatusCodes.Status404NotFound);
         }
 
-        context.Response.Headers.ETag = string.Create(CultureInfo.InvariantCulture, $"\"{action.Version}\"");
+        context.Response.Headers.ETag = ChangeResults.ETag(action.Version);
         return TypedResults.Ok(action);
     }
 }

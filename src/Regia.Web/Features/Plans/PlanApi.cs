@@ -15,7 +15,8 @@ internal static class PlanApi
 
     public static void MapPlanApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").WithTags(Tag);
+        // The plan is public: read by anyone, written only from its file.
+        var api = app.MapGroup("/api/v1").WithTags(Tag).AllowAnonymous();
 
         api.MapGet("/plans/current", GetCurrentPlan)
             .WithName("GetCurrentPlan")

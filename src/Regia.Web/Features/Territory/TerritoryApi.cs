@@ -16,7 +16,7 @@ internal static class TerritoryApi
 {
     public static void MapTerritoryApi(this IEndpointRouteBuilder app)
     {
-        var territory = app.MapGroup("/api/v1/territory").WithTags("Territorio");
+        var territory = app.MapGroup("/api/v1/territory").WithTags("Territorio").AllowAnonymous();
 
         territory.MapGet("/municipalities", ListMunicipalities)
             .WithName("ListMunicipalities")
@@ -49,7 +49,8 @@ internal static class TerritoryApi
             .WithTags("Soggetti")
             .WithName("ListOrganizations")
             .WithSummary("Organisations (soggetti)")
-            .WithDescription("The directory of organisations that lead or join actions: the Città metropolitana, the Comuni, Unioni di Comuni and intermediate bodies, each with its kind and the actor level of the plan's objectives tables it acts at. `q` searches names ignoring case and accents.");
+            .WithDescription("The directory of organisations that lead or join actions: the Città metropolitana, the Comuni, Unioni di Comuni and intermediate bodies, each with its kind and the actor level of the plan's objectives tables it acts at. `q` searches names ignoring case and accents.")
+            .AllowAnonymous();
     }
 
 

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Regia.Core;
+using Regia.Core.Actions;
+using Regia.Core.Proposals;
+
+namespace Regia.Web.Features.Admin;
+
+/// <summary>
+/// One proposal: what it changes, field by field, against the action as it is now. Reviewers approve it or send it
+/// back with a comment; its organisation may withdraw it while it waits.
+/// </summary>
+internal sealed class ProposalModel(RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text) : PageModel
+{
+    [FromRoute]
+    public int Id { get; set; }
+
+    [BindProperty]
+    public string? Comment { get; set; }
+
+    public ProposalDetail? Detail { get; private set; }
+
+    public bool IsReviewer => db.Caller.IsReviewer;
+
+    public bool CanWithdraw => Detail?.Proposal.State == ProposalState.Pending && db.Caller.Role is Core.Accounts.RegiaRole.Editor && db.Caller.OrganizationId == Detail.OrganizationId;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Detail = await ProposalQueries.GetAsync(db, Id, cancellationToken);
+        return Detail is null ? NotFound() : Page();
+    }
+
+    public Task<IActionResult> OnPostApproveAsync(CancellationToken cancellationToken) =>
+        DecideAsync(() => ReviewProposal.ApproveAsync(db, Id, clock, Comment, cancellationToken), "Proposals.Approved", "/gestione/proposte", cancellationToken);
+
+    public Task<IActionResult> OnPostSendBackAsync(CancellationToken cancellationToken) =>
+        DecideAsync(() => ReviewProposal.SendBackAsync(db, Id, Comment ?? string.Empty, clock, cancellationToken), "Proposals.SentBack", "/gestione/proposte", cancellationToken);
+
+    public Task<IActionResult> OnPostWithdrawAsync(CancellationToken cancellationToken) =>
+        DecideAsync(() => ReviewProposal.WithdrawAsync(db, Id, clock, cancellationToken), "Proposals.Withdrawn", "/gestione", cancellationToken);
+
+    private async Task<IActionResult> DecideAsync(Func<Task> decide, string done, string next, CancellationToken cancellationToken)
+    {
+        if (await ProposalQueries.GetAsync(db, Id, cancellationToken) is null)
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            await decide();
+            TempData["Message"] = text[done, Id].Value;
+            return Redirect(next);
+        }
+        catch (ActionValidationException invalid)
+        {
+            foreach (var (key, messages) in invalid.Errors)
+            {
+                ModelState.AddModelError(key == "comment" ? nameof(Comment) : string.Empty, string.Join(" ", messages));
+            }
+        }
+        catch (Exception ex) when (ex is ActionForbiddenException or ActionConcurrencyException or ProposalStateException)
+        {
+            ModelState.AddModelError(string.Empty, ex is ActionConcurrencyException ? text["Proposals.StaleApprove"].Value : ex.Message);
+        }
+
+        Detail = await ProposalQueries.GetAsync(db, Id, cancellationToken);
+        return Page();
+    }
+
+    public static string Display(string? value) => value ?? "—";
+
+    public static string FieldLabel(string field) => "Field." + field;
+
+    public static string Date(DateOnly date) => date.ToString("d", CultureInfo.CurrentCulture);
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
+using Regia.Core.Actions;
+using Regia.Core.Proposals;
+
+namespace Regia.Web.Infrastructure;
+
+/// <summary>How the API answers a refused change: the rule broken, in problem details, with the right status.</summary>
+internal static class ChangeResults
+{
+    /// <summary>The version in <c>If-Match</c> (<c>"3"</c> or <c>W/"3"</c>); null when absent or unreadable.</summary>
+    public static int? IfMatchVersion(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var value = request.Headers.IfMatch.ToString().Trim();
+        if (value.StartsWith("W/", StringComparison.Ordinal))
+        {
+            value = value[2..];
+        }
+
+        return int.TryParse(value.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+    }
+
+    public static string ETag(int version) => string.Create(CultureInfo.InvariantCulture, $"\"{version}\"");
+
+    public static ProblemHttpResult PreconditionRequired(IStringLocalizer text) =>
+        TypedResults.Problem(title: text["Api.PreconditionRequired"], detail: text["Api.PreconditionRequiredDetail"], statusCode: StatusCodes.Status428PreconditionRequired);
+
+    /// <summary>The problem for a change the rules refused; null for exceptions that are not about the change.</summary>
+    public static IResult? For(Exception exception, IStringLocalizer text) => exception switch
+    {
+        ActionValidationException invalid => TypedResults.ValidationProblem(invalid.Errors, title: text["Api.InvalidAction"]),
+        ActionForbiddenException forbidden => TypedResults.Problem(title: text["Api.Forbidden"], detail: forbidden.Message, statusCode: StatusCodes.Status403Forbidden),
+        ActionConcurrencyException stale => TypedResults.Problem(title: text["Api.Stale"], detail: stale.Message, statusCode: StatusCodes.Status412PreconditionFailed,
+            extensions: new Dictionary<string, object?> { ["currentVersion"] = stale.CurrentVersion }),
+        ProposalStateException conflict => TypedResults.Problem(title: text["Api.Conflict"], detail: conflict.Message, statusCode: StatusCodes.Status409Conflict),
+        _ => null,
+    };
+}
