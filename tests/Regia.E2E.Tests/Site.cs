@@ -29,7 +29,8 @@ public sealed class Site : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         database = await TestDatabase.CreateAsync("sqlite");
-        factory = new RegiaWebFactory(database);
+        // Kestrel serves plain HTTP on loopback here: cookies may not require HTTPS (production keeps Regia:HttpsOnly on).
+        factory = new RegiaWebFactory(database, new Dictionary<string, string?> { ["Regia:HttpsOnly"] = "false" });
         factory.UseKestrel(0);
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -4,12 +4,29 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Regia.Tests;
 
 /// <summary>The real application, configured for one test's own database; the plan is loaded at start as in production.</summary>
-public sealed class RegiaWebFactory(TestDatabase database) : WebApplicationFactory<Program>
+public sealed class RegiaWebFactory : WebApplicationFactory<Program>
 {
+    private readonly TestDatabase database;
+    private readonly IReadOnlyDictionary<string, string?> settings;
+
+    /// <param name="settings">Further settings, e.g. <c>Regia:HttpsOnly=false</c> for a browser on plain HTTP.</param>
+    public RegiaWebFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        this.database = database;
+        this.settings = settings ?? new Dictionary<string, string?>();
+        // As in production: over HTTPS, so secure cookies and antiforgery behave as they do for real users.
+        ClientOptions.BaseAddress = new Uri("https://localhost");
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Production");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Database:Provider", database.Provider.ToString().ToLowerInvariant());
         builder.UseSetting("ConnectionStrings:Regia", database.ConnectionString);
         builder.UseSetting("Regia:PlanDirectory", RepositoryFiles.PlanDirectory);

@@ -49,7 +49,10 @@ internal static class Security
     {
         var services = builder.Services;
         var development = builder.Environment.IsDevelopment();
-        var securePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        // Cookies travel only over HTTPS, except in development or where an operator says the site is served over plain
+        // HTTP on a trusted network (Regia:HttpsOnly=false; the browser tests on loopback do so).
+        var httpsOnly = builder.Configuration.GetValue("Regia:HttpsOnly", !development);
+        var securePolicy = httpsOnly ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
 
         services.AddRegiaIdentityCore()
             .AddSignInManager()
@@ -113,9 +116,8 @@ internal static class Security
         });
 
         services.AddAuthorizationBuilder()
-            // Safety net: an endpoint without a rule of its own requires a signed-in user. Tests also require every
-            // endpoint to state its rule explicitly.
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            // No fallback policy: it would also apply where no endpoint matches, turning a 404 into a sign-in page.
+            // Instead a test requires every mapped endpoint to state its rule (public or which policy).
             .AddPolicy(StaffPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(RegiaRoles.Admin, RegiaRoles.Reviewer, RegiaRoles.Editor, RegiaRoles.Viewer))
             .AddPolicy(ReviewersPolicy, policy => policy.RequireRole(RegiaRoles.Admin, RegiaRoles.Reviewer))
             .AddPolicy(AdministratorsPolicy, policy => policy.RequireRole(RegiaRoles.Admin))

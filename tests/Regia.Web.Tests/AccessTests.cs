@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Regia.Core;
+using Regia.Core.Accounts;
+using Regia.Core.Actions;
+
+namespace Regia.Tests;
+
+/// <summary>Who may do what, over HTTP, on SQLite and PostgreSQL. Accounts and actions are test data.</summary>
+public sealed class AccessTests
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private sealed record Callers(string Admin, string Reviewer, string EditorMilano, string EditorSesto, string ViewerMilano);
+
+    private static async Task<Callers> AccountsAsync(RegiaWebFactory app) => new(
+        (await TestUsers.CreateAsync(app.Services, "admin@example.test", "Città metropolitana di Milano", RegiaRole.Admin))!,
+        (await TestUsers.CreateAsync(app.Services, "revisore@example.test", "Città metropolitana di Milano", RegiaRole.Reviewer))!,
+        (await TestUsers.CreateAsync(app.Services, "editor.milano@example.test", "Comune di Milano", RegiaRole.Editor))!,
+        (await TestUsers.CreateAsync(app.Services, "editor.sesto@example.test", "Comune di Sesto San Giovanni", RegiaRole.Editor))!,
+        (await TestUsers.CreateAsync(app.Services, "lettore.milano@example.test", "Comune di Milano", RegiaRole.Viewer))!);
+
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, HttpMethod method, string url, string? token, object? body = null, int? version = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (version is { } v)
+        {
+            request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{v}\""));
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        using var response = await client.SendAsync(request, Cancel);
+        return response.StatusCode;
+    }
+
+    private static async Task<ActionInput> InputOfAsync(RegiaWebFactory app, int id)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return (await ActionSnapshot.InputOfAsync(scope.ServiceProvider.GetRequiredService<RegiaDbContext>(), id, Cancel))!.Value.Input;
+    }
+
+    [Fact]
+    public async Task Every_endpoint_states_who_may_call_it_and_no_api_write_is_public()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+        var withoutRule = endpoints
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && e.Metadata.GetMetadata<IAuthorizeData>() is null)
+            .Select(e => e.RoutePattern.RawText).ToList();
+        var publicWrites = endpoints
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api", StringComparison.Ordinal))
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Any(m => m != "GET") == true)
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null || e.Metadata.GetMetadata<IAuthorizeData>() is null)
+            .Select(e => e.RoutePattern.RawText).ToList();
+
+        Assert.True(endpoints.Count > 40, $"only {endpoints.Count} endpoints found");
+        Assert.Empty(withoutRule);
+        Assert.Empty(publicWrites);
+        Assert.Contains(endpoints, e => e.RoutePattern.RawText == "gestione/proposte/{id:int}" && e.Metadata.GetMetadata<IAuthorizeData>() is not null);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Each_role_may_write_exactly_what_it_should_anonymous_callers_get_401_and_others_403(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        var first = await ActionsApiTests.SeedAsync(app);
+        var milanoAction = first + 1;
+        var callers = await AccountsAsync(app);
+        var milano = await InputOfAsync(app, milanoAction);
+        var changed = milano with { Title = "Prova 2 modificata (test)" };
+        var ofCittaMetropolitana = await InputOfAsync(app, first);
+        var entry = new ActionUpdateInput(new DateOnly(2026, 1, 15), "Avvio dei lavori (test).", 10);
+        var url = $"/api/v1/actions/{milanoAction}";
+
+        // Creating: a Comune's editor proposes actions led by the Comune only; viewers and strangers create nothing.
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(client, HttpMethod.Post, "/api/v1/actions", null, milano));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(client, HttpMethod.Post, "/api/v1/actions", "regia_not-a-real-token", milano));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "/api/v1/actions", callers.ViewerMilano, milano));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "/api/v1/actions", callers.EditorSesto, milano));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "/api/v1/actions", callers.EditorMilano, ofCittaMetropolitana));
+        Assert.Equal(HttpStatusCode.Accepted, await SendAsync(client, HttpMethod.Post, "/api/v1/actions", callers.EditorMilano, milano with { Title = "Nuova del Comune (test)" }));
+        Assert.Equal(HttpStatusCode.Created, await SendAsync(client, HttpMethod.Post, "/api/v1/actions", callers.Reviewer, milano with { Title = "Nuova del revisore (test)" }));
+
+        // Changing another's action: 403 for the editor of another Comune and for viewers, whatever the version.
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(client, HttpMethod.Put, url, null, changed, 1));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Put, url, callers.ViewerMilano, changed, 1));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Put, url, callers.EditorSesto, changed, 1));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Delete, url, callers.EditorSesto, null, 1));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, url + "/timeline", callers.EditorSesto, entry, 1));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Put, $"/api/v1/actions/{first}", callers.EditorMilano, ofCittaMetropolitana, 1));
+
+        // Versions: without If-Match 428, with a stale one 412, never a lost write.
+        Assert.Equal((HttpStatusCode)428, await SendAsync(client, HttpMethod.Put, url, callers.EditorMilano, changed));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, await SendAsync(client, HttpMethod.Put, url, callers.EditorMilano, changed, 7));
+
+        // The Comune's own editor proposes (202); a second proposal waits for the first (409).
+        Assert.Equal(HttpStatusCode.Accepted, await SendAsync(client, HttpMethod.Put, url, callers.EditorMilano, changed, 1));
+        Assert.Equal(HttpStatusCode.Conflict, await SendAsync(client, HttpMethod.Delete, url, callers.EditorMilano, null, 1));
+        Assert.Equal(HttpStatusCode.Accepted, await SendAsync(client, HttpMethod.Post, url + "/timeline", callers.EditorMilano, entry, 1));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, url + "/timeline", callers.ViewerMilano, entry, 1));
+
+        // Reviewing: only reviewers and administrators; the public still sees the last approved version meanwhile.
+        var queue = await client.SendAsync(Authorized(HttpMethod.Get, "/api/v1/proposals", callers.Reviewer), Cancel);
+        var pending = (await queue.Content.ReadFromJsonAsync<JsonArray>(Cancel))!;
+        Assert.Equal(3, pending.Count);
+        var update = (int)pending.Single(p => (string)p!["kind"]! == "update")!["id"]!;
+        Assert.Equal("Prova 2 (test)", (string?)(await client.GetFromJsonAsync<JsonObject>(url, Cancel))!["title"]);
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{update}/approve", null, new { }));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{update}/approve", callers.EditorMilano, new { }));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{update}/approve", callers.ViewerMilano, new { }));
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(client, HttpMethod.Get, $"/api/v1/proposals/{update}", callers.EditorSesto));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{update}/approve", callers.Reviewer, new { comment = "Bene." }));
+        Assert.Equal(HttpStatusCode.Conflict, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{update}/approve", callers.Admin, new { }));
+        Assert.Equal("Prova 2 modificata (test)", (string?)(await client.GetFromJsonAsync<JsonObject>(url, Cancel))!["title"]);
+
+        // Reviewers and administrators change at once; the editor's old version is now stale.
+        Assert.Equal(HttpStatusCode.PreconditionFailed, await SendAsync(client, HttpMethod.Put, url, callers.EditorMilano, changed, 1));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Put, url, callers.Admin, changed with { Title = "Prova 2 rivista (test)" }, 2));
+        Assert.Equal(HttpStatusCode.NoContent, await SendAsync(client, HttpMethod.Delete, $"/api/v1/actions/{first + 3}", callers.Reviewer, null, 1));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_approved_change_is_public_with_its_history_and_every_step_is_in_the_audit_trail(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        var milanoAction = await ActionsApiTests.SeedAsync(app) + 1;
+        var callers = await AccountsAsync(app);
+        var input = await InputOfAsync(app, milanoAction);
+
+        Assert.Equal(HttpStatusCode.Accepted, await SendAsync(client, HttpMethod.Put, $"/api/v1/actions/{milanoAction}", callers.EditorMilano, input with { Progress = 95, Status = "in-corso" }, 1));
+        var mine = await (await client.SendAsync(Authorized(HttpMethod.Get, "/api/v1/proposals", callers.EditorMilano), Cancel)).Content.ReadFromJsonAsync<JsonArray>(Cancel);
+        var proposal = (int)Assert.Single(mine!)!["id"]!;
+        var detail = await (await client.SendAsync(Authorized(HttpMethod.Get, $"/api/v1/proposals/{proposal}", callers.EditorMilano), Cancel)).Content.ReadFromJsonAsync<JsonObject>(Cancel);
+        var change = Assert.Single(detail!["changes"]!.AsArray());
+        Assert.Equal(("progress", "80%", "95%"), ((string)change!["field"]!, (string?)change["before"], (string?)change["after"]));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{proposal}/approve", callers.Reviewer, new { }));
+
+        var history = await client.GetFromJsonAsync<JsonArray>($"/api/v1/actions/{milanoAction}/history", Cancel);
+        var latest = history![0]!;
+        Assert.Equal("update", (string?)latest["operation"]);
+        Assert.Equal(2, (int)latest["version"]!);
+        Assert.Equal("Città metropolitana di Milano", (string?)latest["organization"]);
+        Assert.StartsWith($"Proposta n. {proposal} di Comune di Milano", (string?)latest["comment"], StringComparison.Ordinal);
+        Assert.Equal("95%", (string?)Assert.Single(latest["changes"]!.AsArray())!["after"]);
+        Assert.DoesNotContain("@", history.ToJsonString(), StringComparison.Ordinal);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
+        var trail = db.AuditEntries.Where(a => a.EntityType == "proposal" || (a.EntityType == "action" && a.Operation == "update")).OrderBy(a => a.Id)
+            .Select(a => new { a.EntityType, a.Operation, a.ActorName, a.Channel }).ToList();
+        Assert.Equal(
+            [("proposal", "propose", "editor.milano@example.test"), ("action", "update", "revisore@example.test"), ("proposal", "approve", "revisore@example.test")],
+            trail.Select(t => (t.EntityType, t.Operation, t.ActorName)));
+        Assert.All(trail, t => Assert.Equal(Regia.Core.Auditing.ChangeChannel.Api, t.Channel));
+    }
+
+    private static HttpRequestMessage Authorized(HttpMethod method, string url, string token)
+    {
+        var request = new HttpRequestMessage(method, new Uri(url, UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+}
