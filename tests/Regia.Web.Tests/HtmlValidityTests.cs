@@ -13,6 +13,14 @@ public sealed class HtmlValidityTests
         "/obiettivi", "/obiettivi?missione=2&attore=Municipalities", "/obiettivi/M2.12", "/obiettivi/M1.5", "/errore/404", "/api/docs",
         "/territorio", "/territorio/zone/adda-martesana", "/territorio/comuni", "/territorio/comuni?cerca=san&zona=sud-est", "/territorio/comuni/015146", "/territorio/comuni/015251", "/soggetti", "/soggetti?cerca=comune&livello=Municipalities",
         "/azioni", "/azioni?missione=3&fonte=Pnrr", "/azioni/1", "/obiettivi/M3.6", "/metodo", "/territorio/zone/nord-milano",
+        "/accesso", "/azioni/2/storia",
+    ];
+
+    /// <summary>Back-office pages, read by a signed-in administrator (proposal 1 is an editor's change to action 2).</summary>
+    private static readonly string[] BackOfficePages =
+    [
+        "/gestione", "/gestione/azioni/nuova", "/gestione/azioni/2/modifica", "/gestione/azioni/2/aggiornamento", "/gestione/proposte",
+        "/gestione/proposte/1", "/gestione/token", "/gestione/registro",
     ];
 
     private static string VnuJar => Path.Combine(
@@ -26,19 +34,34 @@ public sealed class HtmlValidityTests
         var cancel = TestContext.Current.CancellationToken;
         await using var database = await TestDatabase.CreateAsync("sqlite");
         await using var app = new RegiaWebFactory(database);
-        using var client = app.CreateClient();
+        using var client = app.CreateNonRedirectingClient();
+        using var staff = app.CreateNonRedirectingClient();
         Assert.Equal(1, await ActionsApiTests.SeedAsync(app));
+        await TestUsers.CreateAsync(app.Services, "admin@example.test", "Città metropolitana di Milano", Regia.Core.Accounts.RegiaRole.Admin, withToken: false);
+        var editor = await TestUsers.CreateAsync(app.Services, "editor@example.test", "Comune di Milano", Regia.Core.Accounts.RegiaRole.Editor);
+        using (var proposal = new HttpRequestMessage(HttpMethod.Put, "/api/v1/actions/2"))
+        {
+            var input = await client.GetStringAsync(new Uri("/api/v1/actions/2", UriKind.Relative), cancel);
+            proposal.Headers.Authorization = new("Bearer", editor);
+            proposal.Headers.IfMatch.ParseAdd("\"1\"");
+            proposal.Content = new StringContent(EditorInput(input), System.Text.Encoding.UTF8, "application/json");
+            using var proposed = await client.SendAsync(proposal, cancel);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, proposed.StatusCode);
+        }
+
+        await TestUsers.SignInAsync(staff, "admin@example.test", cancel);
         var directory = Directory.CreateTempSubdirectory("regia-vnu-").FullName;
         try
         {
             var files = new List<string>();
             foreach (var language in new[] { "it", "en" })
             {
-                foreach (var (page, index) in Pages.Select((p, i) => (p, i)))
+                foreach (var (page, index) in Pages.Concat(BackOfficePages).Select((p, i) => (p, i)))
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Get, page);
                     request.Headers.AcceptLanguage.ParseAdd(language);
-                    using var response = await client.SendAsync(request, cancel);
+                    using var response = await (BackOfficePages.Contains(page) ? staff : client).SendAsync(request, cancel);
+                    Assert.True(response.IsSuccessStatusCode || page.StartsWith("/errore/", StringComparison.Ordinal), $"{page}: {(int)response.StatusCode}");
                     var file = Path.Combine(directory, $"{language}-{index:D2}.html");
                     await File.WriteAllTextAsync(file, await response.Content.ReadAsStringAsync(cancel), cancel);
                     files.Add(file);
@@ -53,6 +76,24 @@ public sealed class HtmlValidityTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>The public detail of an action turned into the input of an update (title changed), as an API client would.</summary>
+    private static string EditorInput(string detailJson)
+    {
+        var detail = System.Text.Json.Nodes.JsonNode.Parse(detailJson)!;
+        var input = new System.Text.Json.Nodes.JsonObject
+        {
+            ["title"] = "Prova 2 con titolo proposto (test)",
+            ["leadOrganizationId"] = (int)detail["leadOrganizationId"]!,
+            ["primaryObjective"] = (string)detail["objectives"]!.AsArray().First(o => (bool)o!["isPrimary"]!)!["code"]!,
+            ["status"] = (string)detail["statusCode"]!,
+            ["progress"] = (decimal?)detail["progress"],
+            ["scope"] = (string)detail["scope"]!,
+            ["places"] = new System.Text.Json.Nodes.JsonArray(detail["places"]!.AsArray().Select(p => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["istatCode"] = (string)p!["key"]! }).ToArray()),
+            ["publication"] = "published",
+        };
+        return input.ToJsonString();
     }
 
     private sealed record VnuMessage(string Type, string? SubType, string Url, int Line, string Message, string? Extract);

@@ -32,4 +32,7 @@ public sealed class RegiaWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Regia:PlanDirectory", RepositoryFiles.PlanDirectory);
         builder.UseSetting("Regia:TerritoryDirectory", RepositoryFiles.TerritoryDirectory);
     }
+
+    /// <summary>A client over HTTPS that does not follow redirects, to see where the site sends a reader.</summary>
+    public HttpClient CreateNonRedirectingClient() => CreateClient(new() { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
 }

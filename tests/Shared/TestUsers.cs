@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Regia.Core;
@@ -18,4 +19,28 @@ public static class TestUsers
         var user = await UserAccounts.AddAsync(scope.ServiceProvider.GetRequiredService<UserManager<RegiaUser>>(), db, new NewUser(email, email, organization, role, Password), TimeProvider.System);
         return withToken ? (await ApiTokens.CreateAsync(db, user.Id, "test", 30, TimeProvider.System)).Token : null;
     }
+
+    /// <summary>Signs a client in through the sign-in page, as a person does (antiforgery token included).</summary>
+    public static async Task SignInAsync(HttpClient client, string email, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var response = await client.PostAsync(new Uri("/accesso", UriKind.Relative), await SignInFormAsync(client, email, Password, cancellationToken), cancellationToken);
+        if (!response.Headers.Location?.OriginalString.StartsWith("/gestione", StringComparison.Ordinal) ?? true)
+        {
+            throw new InvalidOperationException($"Sign-in of {email} failed: {(int)response.StatusCode}.");
+        }
+    }
+
+    /// <summary>The sign-in form's fields with the antiforgery token of a fresh GET.</summary>
+    public static async Task<FormUrlEncodedContent> SignInFormAsync(HttpClient client, string email, string password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var page = await client.GetStringAsync(new Uri("/accesso", UriKind.Relative), cancellationToken);
+        return new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = email, ["Password"] = password, ["__RequestVerificationToken"] = AntiforgeryToken(page) });
+    }
+
+    public static string AntiforgeryToken(string html) =>
+        Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value is { Length: > 0 } token
+            ? token
+            : throw new InvalidOperationException("No antiforgery token in the page.");
 }

@@ -1,0 +1,151 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+using Regia.Core;
+using Regia.Core.Accounts;
+
+namespace Regia.Tests;
+
+/// <summary>Signing in, the back office's doors, security headers and the action form's errors (accounts are test data).</summary>
+public sealed class SignInTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Every_response_carries_a_strict_content_security_policy_and_the_usual_security_headers()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        foreach (var url in new[] { "/", "/accesso", "/api/v1/missions", "/pagina-che-non-esiste" })
+        {
+            using var response = await client.GetAsync(new Uri(url, UriKind.Relative), Cancel);
+            var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
+            Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+            Assert.Equal("strict-origin-when-cross-origin", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+        }
+    }
+
+    [Fact]
+    public async Task The_back_office_asks_anonymous_readers_to_sign_in_and_refuses_pages_a_role_may_not_see()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new RegiaWebFactory(database);
+        await TestUsers.CreateAsync(app.Services, "lettore@example.test", "Comune di Milano", RegiaRole.Viewer, withToken: false);
+        using var anonymous = app.CreateNonRedirectingClient();
+        using var viewer = app.CreateNonRedirectingClient();
+        await TestUsers.SignInAsync(viewer, "lettore@example.test", Cancel);
+
+        using var home = await anonymous.GetAsync(new Uri("/gestione/proposte", UriKind.Relative), Cancel);
+        using var queue = await viewer.GetAsync(new Uri("/gestione/proposte", UriKind.Relative), Cancel);
+        using var audit = await viewer.GetAsync(new Uri("/gestione/registro", UriKind.Relative), Cancel);
+        using var newAction = await viewer.GetAsync(new Uri("/gestione/azioni/nuova", UriKind.Relative), Cancel);
+        using var own = await viewer.GetAsync(new Uri("/gestione", UriKind.Relative), Cancel);
+
+        Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
+        Assert.StartsWith("https://localhost/accesso?ReturnUrl=%2Fgestione%2Fproposte", home.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("https://localhost/accesso/negato", queue.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("https://localhost/accesso/negato", audit.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("https://localhost/accesso/negato", newAction.Headers.Location!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+    }
+
+    [Fact]
+    public async Task Signing_in_sets_a_secure_http_only_cookie_and_repeated_failures_lock_the_account()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new RegiaWebFactory(database);
+        await TestUsers.CreateAsync(app.Services, "editor@example.test", "Comune di Milano", RegiaRole.Editor, withToken: false);
+        using var client = app.CreateNonRedirectingClient();
+
+        using var signedIn = await client.PostAsync(new Uri("/accesso", UriKind.Relative), await TestUsers.SignInFormAsync(client, "editor@example.test", TestUsers.Password, Cancel), Cancel);
+        var session = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("regia.session=", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Contains("secure", session, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", session, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", session, StringComparison.OrdinalIgnoreCase);
+
+        using var stranger = app.CreateNonRedirectingClient();
+        string last = string.Empty;
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            using var failed = await stranger.PostAsync(new Uri("/accesso", UriKind.Relative), await TestUsers.SignInFormAsync(stranger, "editor@example.test", "password sbagliata " + attempt, Cancel), Cancel);
+            Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
+            last = await failed.Content.ReadAsStringAsync(Cancel);
+            if (attempt == 1)
+            {
+                Assert.Contains("Indirizzo e-mail o password non corretti.", last, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Contains("Troppi tentativi non riusciti", last, StringComparison.Ordinal);
+        using var locked = await stranger.PostAsync(new Uri("/accesso", UriKind.Relative), await TestUsers.SignInFormAsync(stranger, "editor@example.test", TestUsers.Password, Cancel), Cancel);
+        Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+        Assert.Contains("Troppi tentativi non riusciti", await locked.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_form_posted_without_its_antiforgery_token_is_refused()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new RegiaWebFactory(database);
+        await TestUsers.CreateAsync(app.Services, "editor@example.test", "Comune di Milano", RegiaRole.Editor, withToken: false);
+        using var client = app.CreateNonRedirectingClient();
+        using var forged = await client.PostAsync(
+            new Uri("/accesso", UriKind.Relative),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = "editor@example.test", ["Password"] = TestUsers.Password }),
+            Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.False(forged.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("regia.session=", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_action_form_shows_each_error_next_to_its_field_in_italian_and_writes_nothing(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        var milanoAction = await ActionsApiTests.SeedAsync(app) + 1;
+        await TestUsers.CreateAsync(app.Services, "editor@example.test", "Comune di Milano", RegiaRole.Editor, withToken: false);
+        using var client = app.CreateNonRedirectingClient();
+        await TestUsers.SignInAsync(client, "editor@example.test", Cancel);
+        var form = await client.GetStringAsync(new Uri($"/gestione/azioni/{milanoAction}/modifica", UriKind.Relative), Cancel);
+
+        using var response = await client.PostAsync(new Uri($"/gestione/azioni/{milanoAction}/modifica", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TestUsers.AntiforgeryToken(form),
+            ["Version"] = "1",
+            ["Form.Title"] = "Prova 2 (test)",
+            ["Form.PrimaryObjective"] = "M3.6",
+            ["Form.Status"] = "in-corso",
+            ["Form.Cup"] = "ABC",
+            ["Form.Scope"] = "Municipalities",
+            ["Form.Places[0].Place"] = "m:015146",
+            ["Form.Funding[0].Source"] = "",
+            ["Form.Funding[1].Source"] = "Pnrr",
+            ["Form.Funding[1].Planned"] = "1.000,50",
+            ["Form.Funding[1].PnrrMeasure"] = "M9",
+            ["Form.Publication"] = "Published",
+        }), Cancel);
+        var html = await response.Content.ReadAsStringAsync(Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cup = System.Text.RegularExpressions.Regex.Match(html, "<input[^>]*id=\"Form_Cup\"[^>]*>").Value;
+        Assert.Contains("aria-invalid=\"true\"", cup, StringComparison.Ordinal);
+        Assert.Contains("aria-describedby=\"cup-hint Form_Cup-error\"", cup, StringComparison.Ordinal);
+        Assert.Contains("2 problemi da correggere", html, StringComparison.Ordinal);
+        Assert.Contains("<div id=\"Form_Cup-error\" class=\"invalid-feedback d-block\">", html, StringComparison.Ordinal);
+        // The PNRR line is the form's second row but the first filled one: its message is beside the second row.
+        Assert.Contains("<div id=\"Form_Funding_1_-error\" class=\"invalid-feedback d-block\">Una linea PNRR indica la misura nella forma M1C1I1.2", html, StringComparison.Ordinal);
+        Assert.Contains("Nulla è stato salvato", html, StringComparison.Ordinal);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
+        Assert.Equal(0, await db.Proposals.CountAsync(Cancel));
+        Assert.Equal(1, (await db.Actions.SingleAsync(a => a.Id == milanoAction, Cancel)).Version);
+    }
+}
