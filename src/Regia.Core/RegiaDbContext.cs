@@ -57,6 +57,9 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
         pendingAudit.Add(record);
     }
 
+    /// <summary>Forgets declared changes when an operation fails before saving (e.g. Identity refused a password).</summary>
+    public void DiscardPendingAudit() => pendingAudit.Clear();
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         // Identity's synchronous paths touch only accounts; Regia's own changes go through the audited async path.

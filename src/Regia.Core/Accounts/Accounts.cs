@@ -52,6 +52,7 @@ public static class UserAccounts
         var result = await users.CreateAsync(user, request.Password ?? string.Empty).ConfigureAwait(false);
         if (!result.Succeeded)
         {
+            db.DiscardPendingAudit();
             var error = result.Errors.First();
             throw new AccountException(error.Code.StartsWith("Password", StringComparison.Ordinal) ? "password" : "email", string.Join(" ", result.Errors.Select(e => e.Description)));
         }
@@ -91,6 +92,7 @@ public static class UserAccounts
         var result = await users.UpdateSecurityStampAsync(user).ConfigureAwait(false);
         if (!result.Succeeded)
         {
+            db.DiscardPendingAudit();
             throw new AccountException("email", string.Join(" ", result.Errors.Select(e => e.Description)));
         }
 

@@ -58,6 +58,7 @@ public static class ReviewProposal
         {
             // Nothing of the approval stays: neither in the database (rolled back) nor in this context.
             db.ChangeTracker.Clear();
+            db.DiscardPendingAudit();
             throw;
         }
 
