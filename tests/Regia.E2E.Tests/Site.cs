@@ -26,6 +26,9 @@ public sealed class Site : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The application's services, to create accounts as the command line does.</summary>
+    public IServiceProvider Services => factory!.Services;
+
     public async ValueTask InitializeAsync()
     {
         database = await TestDatabase.CreateAsync("sqlite");
@@ -62,6 +65,14 @@ public sealed class Site : IAsyncLifetime
     {
         var page = await Browser.NewPageAsync();
         page.Request += (_, request) => contacted.Add(request.Url);
+        // A resource the Content-Security-Policy blocked is reported here, and fails the caller's checks.
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                contacted.Add("csp-violation: " + message.Text);
+            }
+        };
         var response = await page.GotoAsync($"/lingua/{language}?returnUrl={Uri.EscapeDataString(path)}", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
         Assert.NotNull(response);
         return page;

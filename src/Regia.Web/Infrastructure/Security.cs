@@ -42,7 +42,7 @@ internal static class Security
     public const string OrganizationNameClaim = "regia:organization-name";
 
     private const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; " +
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     public static void AddRegiaSecurity(this WebApplicationBuilder builder)

@@ -1,0 +1,95 @@
+using Microsoft.Playwright;
+using Regia.Core.Accounts;
+
+namespace Regia.Tests;
+
+/// <summary>
+/// Two-step validation in a real browser: a Comune's editor proposes a change, a reviewer of the Città metropolitana
+/// approves it, the public sees it with its history. Each back-office page on the way passes axe. Accounts and the
+/// action are test data.
+/// </summary>
+[Collection("Browser")]
+public sealed class ReviewJourneyTests(Site site)
+{
+    [Fact]
+    public async Task An_editor_proposes_a_reviewer_approves_and_the_public_sees_the_change()
+    {
+        await TestUsers.CreateAsync(site.Services, "editor.journey@example.test", "Comune di Milano", RegiaRole.Editor, withToken: false);
+        await TestUsers.CreateAsync(site.Services, "revisore.journey@example.test", "Città metropolitana di Milano", RegiaRole.Reviewer, withToken: false);
+        var contacted = new List<string>();
+        var page = await site.OpenAsync("/accesso", contacted, "it");
+        try
+        {
+            await SignInAsync(page, "editor.journey@example.test");
+            await page.WaitForURLAsync("**/gestione");
+            await AssertAccessibleAsync(page, "back-office home (editor)");
+            Assert.Equal(1, await page.GetByRole(AriaRole.Table, new() { Name = "Azioni di cui il vostro ente è capofila o partner, bozze comprese" }).GetByRole(AriaRole.Link, new() { Name = "Modifica «Prova 2 (test)»" }).CountAsync());
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Modifica «Prova 2 (test)»" }).ClickAsync();
+            await page.WaitForURLAsync("**/gestione/azioni/2/modifica");
+            await AssertAccessibleAsync(page, "action form");
+
+            // A malformed CUP: the form comes back with the message beside the field, nothing is sent.
+            await page.GetByLabel("CUP", new() { Exact = true }).FillAsync("ABC");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Invia la proposta" }).ClickAsync();
+            await page.WaitForLoadStateAsync();
+            Assert.Contains("un CUP ne ha 15", await page.Locator("#Form_Cup-error").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("true", await page.GetByLabel("CUP", new() { Exact = true }).GetAttributeAsync("aria-invalid"));
+            await AssertAccessibleAsync(page, "action form with errors");
+
+            await page.GetByLabel("CUP", new() { Exact = true }).FillAsync(string.Empty);
+            await page.GetByLabel("Titolo").FillAsync("Prova 2 con titolo validato (test)");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Invia la proposta" }).ClickAsync();
+            await page.WaitForURLAsync("**/gestione/proposte/*");
+            Assert.Contains("inviata", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+            await AssertAccessibleAsync(page, "proposal (editor)");
+
+            // Until a reviewer approves, the public sees the last approved version.
+            await page.GotoAsync("/azioni/2");
+            Assert.Equal("Prova 2 (test)", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+            await page.GotoAsync("/accesso");
+            await SignInAsync(page, "revisore.journey@example.test");
+            await page.WaitForURLAsync("**/gestione");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Proposte da validare (1)" }).ClickAsync();
+            await page.WaitForURLAsync("**/gestione/proposte");
+            await AssertAccessibleAsync(page, "reviewers' queue");
+            await page.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Proposta n\\. \\d+$") }).ClickAsync();
+            await page.WaitForURLAsync("**/gestione/proposte/*");
+            var changes = page.GetByRole(AriaRole.Table, new() { Name = "Campi modificati, con il valore precedente e quello nuovo" });
+            Assert.Contains("Prova 2 con titolo validato (test)", await changes.GetByRole(AriaRole.Row, new() { Name = "Titolo" }).InnerTextAsync(), StringComparison.Ordinal);
+            await AssertAccessibleAsync(page, "proposal (reviewer)");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Approva" }).ClickAsync();
+            await page.WaitForURLAsync("**/gestione/proposte");
+            Assert.Contains("approvata", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+
+            await page.GotoAsync("/azioni/2");
+            Assert.Equal("Prova 2 con titolo validato (test)", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
+            await page.GetByRole(AriaRole.Link, new() { Name = "Storico delle modifiche" }).ClickAsync();
+            await page.WaitForURLAsync("**/azioni/2/storia");
+            Assert.Contains("Comune di Milano", await page.Locator(".history-entry").First.InnerTextAsync(), StringComparison.Ordinal);
+            await AssertAccessibleAsync(page, "public history");
+            Assert.All(contacted, url => Assert.StartsWith(site.BaseAddress.ToString(), url, StringComparison.Ordinal));
+        }
+        finally
+        {
+            // The browser profile is shared: leave it signed out for the other tests.
+            await page.Context.ClearCookiesAsync();
+            await page.CloseAsync();
+        }
+    }
+
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GetByLabel("Indirizzo e-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
+        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Accedi" }).ClickAsync();
+    }
+
+    private static async Task AssertAccessibleAsync(IPage page, string what)
+    {
+        var violations = await Site.AxeViolationsAsync(page);
+        Assert.True(violations.Count == 0, $"{what}:\n" + string.Join('\n', violations));
+    }
+}
