@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+using Regia.Core.Accounts;
+using Regia.Core.Auditing;
+
+namespace Regia.Tests;
+
+/// <summary>The administration commands, run as a separate program against SQLite and PostgreSQL (accounts are test data).</summary>
+public sealed class CommandLineTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static string CliAssembly => typeof(CommandLineTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliAssembly").Value!;
+
+    private static async Task<(int Code, string Output, string Error)> RegiaAsync(TestDatabase database, string? input, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(CliAssembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["Database__Provider"] = database.Provider.ToString().ToLowerInvariant();
+        start.Environment["ConnectionStrings__Regia"] = database.ConnectionString;
+        using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteLineAsync(input);
+        }
+
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(Cancel);
+        var error = process.StandardError.ReadToEndAsync(Cancel);
+        await process.WaitForExitAsync(Cancel);
+        return (process.ExitCode, await output, await error);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Accounts_and_tokens_are_administered_from_the_command_line_with_the_sites_rules(string provider)
+    {
+        Assert.True(File.Exists(CliAssembly), $"{CliAssembly} is missing: build the solution.");
+        await using var database = await TestDatabase.CreateAsync(provider);
+        Assert.Equal(0, (await RegiaAsync(database, null, "db", "init")).Code);
+
+        var added = await RegiaAsync(database, TestUsers.Password, "users", "add", "--email", "editor@example.test", "--organization", "Comune di Rho", "--role", "editor", "--name", "Editor di prova");
+        var weak = await RegiaAsync(database, "corta", "users", "add", "--email", "altro@example.test", "--organization", "Comune di Rho", "--role", "editor");
+        var unknownRole = await RegiaAsync(database, TestUsers.Password, "users", "add", "--email", "altro@example.test", "--organization", "Comune di Rho", "--role", "sindaco");
+        var token = await RegiaAsync(database, null, "tokens", "create", "--email", "editor@example.test", "--name", "gestionale", "--expires", "7");
+        var disabled = await RegiaAsync(database, null, "users", "disable", "--email", "editor@example.test");
+        var list = await RegiaAsync(database, null, "users", "list");
+
+        Assert.Equal(0, added.Code);
+        Assert.Equal((1, "--password: La password deve avere almeno 12 caratteri."), (weak.Code, weak.Error.Trim()));
+        Assert.Equal(1, unknownRole.Code);
+        Assert.Contains("Profilo «sindaco» sconosciuto", unknownRole.Error, StringComparison.Ordinal);
+        Assert.Equal(0, token.Code);
+        Assert.StartsWith(ApiTokens.TokenPrefix, token.Output.Trim(), StringComparison.Ordinal);
+        Assert.Contains("Non sarà più mostrato", token.Error, StringComparison.Ordinal);
+        Assert.Equal(0, disabled.Code);
+        Assert.Equal("editor@example.test\teditor\tComune di Rho\tdisattivato", list.Output.Trim()[(list.Output.IndexOf('\t', StringComparison.Ordinal) + 1)..]);
+
+        await using var db = database.CreateContext();
+        Assert.Null(await ApiTokens.AuthenticateAsync(db, token.Output.Trim(), TimeProvider.System, Cancel));
+        var trail = await db.AuditEntries.Where(a => a.EntityType == "user" || a.EntityType == "token").OrderBy(a => a.Id).Select(a => new { a.EntityType, a.Operation, a.Channel, a.ActorName }).ToListAsync(Cancel);
+        Assert.Equal([("user", "create"), ("token", "create"), ("user", "disable")], trail.Select(t => (t.EntityType, t.Operation)));
+        Assert.All(trail, t => Assert.Equal(ChangeChannel.Cli, t.Channel));
+        Assert.All(trail, t => Assert.Equal(Environment.UserName, t.ActorName));
+    }
+}
