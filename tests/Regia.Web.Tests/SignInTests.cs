@@ -149,3 +149,96 @@ public sealed class SignInTests
         Assert.Equal(1, (await db.Actions.SingleAsync(a => a.Id == milanoAction, Cancel)).Version);
     }
 }
+
+/// <summary>API tokens from the site, and the optional OpenID Connect sign-in (accounts are test data).</summary>
+public sealed class TokenPageTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_token_created_on_the_site_is_shown_once_works_for_the_api_and_stops_when_revoked()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new RegiaWebFactory(database);
+        await TestUsers.CreateAsync(app.Services, "editor@example.test", "Comune di Milano", RegiaRole.Editor, withToken: false);
+        using var client = app.CreateNonRedirectingClient();
+        await TestUsers.SignInAsync(client, "editor@example.test", Cancel);
+        var page = await client.GetStringAsync(new Uri("/gestione/token", UriKind.Relative), Cancel);
+
+        using var created = await client.PostAsync(new Uri("/gestione/token?handler=Create", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TestUsers.AntiforgeryToken(page),
+            ["Name"] = "gestionale di prova",
+            ["Days"] = "30",
+        }), Cancel);
+        var html = await created.Content.ReadAsStringAsync(Cancel);
+        var token = System.Text.RegularExpressions.Regex.Match(html, "<code id=\"new-token\"[^>]*>([^<]+)</code>").Groups[1].Value;
+        Assert.StartsWith("regia_", token, StringComparison.Ordinal);
+        Assert.True(created.Headers.CacheControl?.NoStore, "a page showing a secret is not stored");
+        Assert.DoesNotContain(token, await client.GetStringAsync(new Uri("/gestione/token", UriKind.Relative), Cancel), StringComparison.Ordinal);
+
+        using var api = app.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        using (var proposals = await api.GetAsync(new Uri("/api/v1/proposals", UriKind.Relative), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, proposals.StatusCode);
+        }
+
+        int tokenId;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            tokenId = (await scope.ServiceProvider.GetRequiredService<RegiaDbContext>().ApiTokens.SingleAsync(Cancel)).Id;
+        }
+
+        using var revoked = await client.PostAsync(new Uri("/gestione/token?handler=Revoke", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TestUsers.AntiforgeryToken(html),
+            ["token"] = tokenId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }), Cancel);
+        Assert.Equal(HttpStatusCode.Redirect, revoked.StatusCode);
+        using var refused = await api.GetAsync(new Uri("/api/v1/proposals", UriKind.Relative), Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_an_identity_provider_configured_sign_in_offers_it_and_sends_the_reader_there_with_pkce()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new RegiaWebFactory(database, new Dictionary<string, string?>
+        {
+            ["Authentication:Oidc:Authority"] = "https://idp.example.test/realms/regia",
+            ["Authentication:Oidc:ClientId"] = "regia",
+            ["Authentication:Oidc:DisplayName"] = "SPID o CIE",
+        });
+        using var withProvider = app.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
+            // The provider's metadata, as its discovery document would give it: no network is needed to build the redirect.
+            services.PostConfigure<Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectOptions>("oidc", options =>
+            {
+                options.Configuration = new Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration
+                {
+                    Issuer = "https://idp.example.test/realms/regia",
+                    AuthorizationEndpoint = "https://idp.example.test/realms/regia/protocol/openid-connect/auth",
+                    TokenEndpoint = "https://idp.example.test/realms/regia/protocol/openid-connect/token",
+                };
+                options.ConfigurationManager = new Microsoft.IdentityModel.Protocols.StaticConfigurationManager<Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration>(options.Configuration);
+            })));
+        using var client = withProvider.CreateClient(new() { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+        var page = await client.GetStringAsync(new Uri("/accesso", UriKind.Relative), Cancel);
+        Assert.Contains("Accedi con SPID o CIE", page, StringComparison.Ordinal);
+
+        using var challenge = await client.PostAsync(new Uri("/accesso?handler=External", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TestUsers.AntiforgeryToken(page),
+        }), Cancel);
+        var location = challenge.Headers.Location!.ToString();
+        Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
+        Assert.StartsWith("https://idp.example.test/realms/regia/protocol/openid-connect/auth?", location, StringComparison.Ordinal);
+        Assert.Contains("client_id=regia", location, StringComparison.Ordinal);
+        Assert.Contains("code_challenge_method=S256", location, StringComparison.Ordinal);
+        Assert.Contains("redirect_uri=https%3A%2F%2Flocalhost%2Faccesso%2Foidc", location, StringComparison.Ordinal);
+
+        // Coming back without a valid answer from the provider signs nobody in.
+        using var unknown = await client.GetAsync(new Uri("/accesso/esterno", UriKind.Relative), Cancel);
+        Assert.Contains("non corrisponde a un account di Regia attivo", await unknown.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+    }
+}
