@@ -208,4 +208,32 @@ public sealed class ReviewTests
         Assert.Equal(4, await db.AuditEntries.CountAsync(a => a.EntityType == "token", Cancel));
         Assert.DoesNotContain(await db.AuditEntries.Select(a => a.After ?? "").ToListAsync(Cancel), a => a.Contains(TestUsers.Password, StringComparison.Ordinal) || a.Contains(lasting.Token, StringComparison.Ordinal));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_status_list_is_configurable_and_a_status_in_use_cannot_be_removed(string provider)
+    {
+        var (database, first) = await SeededAsync(provider);
+        await using var _ = database;
+        await using var db = database.CreateContext();
+
+        var added = await ActionStatuses.SaveAsync(db, "in-collaudo", "In collaudo", 90, null, TimeProvider.System, Cancel);
+        Assert.Equal(7, added.Position);
+        await ActionStatuses.SaveAsync(db, "in-collaudo", "In collaudo tecnico", 95, 4, TimeProvider.System, Cancel);
+        var bad = await Assert.ThrowsAsync<ActionValidationException>(() => ActionStatuses.SaveAsync(db, "In Collaudo!", "", 120, null, TimeProvider.System, Cancel));
+        Assert.Equal(["code", "name", "presetProgress"], bad.Errors.Keys.Order(StringComparer.Ordinal));
+        var used = await Assert.ThrowsAsync<ActionValidationException>(() => ActionStatuses.RemoveAsync(db, "in-corso", TimeProvider.System, Cancel));
+        Assert.Contains("è usato da", used.Errors["code"][0], StringComparison.Ordinal);
+
+        // An action given the new status without a progress takes the status's preset.
+        var input = (await ActionSnapshot.InputOfAsync(db, first, Cancel))!.Value.Input;
+        var action = await SaveAction.UpdateAsync(db, first, 1, input with { Status = "in-collaudo", Progress = null }, TimeProvider.System, cancellationToken: Cancel);
+        Assert.Equal(95m, action!.Progress);
+        Assert.True(await ActionStatuses.RemoveAsync(db, "annullata", TimeProvider.System, Cancel));
+
+        await using var reader = database.CreateContext();
+        Assert.Equal(("In collaudo tecnico", 95m, 4), await reader.ActionStatuses.Where(s => s.Code == "in-collaudo").Select(s => new ValueTuple<string, decimal?, int>(s.Name, s.PresetProgress, s.Position)).SingleAsync(Cancel));
+        Assert.False(await reader.ActionStatuses.AnyAsync(s => s.Code == "annullata", Cancel));
+        Assert.Equal(["create", "update", "delete"], await reader.AuditEntries.Where(a => a.EntityType == "status").OrderBy(a => a.Id).Select(a => a.Operation).ToListAsync(Cancel));
+    }
 }
