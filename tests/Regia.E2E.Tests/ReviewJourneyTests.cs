@@ -59,6 +59,8 @@ public sealed class ReviewJourneyTests(Site site)
             await page.WaitForURLAsync("**/gestione/proposte/*");
             var changes = page.GetByRole(AriaRole.Table, new() { Name = "Campi modificati, con il valore precedente e quello nuovo" });
             Assert.Contains("Prova 2 con titolo validato (test)", await changes.GetByRole(AriaRole.Row, new() { Name = "Titolo" }).InnerTextAsync(), StringComparison.Ordinal);
+            // The form carried every other field back unchanged (places, money, dates, objectives…): only the title differs.
+            Assert.Equal(1, await changes.Locator("tbody tr").CountAsync());
             await AssertAccessibleAsync(page, "proposal (reviewer)");
             await page.GetByRole(AriaRole.Button, new() { Name = "Approva" }).ClickAsync();
             await page.WaitForURLAsync("**/gestione/proposte");

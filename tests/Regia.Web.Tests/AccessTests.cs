@@ -188,3 +188,77 @@ public sealed class AccessTests
         return request;
     }
 }
+
+/// <summary>An action with everything it states, written and read back through the API (test data).</summary>
+public sealed class ActionRoundTripTests
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_action_is_created_read_changed_and_deleted_through_the_api_with_all_it_states(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        var token = await TestUsers.CreateAsync(app.Services, "revisore@example.test", "Città metropolitana di Milano", RegiaRole.Reviewer);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        ActionInput input;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            input = await TestActions.SampleAsync(scope.ServiceProvider.GetRequiredService<RegiaDbContext>(), Cancel) with
+            {
+                Places = [new PlaceInput("nord-milano", null, 0.25m), new PlaceInput("sud-est", null, 0.75m)],
+                ActualStart = new DateOnly(2025, 4, 1),
+                Milestones = [new MilestoneInput("Progetto esecutivo", new DateOnly(2025, 12, 31), new DateOnly(2025, 12, 15)), new MilestoneInput("Collaudo", new DateOnly(2027, 6, 30), null)],
+            };
+        }
+
+        using var unreadable = await client.PostAsync(new Uri("/api/v1/actions", UriKind.Relative), new StringContent("{\"title\":\"x\",\"scope\":\"pianeta\"}", System.Text.Encoding.UTF8, "application/json"), Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, unreadable.StatusCode);
+        Assert.Contains("$.scope", (string?)(await unreadable.Content.ReadFromJsonAsync<JsonObject>(Cancel))!["detail"], StringComparison.Ordinal);
+
+        using var created = await client.PostAsJsonAsync("/api/v1/actions", input, Json, Cancel);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("\"1\"", created.Headers.ETag?.Tag);
+        var location = created.Headers.Location!;
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var id = int.Parse(location.OriginalString.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
+            var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
+            var stored = (await ActionSnapshot.InputOfAsync(db, id, Cancel))!.Value.Input;
+            // What was sent is what is stored, field by field (codes normalised: CUP and PNRR measure upper-case).
+            Assert.Equal(await ActionSnapshot.OfAsync(db, Normalized(input), Cancel), await ActionSnapshot.OfAsync(db, stored, Cancel));
+            Assert.Equal(ActionSnapshot.Fields.Count - 1, (await ActionSnapshot.OfAsync(db, stored, Cancel)).Count); // all but the actual end
+        }
+
+        var detail = await client.GetFromJsonAsync<JsonObject>(location, Cancel);
+        Assert.Equal("E59J21011940003", (string?)detail!["cup"]);
+        Assert.Equal(0.25m, (decimal?)detail["places"]!.AsArray().Single(p => (string)p!["key"]! == "nord-milano")!["share"]);
+        Assert.Equal(1_200_000m, detail["apportioned"]!.AsArray().Sum(a => (decimal)a!["amount"]!));
+
+        using var changed = new HttpRequestMessage(HttpMethod.Put, location) { Content = JsonContent.Create(input with { Status = "conclusa", Progress = null }, options: Json) };
+        changed.Headers.IfMatch.ParseAdd("\"1\"");
+        using var changedResponse = await client.SendAsync(changed, Cancel);
+        var after = await changedResponse.Content.ReadFromJsonAsync<JsonObject>(Cancel);
+        Assert.Equal(("\"2\"", 100m, "conclusa"), (changedResponse.Headers.ETag?.Tag, (decimal?)after!["progress"], (string?)after["statusCode"]));
+
+        using var deleted = new HttpRequestMessage(HttpMethod.Delete, location);
+        deleted.Headers.IfMatch.ParseAdd("\"2\"");
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(deleted, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(location, Cancel)).StatusCode);
+        var history = await client.GetFromJsonAsync<JsonArray>(location + "/history", Cancel);
+        Assert.Equal(["delete", "update", "create"], history!.Select(h => (string)h!["operation"]!));
+    }
+
+    private static ActionInput Normalized(ActionInput input) => input with
+    {
+        Cup = input.Cup?.ToUpperInvariant(),
+        SecondaryObjectives = [.. input.SecondaryObjectives.Select(o => o.ToUpperInvariant())],
+        Funding = [.. input.Funding.Select(f => f with { PnrrMeasure = f.PnrrMeasure?.ToUpperInvariant() })],
+        ContributingLevel = input.ContributingLevel ?? Regia.Core.Plans.ActorLevel.MetropolitanCity,
+    };
+}

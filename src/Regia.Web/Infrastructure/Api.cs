@@ -20,6 +20,10 @@ internal static class Api
             options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
         });
         services.AddProblemDetails();
+        // A body that cannot be read (malformed JSON, an unknown enum name) is answered by BadRequestHandler with where
+        // and why, instead of an empty 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestHandler>();
         services.AddOpenApi(DocumentName, options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
@@ -39,4 +43,30 @@ internal static class Api
 
     /// <summary>The OpenAPI document at <c>/openapi/v1.json</c>; the page <c>/api/docs</c> describes the same operations.</summary>
     public static void MapRegiaApiDocuments(this WebApplication app) => app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+}
+
+/// <summary>Turns a request the API could not read into a 400 problem that says where (the JSON path) and why.</summary>
+internal sealed class BadRequestHandler(IProblemDetailsService problems, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        if (exception is not BadHttpRequestException bad)
+        {
+            return false;
+        }
+
+        var json = bad.InnerException as JsonException;
+        httpContext.Response.StatusCode = bad.StatusCode;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails =
+            {
+                Status = bad.StatusCode,
+                Title = text["Api.UnreadableBody"],
+                Detail = json is null ? bad.Message : text["Api.UnreadableJson", json.Path ?? "$", json.Message],
+            },
+        }).ConfigureAwait(false);
+    }
 }

@@ -37,4 +37,27 @@ internal static class ChangeResults
         ProposalStateException conflict => TypedResults.Problem(title: text["Api.Conflict"], detail: conflict.Message, statusCode: StatusCodes.Status409Conflict),
         _ => null,
     };
+
+    /// <summary>Runs a change, answering a refused one with its problem (other exceptions go on to the error handler).</summary>
+    public static async Task<IResult> GuardAsync(IStringLocalizer text, Func<Task<IResult>> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        try
+        {
+            return await change().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (For(ex, text) is { } problem)
+        {
+            return problem;
+        }
+    }
+
+    /// <summary>A change that names the version it is based on in <c>If-Match</c>: 428 without it.</summary>
+    public static Task<IResult> VersionedAsync(HttpRequest request, IStringLocalizer text, Func<int, Task<IResult>> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return IfMatchVersion(request) is { } version
+            ? GuardAsync(text, () => change(version))
+            : Task.FromResult<IResult>(PreconditionRequired(text));
+    }
 }

@@ -96,98 +96,48 @@ internal static class ActionsApi
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
     }
 
-    private static async Task<IResult> CreateAction(ActionInput input, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
-    {
-        try
+    private static Task<IResult> CreateAction(ActionInput input, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        ChangeResults.GuardAsync(text, async () =>
         {
             var outcome = await ChangeAction.CreateAsync(db, input, clock, cancellationToken);
-            if (outcome.Proposal is { } proposal)
-            {
-                return await AcceptedAsync(db, proposal.Id, cancellationToken);
-            }
+            return await RespondAsync(db, outcome, outcome.ActionId ?? 0, clock, text, action => TypedResults.Created(string.Create(CultureInfo.InvariantCulture, $"/api/v1/actions/{action.Id}"), action), cancellationToken);
+        });
 
-            var action = (await ActionQueries.GetAsync(db, outcome.ActionId!.Value, includeDrafts: true, clock.Today(), cancellationToken))!;
-            return new WithETag(TypedResults.Created(string.Create(CultureInfo.InvariantCulture, $"/api/v1/actions/{action.Id}"), action), action.Version);
-        }
-        catch (Exception ex) when (ChangeResults.For(ex, text) is { } problem)
+    private static Task<IResult> UpdateAction([Description("Action id.")] int id, ActionInput input, HttpRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        ChangeResults.VersionedAsync(request, text, async version =>
+            await RespondAsync(db, await ChangeAction.UpdateAsync(db, id, version, input, clock, cancellationToken), id, clock, text, TypedResults.Ok, cancellationToken));
+
+    private static Task<IResult> DeleteAction([Description("Action id.")] int id, HttpRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        ChangeResults.VersionedAsync(request, text, async version => await ChangeAction.DeleteAsync(db, id, version, clock, cancellationToken) switch
         {
-            return problem;
-        }
-    }
+            null => NotFound(id, text),
+            { Proposal: { } proposal } => await AcceptedAsync(db, proposal.Id, cancellationToken),
+            _ => TypedResults.NoContent(),
+        });
 
-    private static async Task<IResult> UpdateAction([Description("Action id.")] int id, ActionInput input, HttpRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+    private static Task<IResult> AddTimelineEntry([Description("Action id.")] int id, ActionUpdateInput input, HttpRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        ChangeResults.VersionedAsync(request, text, async version => await ChangeAction.AddTimelineEntryAsync(db, id, version, input, clock, cancellationToken) switch
+        {
+            null => NotFound(id, text),
+            { Proposal: { } proposal } => await AcceptedAsync(db, proposal.Id, cancellationToken),
+            var applied => new WithETag(TypedResults.Ok(new { version = applied.Version }), applied.Version!.Value),
+        });
+
+    /// <summary>A change's answer: 404 without the action, 202 with the proposal, or the action as it now is (with its ETag).</summary>
+    private static async Task<IResult> RespondAsync(RegiaDbContext db, ChangeOutcome? outcome, int id, TimeProvider clock, IStringLocalizer text, Func<ActionDetail, IResult> applied, CancellationToken cancellationToken)
     {
-        if (ChangeResults.IfMatchVersion(request) is not { } version)
+        if (outcome is null)
         {
-            return ChangeResults.PreconditionRequired(text);
+            return NotFound(id, text);
         }
 
-        try
+        if (outcome.Proposal is { } proposal)
         {
-            var outcome = await ChangeAction.UpdateAsync(db, id, version, input, clock, cancellationToken);
-            if (outcome is null)
-            {
-                return NotFound(id, text);
-            }
-
-            if (outcome.Proposal is { } proposal)
-            {
-                return await AcceptedAsync(db, proposal.Id, cancellationToken);
-            }
-
-            var action = (await ActionQueries.GetAsync(db, id, includeDrafts: true, clock.Today(), cancellationToken))!;
-            return new WithETag(TypedResults.Ok(action), action.Version);
-        }
-        catch (Exception ex) when (ChangeResults.For(ex, text) is { } problem)
-        {
-            return problem;
-        }
-    }
-
-    private static async Task<IResult> DeleteAction([Description("Action id.")] int id, HttpRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
-    {
-        if (ChangeResults.IfMatchVersion(request) is not { } version)
-        {
-            return ChangeResults.PreconditionRequired(text);
+            return await AcceptedAsync(db, proposal.Id, cancellationToken);
         }
 
-        try
-        {
-            var outcome = await ChangeAction.DeleteAsync(db, id, version, clock, cancellationToken);
-            return outcome switch
-            {
-                null => NotFound(id, text),
-                { Proposal: { } proposal } => await AcceptedAsync(db, proposal.Id, cancellationToken),
-                _ => TypedResults.NoContent(),
-            };
-        }
-        catch (Exception ex) when (ChangeResults.For(ex, text) is { } problem)
-        {
-            return problem;
-        }
-    }
-
-    private static async Task<IResult> AddTimelineEntry([Description("Action id.")] int id, ActionUpdateInput input, HttpRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
-    {
-        if (ChangeResults.IfMatchVersion(request) is not { } version)
-        {
-            return ChangeResults.PreconditionRequired(text);
-        }
-
-        try
-        {
-            var outcome = await ChangeAction.AddTimelineEntryAsync(db, id, version, input, clock, cancellationToken);
-            return outcome switch
-            {
-                null => NotFound(id, text),
-                { Proposal: { } proposal } => await AcceptedAsync(db, proposal.Id, cancellationToken),
-                _ => new WithETag(TypedResults.Ok(new { version = outcome.Version }), outcome.Version!.Value),
-            };
-        }
-        catch (Exception ex) when (ChangeResults.For(ex, text) is { } problem)
-        {
-            return problem;
-        }
+        var action = (await ActionQueries.GetAsync(db, id, includeDrafts: true, clock.Today(), cancellationToken))!;
+        return new WithETag(applied(action), action.Version);
     }
 
     private static async Task<Results<Ok<IReadOnlyList<HistoryEntry>>, ProblemHttpResult>> GetHistory([Description("Action id.")] int id, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)

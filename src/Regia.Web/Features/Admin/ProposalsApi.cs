@@ -87,16 +87,11 @@ internal static class ProposalsApi
             return NotFound(id, text);
         }
 
-        try
+        return await ChangeResults.GuardAsync(text, async () =>
         {
             await decide();
-        }
-        catch (Exception ex) when (ChangeResults.For(ex, text) is { } problem)
-        {
-            return problem;
-        }
-
-        return TypedResults.Ok((await ProposalQueries.GetAsync(db, id, cancellationToken))!.Proposal);
+            return TypedResults.Ok((await ProposalQueries.GetAsync(db, id, cancellationToken))!.Proposal);
+        });
     }
 
     private static ProblemHttpResult NotFound(int id, IStringLocalizer text) =>

@@ -32,19 +32,7 @@ internal sealed class StatusesModel(RegiaDbContext db, TimeProvider clock, IStri
 
     public async Task<IActionResult> OnPostSaveAsync(CancellationToken cancellationToken)
     {
-        decimal? preset = null;
-        if (!string.IsNullOrWhiteSpace(PresetProgress))
-        {
-            if (decimal.TryParse(PresetProgress, NumberStyles.Number, CultureInfo.CurrentCulture, out var value))
-            {
-                preset = value;
-            }
-            else
-            {
-                ModelState.AddModelError(nameof(PresetProgress), text["Timeline.BadProgress", PresetProgress]);
-            }
-        }
-
+        var preset = FormNumbers.Percentage(ModelState, nameof(PresetProgress), PresetProgress, text);
         if (ModelState.ErrorCount == 0)
         {
             try

@@ -7,6 +7,7 @@ using Regia.Core;
 using Regia.Core.Actions;
 using Regia.Core.Common;
 using Regia.Core.Proposals;
+using Regia.Web.Infrastructure;
 
 namespace Regia.Web.Features.Admin;
 
@@ -50,19 +51,7 @@ internal sealed class TimelineModel(RegiaDbContext db, TimeProvider clock, IStri
         }
 
         Version = version;
-        decimal? progress = null;
-        if (!string.IsNullOrWhiteSpace(Progress))
-        {
-            if (decimal.TryParse(Progress, NumberStyles.Number, CultureInfo.CurrentCulture, out var parsed))
-            {
-                progress = parsed;
-            }
-            else
-            {
-                ModelState.AddModelError(nameof(Progress), text["Timeline.BadProgress", Progress]);
-            }
-        }
-
+        var progress = FormNumbers.Percentage(ModelState, nameof(Progress), Progress, text);
         if (Date is null)
         {
             ModelState.AddModelError(nameof(Date), text["Timeline.DateRequired"]);
