@@ -242,3 +242,45 @@ public sealed class TokenPageTests
         Assert.Contains("non corrisponde a un account di Regia attivo", await unknown.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
     }
 }
+
+/// <summary>A proposal sent back reaches its organisation with the comment and can be corrected and sent again (test data).</summary>
+public sealed class SentBackTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_editor_reads_the_reviewers_comment_and_corrects_the_proposal_from_what_was_proposed()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new RegiaWebFactory(database);
+        var milanoAction = await ActionsApiTests.SeedAsync(app) + 1;
+        await TestUsers.CreateAsync(app.Services, "editor@example.test", "Comune di Milano", RegiaRole.Editor, withToken: false);
+        await TestUsers.CreateAsync(app.Services, "altro.editor@example.test", "Comune di Sesto San Giovanni", RegiaRole.Editor, withToken: false);
+        int proposal;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
+            var organization = await TestActions.OrganizationId(db, "Comune di Milano", Cancel);
+            db.Caller = new Regia.Core.Auditing.Caller(1, "editor@example.test", organization, "Comune di Milano", RegiaRole.Editor, Regia.Core.Auditing.ChangeChannel.Site);
+            var input = (await Regia.Core.Actions.ActionSnapshot.InputOfAsync(db, milanoAction, Cancel))!.Value.Input;
+            proposal = (await Regia.Core.Proposals.ChangeAction.UpdateAsync(db, milanoAction, 1, input with { Title = "Titolo da correggere (test)" }, TimeProvider.System, Cancel))!.Proposal!.Id;
+            db.Caller = Regia.Core.Auditing.Caller.CommandLine("revisore");
+            await Regia.Core.Proposals.ReviewProposal.SendBackAsync(db, proposal, "Il titolo non descrive l'intervento.", TimeProvider.System, Cancel);
+        }
+
+        using var editor = app.CreateNonRedirectingClient();
+        await TestUsers.SignInAsync(editor, "editor@example.test", Cancel);
+        var page = await editor.GetStringAsync(new Uri($"/gestione/proposte/{proposal}", UriKind.Relative), Cancel);
+        var form = await editor.GetStringAsync(new Uri($"/gestione/azioni/{milanoAction}/modifica?proposta={proposal}", UriKind.Relative), Cancel);
+        using var other = app.CreateNonRedirectingClient();
+        await TestUsers.SignInAsync(other, "altro.editor@example.test", Cancel);
+        using var otherPage = await other.GetAsync(new Uri($"/gestione/proposte/{proposal}", UriKind.Relative), Cancel);
+        using var otherForm = await other.GetAsync(new Uri($"/gestione/azioni/{milanoAction}/modifica?proposta={proposal}", UriKind.Relative), Cancel);
+
+        Assert.Contains("Il titolo non descrive l'intervento.", WebUtility.HtmlDecode(page), StringComparison.Ordinal);
+        Assert.Contains($"/gestione/azioni/{milanoAction}/modifica?proposta={proposal}", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"Titolo da correggere (test)\"", form, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, otherPage.StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, otherForm.StatusCode);
+    }
+}

@@ -77,6 +77,23 @@ public static class ProposalQueries
         return new ProposalDetail(summary, proposal.OrganizationId, proposal.BaseVersion, current?.Version, changes, entry);
     }
 
+    /// <summary>
+    /// The input of a proposal that was sent back, for its organisation's editor to correct and send again; null when
+    /// there is none the caller may take up.
+    /// </summary>
+    public static async Task<(ActionInput Input, int? ActionId)?> SentBackInputAsync(RegiaDbContext db, int id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var caller = db.Caller;
+        var proposal = await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken).ConfigureAwait(false);
+        if (proposal is not { State: ProposalState.SentBack, Kind: ProposalKind.Create or ProposalKind.Update } || caller.OrganizationId != proposal.OrganizationId)
+        {
+            return null;
+        }
+
+        return (AuditJson.Deserialize<ActionInput>(proposal.Payload)!, proposal.ActionId);
+    }
+
     private static async Task<IReadOnlyList<FieldChange>> AppliedChangesAsync(RegiaDbContext db, ActionProposal proposal, CancellationToken cancellationToken)
     {
         var marker = NotePrefix(proposal.Id);

@@ -28,6 +28,10 @@ internal sealed class EditActionModel(RegiaDbContext db, TimeProvider clock, ISt
     [FromRoute]
     public int? Id { get; set; }
 
+    /// <summary>A sent-back proposal to correct: the form starts from what was proposed.</summary>
+    [FromQuery(Name = "proposta")]
+    public int? FromProposal { get; set; }
+
     public FormOptions Options { get; private set; } = FormOptions.Empty;
 
     public string? LeadName { get; private set; }
@@ -56,7 +60,17 @@ internal sealed class EditActionModel(RegiaDbContext db, TimeProvider clock, ISt
             Form = ActionForm.From(stored.Input, CultureInfo.CurrentCulture);
             Version = stored.Version;
         }
-        else
+
+        if (FromProposal is { } proposalId)
+        {
+            if (await ProposalQueries.SentBackInputAsync(db, proposalId, cancellationToken) is not { } sentBack || sentBack.ActionId != Id)
+            {
+                return NotFound();
+            }
+
+            Form = ActionForm.From(sentBack.Input, CultureInfo.CurrentCulture);
+        }
+        else if (FromProposal is null)
         {
             Form = new ActionForm { LeadOrganizationId = db.Caller.OrganizationId ?? 0, Status = "pianificata", Weight = "1", Publication = PublicationState.Published };
         }

@@ -26,6 +26,9 @@ internal sealed class ProposalModel(RegiaDbContext db, TimeProvider clock, IStri
 
     public bool CanWithdraw => Detail?.Proposal.State == ProposalState.Pending && db.Caller.Role is Core.Accounts.RegiaRole.Editor && db.Caller.OrganizationId == Detail.OrganizationId;
 
+    /// <summary>A sent-back change of the caller's organisation can be corrected and sent again.</summary>
+    public bool CanResubmit => Detail?.Proposal is { State: ProposalState.SentBack, Kind: ProposalKind.Create or ProposalKind.Update } && db.Caller.Role is Core.Accounts.RegiaRole.Editor && db.Caller.OrganizationId == Detail.OrganizationId;
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         Detail = await ProposalQueries.GetAsync(db, Id, cancellationToken);
