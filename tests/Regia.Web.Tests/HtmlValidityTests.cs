@@ -20,7 +20,7 @@ public sealed class HtmlValidityTests
     private static readonly string[] BackOfficePages =
     [
         "/gestione", "/gestione/azioni/nuova", "/gestione/azioni/2/modifica", "/gestione/azioni/2/aggiornamento", "/gestione/proposte",
-        "/gestione/proposte/1", "/gestione/token", "/gestione/registro", "/gestione/stati",
+        "/gestione/proposte/1", "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action&id=2&chi=editor", "/gestione/stati",
     ];
 
     private static string VnuJar => Path.Combine(

@@ -284,3 +284,31 @@ public sealed class SentBackTests
         Assert.NotEqual(HttpStatusCode.OK, otherForm.StatusCode);
     }
 }
+
+/// <summary>The audit log for administrators (accounts are test data).</summary>
+public sealed class AuditLogPageTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_audit_log_lists_every_change_and_filters_by_object_and_person()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new RegiaWebFactory(database);
+        await ActionsApiTests.SeedAsync(app);
+        await TestUsers.CreateAsync(app.Services, "admin@example.test", "Città metropolitana di Milano", RegiaRole.Admin, withToken: false);
+        await TestUsers.CreateAsync(app.Services, "editor@example.test", "Comune di Milano", RegiaRole.Editor);
+        using var client = app.CreateNonRedirectingClient();
+        await TestUsers.SignInAsync(client, "admin@example.test", Cancel);
+
+        var all = await client.GetStringAsync(new Uri("/gestione/registro", UriKind.Relative), Cancel);
+        var tokens = await client.GetStringAsync(new Uri("/gestione/registro?oggetto=token", UriKind.Relative), Cancel);
+        var action = await client.GetStringAsync(new Uri("/gestione/registro?oggetto=action&id=2", UriKind.Relative), Cancel);
+
+        static int Rows(string html) => System.Text.RegularExpressions.Regex.Count(html, "<tr>") - 1;
+        Assert.True(Rows(all) >= 9, "seed, territory, plan, 4 actions, 2 users, 1 token");
+        Assert.Equal(1, Rows(tokens));
+        Assert.Equal(1, Rows(action));
+        Assert.Contains("action 2 v1", action, StringComparison.Ordinal);
+    }
+}

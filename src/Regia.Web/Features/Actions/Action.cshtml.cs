@@ -11,6 +11,9 @@ internal sealed class ActionModel(RegiaDbContext db, TimeProvider clock) : PageM
 {
     public ActionDetail Action { get; private set; } = null!;
 
+    /// <summary>A signed-in reviewer, or an editor of the lead organisation, gets a link to the back office.</summary>
+    public bool CanEdit => db.Caller.IsReviewer || (db.Caller.Role is Core.Accounts.RegiaRole.Editor && db.Caller.OrganizationId == Action.LeadOrganizationId);
+
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
         var action = await ActionQueries.GetAsync(db, id, includeDrafts: false, clock.Today(), cancellationToken);
