@@ -84,4 +84,36 @@ public sealed class ActionsApiTests
         Assert.Contains("(residenti 2021)", milano, StringComparison.Ordinal);
         Assert.Contains("Azioni che toccano Nord Milano", nordMilano, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_published_actions_download_as_csv_xlsx_and_json_with_the_lists_filters(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        await SeedAsync(app);
+
+        using var csv = await client.GetAsync(new Uri("/api/v1/actions/export?format=csv", UriKind.Relative), Cancel);
+        var lines = System.Text.Encoding.UTF8.GetString(await csv.Content.ReadAsByteArrayAsync(Cancel)).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var municipal = await client.GetStringAsync(new Uri("/api/v1/actions/export?format=csv-semicolon&source=municipal", UriKind.Relative), Cancel);
+        using var xlsx = await client.GetAsync(new Uri("/api/v1/actions/export?format=xlsx&mission=3", UriKind.Relative), Cancel);
+        var json = await client.GetFromJsonAsync<JsonArray>("/api/v1/actions/export?format=json", Cancel);
+        using var bad = await client.GetAsync(new Uri("/api/v1/actions/export?format=pdf", UriKind.Relative), Cancel);
+
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("attachment; filename=\"regia-azioni-", csv.Content.Headers.ContentDisposition?.ToString(), StringComparison.Ordinal);
+        Assert.Equal("id,title,leadOrganization,primaryObjective,status,progress,plannedFunding,scope,url", lines[0]);
+        Assert.Equal(4, lines.Length);
+        Assert.DoesNotContain(lines, l => l.Contains("Bozza", StringComparison.Ordinal));
+        Assert.Contains("Prova 2 (test);Comune di Milano;M3.6;In corso;80;300000;municipalities;/azioni/2", municipal, StringComparison.Ordinal);
+        Assert.Equal(2, municipal.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        using (var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(await xlsx.Content.ReadAsStreamAsync(Cancel), false))
+        {
+            Assert.Equal(4, document.WorkbookPart!.WorksheetParts.Single().Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>().Count());
+        }
+
+        Assert.Equal(3, json!.Count);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
 }

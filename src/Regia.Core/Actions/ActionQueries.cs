@@ -137,6 +137,25 @@ public static class ActionQueries
         return new Paged<ActionSummary>(items, page, pageSize, total);
     }
 
+    /// <summary>Every action the filter selects (paging ignored), read a page at a time so that memory stays flat.</summary>
+    public static async IAsyncEnumerable<ActionSummary> AllAsync(RegiaDbContext db, ActionFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        for (var page = 1; ; page++)
+        {
+            var batch = await ListAsync(db, filter with { Page = page, PageSize = 500 }, cancellationToken).ConfigureAwait(false);
+            foreach (var item in batch.Items)
+            {
+                yield return item;
+            }
+
+            if (page * batch.PageSize >= batch.Total || batch.Items.Count == 0)
+            {
+                yield break;
+            }
+        }
+    }
+
     public static async Task<ActionDetail?> GetAsync(RegiaDbContext db, int id, bool includeDrafts, DateOnly day, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);

@@ -6,6 +6,7 @@ using Regia.Core;
 using Regia.Core.Common;
 using Regia.Core.Actions;
 using Regia.Core.Auditing;
+using Regia.Core.Exports;
 using Regia.Core.Proposals;
 using Regia.Core.Plans;
 using Regia.Core.Territory;
@@ -28,6 +29,14 @@ internal static class ActionsApi
             .WithName("ListActions")
             .WithSummary("Published actions")
             .WithDescription("Published actions, newest first, filtered by objective code, mission, Comune (ISTAT code: actions on it, on its zone or on the whole metropolitan city), zone slug, organisation (lead or partner), status code and funding source; paged with `page` and `pageSize` (at most 500).");
+
+        api.MapGet("/export", ExportActions)
+            .AllowAnonymous()
+            .WithName("ExportActions")
+            .WithSummary("Download published actions")
+            .WithDescription("All published actions the filters select (the same filters as the list, without paging), as `csv` (UTF-8 with BOM, comma, decimal point), `csv-semicolon` (for Italian spreadsheets: semicolon, decimal comma), `xlsx` or `json`. Text a spreadsheet would run as a formula (starting with =, +, -, @) is neutralised with a leading apostrophe in CSV and XLSX. Streamed: any size.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem();
 
         api.MapGet("/{id:int}", GetAction)
             .AllowAnonymous()
@@ -184,6 +193,71 @@ internal static class ActionsApi
         IStringLocalizer<SharedResource> text,
         CancellationToken cancellationToken)
     {
+        var (filter, errors) = Filter(objective, mission, municipality, zone, organization, status, source, text);
+        if (page is < 1 || pageSize is < 1 or > 500)
+        {
+            errors["page"] = [text["Api.BadPaging"]];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: text["Api.InvalidQuery"]);
+        }
+
+        return TypedResults.Ok(await ActionQueries.ListAsync(db, filter with { Page = page ?? 1, PageSize = pageSize ?? 50 }, cancellationToken));
+    }
+
+    private static async Task<IResult> ExportActions(
+        [Description("csv (comma, decimal point), csv-semicolon (for Italian spreadsheets: semicolon, decimal comma), xlsx or json.")] string? format,
+        [Description("Objective code, e.g. M2.12.")] string? objective,
+        [Description("Mission number, 1–6.")] int? mission,
+        [Description("ISTAT code of a Comune, e.g. 015146.")] string? municipality,
+        [Description("Zone slug, e.g. sud-est.")] string? zone,
+        [Description("Organisation id (lead or partner).")] int? organization,
+        [Description("Status code, e.g. in-corso.")] string? status,
+        [Description("Funding source, as for the list.")] string? source,
+        HttpContext context,
+        RegiaDbContext db,
+        TimeProvider clock,
+        IStringLocalizer<SharedResource> text,
+        CancellationToken cancellationToken)
+    {
+        var (filter, errors) = Filter(objective, mission, municipality, zone, organization, status, source, text);
+        var chosen = TabularExport.Parse(format ?? "csv");
+        if (chosen is null)
+        {
+            errors["format"] = [text["Api.UnknownFormat", format ?? string.Empty]];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: text["Api.InvalidQuery"]);
+        }
+
+        var name = string.Create(CultureInfo.InvariantCulture, $"regia-azioni-{clock.Today():yyyy-MM-dd}.{TabularExport.Extension(chosen!.Value)}");
+        context.Response.ContentType = TabularExport.ContentType(chosen.Value);
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
+        await TabularExport.WriteAsync(context.Response.Body, chosen.Value, ExportColumns, ActionQueries.AllAsync(db, filter, cancellationToken), cancellationToken);
+        return TypedResults.Empty;
+    }
+
+    /// <summary>The columns of the actions download, in the order of the public list.</summary>
+    private static readonly IReadOnlyList<TabularColumn<ActionSummary>> ExportColumns =
+    [
+        new("id", a => a.Id),
+        new("title", a => a.Title),
+        new("leadOrganization", a => a.LeadOrganization),
+        new("primaryObjective", a => a.PrimaryObjective),
+        new("status", a => a.Status),
+        new("progress", a => a.Progress),
+        new("plannedFunding", a => a.PlannedFunding),
+        new("scope", a => ApiQuery.Kebab(a.Scope)),
+        new("url", a => string.Create(CultureInfo.InvariantCulture, $"/azioni/{a.Id}")),
+    ];
+
+    /// <summary>The filter of the list and the download, with a message for each unusable value.</summary>
+    private static (ActionFilter Filter, Dictionary<string, string[]> Errors) Filter(string? objective, int? mission, string? municipality, string? zone, int? organization, string? status, string? source, IStringLocalizer text)
+    {
         var errors = new Dictionary<string, string[]>();
         if (mission is < Mission.FirstNumber or > Mission.LastNumber)
         {
@@ -205,17 +279,7 @@ internal static class ActionsApi
             }
         }
 
-        if (page is < 1 || pageSize is < 1 or > 500)
-        {
-            errors["page"] = [text["Api.BadPaging"]];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors, title: text["Api.InvalidQuery"]);
-        }
-
-        var filter = new ActionFilter
+        return (new ActionFilter
         {
             Objective = objective,
             Mission = mission,
@@ -224,10 +288,7 @@ internal static class ActionsApi
             Organization = organization,
             Status = status,
             Source = parsedSource,
-            Page = page ?? 1,
-            PageSize = pageSize ?? 50,
-        };
-        return TypedResults.Ok(await ActionQueries.ListAsync(db, filter, cancellationToken));
+        }, errors);
     }
 
     private static async Task<Results<Ok<ActionDetail>, ProblemHttpResult>> GetAction(

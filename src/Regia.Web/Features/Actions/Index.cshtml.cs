@@ -19,6 +19,12 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
 
     public Paged<ActionSummary> Actions { get; private set; } = new([], 1, 25, 0);
 
+    /// <summary>The API download of what this page lists (all pages), for a format.</summary>
+    public string ExportUrl(string format) =>
+        $"/api/v1/actions/export?format={format}"
+        + (Mission is { } m ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"&mission={m}") : "")
+        + (Source is { } s ? "&source=" + Infrastructure.ApiQuery.Kebab(s) : "");
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid || Mission is < 1 or > 6)
