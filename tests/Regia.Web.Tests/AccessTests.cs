@@ -140,7 +140,13 @@ public sealed class AccessTests
         // Reviewers and administrators change at once; the editor's old version is now stale.
         Assert.Equal(HttpStatusCode.PreconditionFailed, await SendAsync(client, HttpMethod.Put, url, callers.EditorMilano, changed, 1));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Put, url, callers.Admin, changed with { Title = "Prova 2 rivista (test)" }, 2));
-        Assert.Equal(HttpStatusCode.NoContent, await SendAsync(client, HttpMethod.Delete, $"/api/v1/actions/{first + 3}", callers.Reviewer, null, 1));
+        // Drafts: read by reviewers and by the organisations taking part, by no one else.
+        var draft = $"/api/v1/actions/{first + 3}";
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(client, HttpMethod.Get, draft, null));
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(client, HttpMethod.Get, draft, callers.EditorMilano));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Get, draft, callers.EditorSesto));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Get, draft, callers.Reviewer));
+        Assert.Equal(HttpStatusCode.NoContent, await SendAsync(client, HttpMethod.Delete, draft, callers.Reviewer, null, 1));
     }
 
     [Theory]

@@ -28,6 +28,11 @@ public sealed class SignInTests
             Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
             Assert.Equal("strict-origin-when-cross-origin", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
         }
+
+        // HSTS on HTTPS outside development (browsers ignore it for localhost, so ASP.NET Core leaves localhost out).
+        using var secure = app.CreateClient(new() { BaseAddress = new Uri("https://regia.example.test") });
+        using var hsts = await secure.GetAsync(new Uri("/", UriKind.Relative), Cancel);
+        Assert.StartsWith("max-age=", Assert.Single(hsts.Headers.GetValues("Strict-Transport-Security")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ internal static class ActionsApi
             .AllowAnonymous()
             .WithName("GetAction")
             .WithSummary("A published action")
-            .WithDescription("One published action with its objectives, partners, places, funding lines, milestones, timeline and its planned money apportioned by Comune (by stated shares, otherwise by resident population of the year given). The `ETag` header carries the action's version, for the `If-Match` of a later update. With a token, drafts are readable too.");
+            .WithDescription("One published action (with a token, also a draft the caller's organisation leads or joins; reviewers read every draft) with its objectives, partners, places, funding lines, milestones, timeline and its planned money apportioned by Comune (by stated shares, otherwise by resident population of the year given). The `ETag` header carries the action's version, for the `If-Match` of a later update.");
 
         api.MapGet("/{id:int}/history", GetHistory)
             .AllowAnonymous()
@@ -299,8 +299,11 @@ internal static class ActionsApi
         IStringLocalizer<SharedResource> text,
         CancellationToken cancellationToken)
     {
-        var action = await ActionQueries.GetAsync(db, id, includeDrafts: context.User.Identity?.IsAuthenticated == true, clock.Today(), cancellationToken);
-        if (action is null)
+        var caller = db.Caller;
+        var action = await ActionQueries.GetAsync(db, id, includeDrafts: caller.IsAuthenticated, clock.Today(), cancellationToken);
+        // A draft is read by reviewers and by the organisations that lead or join it, no one else.
+        if (action is null || (action.Publication == PublicationState.Draft && !caller.IsReviewer
+            && caller.OrganizationId != action.LeadOrganizationId && action.Partners.All(p => p.OrganizationId != caller.OrganizationId)))
         {
             return TypedResults.Problem(detail: text["Api.ActionNotFound", id], statusCode: StatusCodes.Status404NotFound);
         }
