@@ -1,5 +1,6 @@
 using Regia.Web.Features.Actions;
 using Regia.Web.Features.Admin;
+using Regia.Web.Features.OpenData;
 using Regia.Web.Features.Plans;
 using Regia.Web.Features.Territory;
 using Regia.Web.Infrastructure;
@@ -43,6 +44,7 @@ app.MapPlanApi();
 app.MapTerritoryApi();
 app.MapActionsApi();
 app.MapProposalsApi();
+app.MapOpenDataApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 
