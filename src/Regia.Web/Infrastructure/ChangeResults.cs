@@ -60,4 +60,17 @@ internal static class ChangeResults
             ? GuardAsync(text, () => change(version))
             : Task.FromResult<IResult>(PreconditionRequired(text));
     }
+
+    /// <summary>The refusals a change may meet, for the OpenAPI document: 401, 403, 404, 409 and, when versioned, 412 and 428.</summary>
+    public static RouteHandlerBuilder ProducesChangeProblems(this RouteHandlerBuilder builder, bool versioned)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return versioned
+            ? builder.ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired)
+            : builder;
+    }
 }

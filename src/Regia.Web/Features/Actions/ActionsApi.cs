@@ -70,12 +70,7 @@ internal static class ActionsApi
             .Produces<ActionDetail>()
             .Produces<ProposalSummary>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesChangeProblems(versioned: true);
 
         write.MapDelete("/{id:int}", DeleteAction)
             .WithName("DeleteAction")
@@ -83,12 +78,7 @@ internal static class ActionsApi
             .WithDescription("Deletes an action (its history stays). `If-Match` as for updates. A reviewer's deletion applies at once (204); an editor's becomes a proposal (202).")
             .Produces(StatusCodes.Status204NoContent)
             .Produces<ProposalSummary>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesChangeProblems(versioned: true);
 
         write.MapPost("/{id:int}/timeline", AddTimelineEntry)
             .WithName("AddActionTimelineEntry")
@@ -98,11 +88,7 @@ internal static class ActionsApi
             .Produces(StatusCodes.Status200OK)
             .Produces<ProposalSummary>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesChangeProblems(versioned: true);
     }
 
     private static Task<IResult> CreateAction(ActionInput input, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>

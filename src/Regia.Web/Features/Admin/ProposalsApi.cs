@@ -33,9 +33,7 @@ internal static class ProposalsApi
             .WithDescription("Reviewers and administrators: applies the proposal to the action in the same transaction that marks it approved. 412 if the action changed since the proposal was made (send it back instead); 409 if it is no longer pending.")
             .Produces(StatusCodes.Status200OK)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesChangeProblems(versioned: false)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         api.MapPost("/{id:int}/send-back", SendBack)
@@ -44,18 +42,14 @@ internal static class ProposalsApi
             .WithDescription("Reviewers and administrators: returns the proposal to its organisation with a comment saying what to correct (required). Nothing is applied.")
             .Produces(StatusCodes.Status200OK)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesChangeProblems(versioned: false);
 
         api.MapPost("/{id:int}/withdraw", Withdraw)
             .WithName("WithdrawProposal")
             .WithSummary("Withdraw a proposal")
             .WithDescription("Editors of the proposing organisation: takes back a pending proposal.")
             .Produces(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesChangeProblems(versioned: false);
     }
 
     private static async Task<Ok<List<ProposalSummary>>> ListProposals(RegiaDbContext db, CancellationToken cancellationToken)
