@@ -120,6 +120,12 @@ public sealed class SignInTests
         await TestUsers.SignInAsync(client, "editor@example.test", Cancel);
         var form = await client.GetStringAsync(new Uri($"/gestione/azioni/{milanoAction}/modifica", UriKind.Relative), Cancel);
 
+        // The form starts from the action as it is.
+        Assert.Contains("<option value=\"M3.6\" selected=\"selected\">", form, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"in-corso\" selected=\"selected\">", form, StringComparison.Ordinal);
+        Assert.Contains("id=\"scope-Municipalities\" value=\"Municipalities\" checked=\"checked\"", form, StringComparison.Ordinal);
+        Assert.Contains("value=\"Prova 2 (test)\"", form, StringComparison.Ordinal);
+
         using var response = await client.PostAsync(new Uri($"/gestione/azioni/{milanoAction}/modifica", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = TestUsers.AntiforgeryToken(form),

@@ -70,7 +70,7 @@ internal sealed class EditActionModel(RegiaDbContext db, TimeProvider clock, ISt
 
             Form = ActionForm.From(sentBack.Input, CultureInfo.CurrentCulture);
         }
-        else if (FromProposal is null)
+        else if (Id is null)
         {
             Form = new ActionForm { LeadOrganizationId = db.Caller.OrganizationId ?? 0, Status = "pianificata", Weight = "1", Publication = PublicationState.Published };
         }
