@@ -95,3 +95,36 @@ public sealed class ReviewJourneyTests(Site site)
         Assert.True(violations.Count == 0, $"{what}:\n" + string.Join('\n', violations));
     }
 }
+
+/// <summary>The back-office pages the journey does not pass through, scanned with axe as an administrator sees them.</summary>
+[Collection("Browser")]
+public sealed class BackOfficeAccessibilityTests(Site site)
+{
+    [Fact]
+    public async Task Every_other_back_office_page_has_no_axe_violations()
+    {
+        await TestUsers.CreateAsync(site.Services, "admin.axe@example.test", "Città metropolitana di Milano", RegiaRole.Admin, withToken: false);
+        var contacted = new List<string>();
+        var page = await site.OpenAsync("/accesso", contacted, "it");
+        try
+        {
+            await page.GetByLabel("Indirizzo e-mail").FillAsync("admin.axe@example.test");
+            await page.GetByLabel("Password").FillAsync(TestUsers.Password);
+            await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Accedi" }).ClickAsync();
+            await page.WaitForURLAsync("**/gestione");
+            foreach (var path in new[] { "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action", "/gestione/stati", "/gestione/azioni/1/aggiornamento", "/gestione/azioni/nuova", "/accesso/negato" })
+            {
+                await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
+                var violations = await Site.AxeViolationsAsync(page);
+                Assert.True(violations.Count == 0, $"{path}:\n" + string.Join('\n', violations));
+            }
+
+            Assert.All(contacted, url => Assert.StartsWith(site.BaseAddress.ToString(), url, StringComparison.Ordinal));
+        }
+        finally
+        {
+            await page.Context.ClearCookiesAsync();
+            await page.CloseAsync();
+        }
+    }
+}

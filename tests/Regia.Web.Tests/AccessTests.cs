@@ -133,6 +133,9 @@ public sealed class AccessTests
         Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{update}/approve", callers.EditorMilano, new { }));
         Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{update}/approve", callers.ViewerMilano, new { }));
         Assert.Equal(HttpStatusCode.NotFound, await SendAsync(client, HttpMethod.Get, $"/api/v1/proposals/{update}", callers.EditorSesto));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{update}/send-back", callers.EditorMilano, new { comment = "No." }));
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{update}/withdraw", callers.EditorSesto, new { }));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{update}/withdraw", callers.ViewerMilano, new { }));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{update}/approve", callers.Reviewer, new { comment = "Bene." }));
         Assert.Equal(HttpStatusCode.Conflict, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{update}/approve", callers.Admin, new { }));
         Assert.Equal("Prova 2 modificata (test)", (string?)(await client.GetFromJsonAsync<JsonObject>(url, Cancel))!["title"]);

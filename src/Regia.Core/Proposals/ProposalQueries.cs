@@ -40,18 +40,26 @@ public static class ProposalQueries
         Summaries(db, db.Proposals.Where(p => p.OrganizationId == organizationId).OrderByDescending(p => p.State == ProposalState.Pending).ThenByDescending(p => p.ProposedAtUtc).ThenByDescending(p => p.Id).Take(take))
             .ToListAsync(cancellationToken);
 
+    /// <summary>A proposal's summary as the caller may see it (reviewers all, others their organisation's), without comparing it.</summary>
+    public static Task<ProposalSummary?> SummaryAsync(RegiaDbContext db, int id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var caller = db.Caller;
+        var organization = caller.OrganizationId ?? -1;
+        var visible = db.Proposals.Where(p => p.Id == id && (caller.IsReviewer || p.OrganizationId == organization));
+        return Summaries(db, visible).SingleOrDefaultAsync(cancellationToken)!;
+    }
+
     /// <summary>A proposal as the caller may see it: reviewers see all, others only their organisation's.</summary>
     public static async Task<ProposalDetail?> GetAsync(RegiaDbContext db, int id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var caller = db.Caller;
-        var proposal = await db.Proposals.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken).ConfigureAwait(false);
-        if (proposal is null || (!caller.IsReviewer && caller.OrganizationId != proposal.OrganizationId))
+        if (await SummaryAsync(db, id, cancellationToken).ConfigureAwait(false) is not { } summary)
         {
             return null;
         }
 
-        var summary = await Summaries(db, db.Proposals.Where(p => p.Id == id)).SingleAsync(cancellationToken).ConfigureAwait(false);
+        var proposal = await db.Proposals.AsNoTracking().SingleAsync(p => p.Id == id, cancellationToken).ConfigureAwait(false);
         var current = proposal.ActionId is { } actionId ? await ActionSnapshot.InputOfAsync(db, actionId, cancellationToken).ConfigureAwait(false) : null;
         var currentSnapshot = current is { } c ? await ActionSnapshot.OfAsync(db, c.Input, cancellationToken).ConfigureAwait(false) : null;
         IReadOnlyList<FieldChange> changes = [];

@@ -148,7 +148,7 @@ internal static class ActionsApi
 
     private static async Task<IResult> AcceptedAsync(RegiaDbContext db, int proposalId, CancellationToken cancellationToken)
     {
-        var summary = (await ProposalQueries.GetAsync(db, proposalId, cancellationToken))!.Proposal;
+        var summary = (await ProposalQueries.SummaryAsync(db, proposalId, cancellationToken))!;
         return TypedResults.Accepted(string.Create(CultureInfo.InvariantCulture, $"/api/v1/proposals/{proposalId}"), summary);
     }
 

@@ -8,6 +8,7 @@ using Regia.Core.Actions;
 using Regia.Core.Common;
 using Regia.Core.Plans;
 using Regia.Core.Proposals;
+using Regia.Web.Infrastructure;
 
 namespace Regia.Web.Features.Admin;
 
@@ -116,13 +117,7 @@ internal sealed class EditActionModel(RegiaDbContext db, TimeProvider clock, ISt
             }
             catch (ActionValidationException invalid)
             {
-                foreach (var (key, messages) in invalid.Errors)
-                {
-                    foreach (var message in messages)
-                    {
-                        ModelState.AddModelError(Form.FieldName(key), message);
-                    }
-                }
+                FormErrors.Add(ModelState, invalid, Form.FieldName);
             }
             catch (Exception ex) when (ex is ActionForbiddenException or ActionConcurrencyException or ProposalStateException)
             {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Localization;
 using Regia.Core;
 using Regia.Core.Actions;
 using Regia.Core.Proposals;
+using Regia.Web.Infrastructure;
 
 namespace Regia.Web.Features.Admin;
 
@@ -46,7 +47,7 @@ internal sealed class ProposalModel(RegiaDbContext db, TimeProvider clock, IStri
 
     private async Task<IActionResult> DecideAsync(Func<Task> decide, string done, string next, CancellationToken cancellationToken)
     {
-        if (await ProposalQueries.GetAsync(db, Id, cancellationToken) is null)
+        if (await ProposalQueries.SummaryAsync(db, Id, cancellationToken) is null)
         {
             return NotFound();
         }
@@ -59,10 +60,7 @@ internal sealed class ProposalModel(RegiaDbContext db, TimeProvider clock, IStri
         }
         catch (ActionValidationException invalid)
         {
-            foreach (var (key, messages) in invalid.Errors)
-            {
-                ModelState.AddModelError(key == "comment" ? nameof(Comment) : string.Empty, string.Join(" ", messages));
-            }
+            FormErrors.Add(ModelState, invalid, key => key == "comment" ? nameof(Comment) : string.Empty);
         }
         catch (Exception ex) when (ex is ActionForbiddenException or ActionConcurrencyException or ProposalStateException)
         {

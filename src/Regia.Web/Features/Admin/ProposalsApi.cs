@@ -76,7 +76,7 @@ internal static class ProposalsApi
 
     private static async Task<IResult> DecideAsync(int id, RegiaDbContext db, IStringLocalizer text, Func<Task> decide, CancellationToken cancellationToken)
     {
-        if (await ProposalQueries.GetAsync(db, id, cancellationToken) is null)
+        if (await ProposalQueries.SummaryAsync(db, id, cancellationToken) is null)
         {
             return NotFound(id, text);
         }
@@ -84,7 +84,7 @@ internal static class ProposalsApi
         return await ChangeResults.GuardAsync(text, async () =>
         {
             await decide();
-            return TypedResults.Ok((await ProposalQueries.GetAsync(db, id, cancellationToken))!.Proposal);
+            return TypedResults.Ok((await ProposalQueries.SummaryAsync(db, id, cancellationToken))!);
         });
     }
 

@@ -43,10 +43,7 @@ internal sealed class StatusesModel(RegiaDbContext db, TimeProvider clock, IStri
             }
             catch (ActionValidationException invalid)
             {
-                foreach (var (key, messages) in invalid.Errors)
-                {
-                    ModelState.AddModelError(char.ToUpperInvariant(key[0]) + key[1..], string.Join(" ", messages));
-                }
+                FormErrors.Add(ModelState, invalid);
             }
         }
 

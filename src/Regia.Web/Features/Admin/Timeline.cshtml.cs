@@ -73,10 +73,7 @@ internal sealed class TimelineModel(RegiaDbContext db, TimeProvider clock, IStri
             }
             catch (ActionValidationException invalid)
             {
-                foreach (var (key, messages) in invalid.Errors)
-                {
-                    ModelState.AddModelError(char.ToUpperInvariant(key[0]) + key[1..], string.Join(" ", messages));
-                }
+                FormErrors.Add(ModelState, invalid);
             }
             catch (Exception ex) when (ex is ActionForbiddenException or ActionConcurrencyException or ProposalStateException)
             {
