@@ -21,7 +21,8 @@ public sealed record ActionFilter
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
 
-public sealed record ActionSummary(int Id, string Title, string LeadOrganization, string Status, decimal? Progress, string PrimaryObjective, decimal PlannedFunding, ActionScope Scope, PublicationState Publication);
+/// <summary>An action in a list. <see cref="PrimaryObjective"/> is empty for an action linked so far only to its <see cref="Mission"/>.</summary>
+public sealed record ActionSummary(int Id, string Title, string LeadOrganization, string Status, decimal? Progress, string PrimaryObjective, decimal PlannedFunding, ActionScope Scope, PublicationState Publication, int? Mission = null);
 
 public sealed record ObjectiveLink(string Code, string Title, bool IsPrimary);
 
@@ -68,7 +69,10 @@ public sealed record ActionDetail(
     IReadOnlyList<MilestoneView> Milestones,
     IReadOnlyList<TimelineEntry> Timeline,
     IReadOnlyList<MunicipalityAmount> Apportioned,
-    DateTime UpdatedAtUtc)
+    DateTime UpdatedAtUtc,
+    int? Mission = null,
+    string? SuggestedObjective = null,
+    string? ExternalId = null)
 {
     public decimal PlannedFunding => Funding.Sum(f => f.Planned);
 }
@@ -100,7 +104,7 @@ public static class ActionQueries
 
         if (filter.Mission is { } mission)
         {
-            query = query.Where(a => a.Objectives.Any(o => o.Objective!.Mission!.Number == mission));
+            query = query.Where(a => a.Mission!.Number == mission || a.Objectives.Any(o => o.Objective!.Mission!.Number == mission));
         }
 
         if (filter.Municipality is { } istat)
@@ -167,7 +171,7 @@ public static class ActionQueries
     private static async Task<ActionDetail?> GetAsync(RegiaDbContext db, int id, bool includeDrafts, IReadOnlyList<MunicipalitySummary> municipalities, CancellationToken cancellationToken)
     {
         var a = await db.Actions.AsNoTracking()
-            .Include(x => x.LeadOrganization).Include(x => x.Status)
+            .Include(x => x.LeadOrganization).Include(x => x.Status).Include(x => x.Mission).Include(x => x.SuggestedObjective)
             .Include(x => x.Objectives).ThenInclude(o => o.Objective)
             .Include(x => x.Partners).ThenInclude(p => p.Organization)
             .Include(x => x.Places).ThenInclude(p => p.Zone)
@@ -192,7 +196,10 @@ public static class ActionQueries
             [.. a.Milestones.OrderBy(m => m.DueOn).Select(m => new MilestoneView(m.Title, m.DueOn, m.DoneOn))],
             [.. a.Updates.OrderByDescending(u => u.Date).Select(u => new TimelineEntry(u.Date, u.Text, u.Progress))],
             apportioned,
-            a.UpdatedAtUtc);
+            a.UpdatedAtUtc,
+            a.Mission?.Number,
+            a.SuggestedObjective?.Code,
+            a.ExternalId);
     }
 
     /// <summary>The published actions that serve an objective (as primary or secondary), their roll-up and money by source.</summary>
@@ -226,8 +233,9 @@ public static class ActionQueries
     }
 
     /// <summary>
-    /// Roll-ups by mission and for the whole plan. Each published action counts once, in the mission of its primary
-    /// objective, so a mission's or the plan's figure never counts an action twice.
+    /// Roll-ups by mission and for the whole plan. Each published action counts once, in its mission (its primary
+    /// objective's, or the one stated for an action not yet linked to an objective), so a mission's or the plan's
+    /// figure never counts an action twice.
     /// </summary>
     public static async Task<(IReadOnlyDictionary<int, ProgressSummary> ByMission, ProgressSummary Plan)> RollupAsync(RegiaDbContext db, CancellationToken cancellationToken = default)
     {
@@ -236,7 +244,7 @@ public static class ActionQueries
             .Where(a => a.Publication == PublicationState.Published)
             .Select(a => new
             {
-                Mission = a.Objectives.Where(o => o.IsPrimary).Select(o => o.Objective!.Mission!.Number).FirstOrDefault(),
+                Mission = a.Mission != null ? a.Mission.Number : 0,
                 a.Progress,
                 a.Weight,
                 Planned = a.Funding.Select(f => f.Planned).ToList(),
@@ -271,7 +279,7 @@ public static class ActionQueries
             // One detail query per action (the territory is read once): fine for the hundreds of actions a Comune sees; precompute when it is not.
             var detail = (await GetAsync(db, id, includeDrafts: false, municipalities, cancellationToken).ConfigureAwait(false))!;
             var amount = detail.Apportioned.Where(m => istatCodes.Contains(m.IstatCode)).Sum(m => m.Amount);
-            var summary = new ActionSummary(detail.Id, detail.Title, detail.LeadOrganization, detail.Status, detail.Progress, detail.Objectives.FirstOrDefault(o => o.IsPrimary)?.Code ?? string.Empty, detail.PlannedFunding, detail.Scope, detail.Publication);
+            var summary = new ActionSummary(detail.Id, detail.Title, detail.LeadOrganization, detail.Status, detail.Progress, detail.Objectives.FirstOrDefault(o => o.IsPrimary)?.Code ?? string.Empty, detail.PlannedFunding, detail.Scope, detail.Publication, detail.Mission);
             result.Add(new PlaceAction(summary, amount));
         }
 
@@ -289,11 +297,12 @@ public static class ActionQueries
             Status = a.Status!.Name,
             a.Progress,
             Primary = a.Objectives.Where(o => o.IsPrimary).Select(o => o.Objective!.Code).FirstOrDefault(),
+            Mission = a.Mission != null ? a.Mission.Number : (int?)null,
             Planned = a.Funding.Select(f => f.Planned).ToList(),
             a.Scope,
             a.Publication,
         }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(r => new ActionSummary(r.Id, r.Title, r.Lead, r.Status, r.Progress, r.Primary ?? string.Empty, r.Planned.Sum(), r.Scope, r.Publication))];
+        return [.. rows.Select(r => new ActionSummary(r.Id, r.Title, r.Lead, r.Status, r.Progress, r.Primary ?? string.Empty, r.Planned.Sum(), r.Scope, r.Publication, r.Mission))];
     }
 
     /// <summary>

@@ -12,8 +12,8 @@ public static class ActionSnapshot
     /// <summary>The fields in the order they are shown; a field that is empty is left out.</summary>
     public static readonly IReadOnlyList<string> Fields =
     [
-        "title", "description", "lead", "contributingLevel", "primaryObjective", "secondaryObjectives", "status", "progress",
-        "weight", "cup", "localProjectCode", "plannedStart", "plannedEnd", "actualStart", "actualEnd", "scope", "places",
+        "title", "description", "lead", "contributingLevel", "mission", "primaryObjective", "secondaryObjectives", "suggestedObjective",
+        "status", "progress", "weight", "cup", "localProjectCode", "externalId", "plannedStart", "plannedEnd", "actualStart", "actualEnd", "scope", "places",
         "funding", "partners", "milestones", "publication",
     ];
 
@@ -22,7 +22,7 @@ public static class ActionSnapshot
     {
         ArgumentNullException.ThrowIfNull(db);
         var action = await db.Actions.AsNoTracking()
-            .Include(a => a.Status)
+            .Include(a => a.Status).Include(a => a.Mission).Include(a => a.SuggestedObjective)
             .Include(a => a.Objectives).ThenInclude(o => o.Objective)
             .Include(a => a.Partners)
             .Include(a => a.Places).ThenInclude(p => p.Zone)
@@ -41,7 +41,10 @@ public static class ActionSnapshot
             Description = action.Description,
             LeadOrganizationId = action.LeadOrganizationId,
             ContributingLevel = action.ContributingLevel,
-            PrimaryObjective = action.Objectives.Where(o => o.IsPrimary).Select(o => o.Objective!.Code).FirstOrDefault() ?? string.Empty,
+            PrimaryObjective = action.Objectives.Where(o => o.IsPrimary).Select(o => o.Objective!.Code).FirstOrDefault(),
+            Mission = action.Mission?.Number,
+            SuggestedObjective = action.SuggestedObjective?.Code,
+            ExternalId = action.ExternalId,
             SecondaryObjectives = action.Objectives.Where(o => !o.IsPrimary).Select(o => o.Objective!.Code).Order(StringComparer.Ordinal).ToList(),
             Status = action.Status!.Code,
             Progress = action.Progress,
@@ -72,19 +75,21 @@ public static class ActionSnapshot
     /// <summary>The snapshot of an input, with organisations, statuses and places by name.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> OfAsync(RegiaDbContext db, ActionInput input, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(input);
         var organizationIds = input.Partners.Select(p => p.OrganizationId).Append(input.LeadOrganizationId).ToList();
-        var organizations = await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken).ConfigureAwait(false);
-        var status = await db.ActionStatuses.AsNoTracking().Where(s => s.Code == input.Status).Select(s => s.Name).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        var slugs = input.Places.Select(p => p.ZoneSlug).OfType<string>().ToList();
-        var codes = input.Places.Select(p => p.IstatCode).OfType<string>().ToList();
-        var zones = await db.Zones.AsNoTracking().Where(z => slugs.Contains(z.Slug)).ToDictionaryAsync(z => z.Slug, z => z.Name, cancellationToken).ConfigureAwait(false);
-        var municipalities = await db.Municipalities.AsNoTracking().Where(m => codes.Contains(m.IstatCode)).ToDictionaryAsync(m => m.IstatCode, m => m.Name, cancellationToken).ConfigureAwait(false);
-        string Organization(int id) => organizations.TryGetValue(id, out var name) ? name : Invariant($"#{id}");
+        return Of(input, await ActionReferences.LoadAsync(db, organizationIds, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The snapshot of an input, naming things from references already read (imports snapshot every row this way).</summary>
+    public static IReadOnlyDictionary<string, string> Of(ActionInput input, ActionReferences references)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(references);
+        var status = references.Statuses.TryGetValue(input.Status ?? string.Empty, out var known) ? known.Name : null;
+        string Organization(int id) => references.Organizations.TryGetValue(id, out var o) ? o.Name : Invariant($"#{id}");
         string Place(PlaceInput p)
         {
-            var name = p.ZoneSlug is { } slug ? zones.GetValueOrDefault(slug, slug) : municipalities.GetValueOrDefault(p.IstatCode ?? "", p.IstatCode ?? "");
+            var name = p.ZoneSlug is { } slug ? references.ZoneNames.GetValueOrDefault(slug, slug) : references.MunicipalityNames.GetValueOrDefault(p.IstatCode ?? "", p.IstatCode ?? "");
             return p.Share is { } share ? Invariant($"{name} ({share:0.######})") : name;
         }
 
@@ -94,13 +99,16 @@ public static class ActionSnapshot
             ["description"] = input.Description,
             ["lead"] = Organization(input.LeadOrganizationId),
             ["contributingLevel"] = input.ContributingLevel?.ToString(),
+            ["mission"] = input.Mission is { } mission ? Invariant($"M{mission}") : null,
             ["primaryObjective"] = input.PrimaryObjective,
             ["secondaryObjectives"] = string.Join(", ", input.SecondaryObjectives),
+            ["suggestedObjective"] = input.SuggestedObjective,
             ["status"] = status ?? input.Status,
             ["progress"] = input.Progress is { } progress ? Invariant($"{progress:0.##}%") : null,
             ["weight"] = Invariant($"{input.Weight:0.###}"),
             ["cup"] = input.Cup,
             ["localProjectCode"] = input.LocalProjectCode,
+            ["externalId"] = input.ExternalId,
             ["plannedStart"] = Date(input.PlannedStart),
             ["plannedEnd"] = Date(input.PlannedEnd),
             ["actualStart"] = Date(input.ActualStart),

@@ -50,6 +50,22 @@ public sealed class PlanAction
     /// <summary>The actor level through which the action contributes to its objectives.</summary>
     public ActorLevel ContributingLevel { get; set; }
 
+    /// <summary>
+    /// The plan mission the action serves: its primary objective's, or, for an action not yet linked to an objective
+    /// (an import, or one awaiting alignment), the one stated. Roll-ups by mission count each action once, here.
+    /// </summary>
+    public int? MissionId { get; set; }
+
+    public Mission? Mission { get; set; }
+
+    /// <summary>An objective proposed for the action (by the alignment engine or an import), until someone confirms one.</summary>
+    public int? SuggestedObjectiveId { get; set; }
+
+    public Objective? SuggestedObjective { get; set; }
+
+    /// <summary>The key of the action in the system it was imported from (e.g. <c>decidim:123</c>); unique when set.</summary>
+    public string? ExternalId { get; set; }
+
     public int StatusId { get; set; }
 
     public ActionStatus? Status { get; set; }
@@ -224,7 +240,13 @@ internal sealed class ActionConfiguration :
         builder.Property(a => a.Scope).HasConversion<string>().HasMaxLength(32);
         builder.Property(a => a.Publication).HasConversion<string>().HasMaxLength(16);
         builder.Property(a => a.Version).IsConcurrencyToken();
+        builder.Property(a => a.ExternalId).HasMaxLength(100);
         builder.HasIndex(a => a.Cup);
+        builder.HasIndex(a => a.LocalProjectCode);
+        builder.HasIndex(a => a.ExternalId).IsUnique();
+        builder.HasIndex(a => a.MissionId);
+        builder.HasOne(a => a.Mission).WithMany().HasForeignKey(a => a.MissionId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(a => a.SuggestedObjective).WithMany().HasForeignKey(a => a.SuggestedObjectiveId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(a => a.Publication);
         builder.HasOne(a => a.LeadOrganization).WithMany().HasForeignKey(a => a.LeadOrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(a => a.Status).WithMany().HasForeignKey(a => a.StatusId).OnDelete(DeleteBehavior.Restrict);

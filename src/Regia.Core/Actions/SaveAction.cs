@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Regia.Core.Auditing;
 using Regia.Core.Common;
-using Regia.Core.Organizations;
 using Regia.Core.Plans;
 
 namespace Regia.Core.Actions;
@@ -24,7 +23,17 @@ public sealed record ActionInput
     public string? Description { get; init; }
     public required int LeadOrganizationId { get; init; }
     public ActorLevel? ContributingLevel { get; init; }
-    public required string PrimaryObjective { get; init; }
+    /// <summary>The objective the action mainly serves (e.g. <c>M2.12</c>); may be left empty when <see cref="Mission"/> is stated.</summary>
+    public string? PrimaryObjective { get; init; }
+
+    /// <summary>The plan mission (1–6) served; derived from the primary objective when that is given.</summary>
+    public int? Mission { get; init; }
+
+    /// <summary>An objective proposed for the action, not yet confirmed (by the alignment engine or an import).</summary>
+    public string? SuggestedObjective { get; init; }
+
+    /// <summary>The action's key in the system it came from (e.g. <c>decidim:123</c>).</summary>
+    public string? ExternalId { get; init; }
     public IReadOnlyList<string> SecondaryObjectives { get; init; } = [];
     public required string Status { get; init; }
     public decimal? Progress { get; init; }
@@ -171,6 +180,26 @@ public static partial class SaveAction
     private static async Task ApplyAsync(RegiaDbContext db, PlanAction action, ActionInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var organizations = input.Partners.Select(p => p.OrganizationId).Append(input.LeadOrganizationId).ToList();
+        var references = await ActionReferences.LoadAsync(db, organizations, cancellationToken).ConfigureAwait(false);
+        var valid = Check(input, references);
+        if (valid.Errors.Count > 0)
+        {
+            throw new ActionValidationException(valid.Errors);
+        }
+
+        Apply(db, action, valid);
+    }
+
+    /// <summary>
+    /// Checks an input against every rule, reading only <paramref name="references"/> (no database round trip): the
+    /// forms check one action this way, imports check every row of a file against references read once.
+    /// </summary>
+    /// <returns>The errors by field (empty when valid) and, when valid, what to store.</returns>
+    public static CheckedAction Check(ActionInput input, ActionReferences references)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(references);
         var errors = new Dictionary<string, List<string>>();
         void Error(string field, string message)
         {
@@ -188,21 +217,71 @@ public static partial class SaveAction
             Error("title", "Il titolo è obbligatorio e non può superare 500 caratteri.");
         }
 
-        var lead = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == input.LeadOrganizationId, cancellationToken).ConfigureAwait(false);
-        if (lead is null)
+        if (!references.Organizations.TryGetValue(input.LeadOrganizationId, out var lead))
         {
             Error("leadOrganizationId", $"Il soggetto {input.LeadOrganizationId} non esiste.");
         }
 
-        var codes = input.SecondaryObjectives.Prepend(input.PrimaryObjective ?? string.Empty).Select(c => c.Trim().ToUpperInvariant()).ToList();
-        var objectives = await PlanQueries.CurrentPlanObjectivesQuery(db).Where(o => codes.Contains(o.Code)).Select(o => new { o.Id, o.Code }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var primary = input.PrimaryObjective?.Trim().ToUpperInvariant() ?? string.Empty;
+        var codes = input.SecondaryObjectives.Select(c => c.Trim().ToUpperInvariant()).ToList();
+        if (primary.Length > 0)
+        {
+            codes.Insert(0, primary);
+        }
+
+        var objectives = new List<ObjectiveReference>();
         foreach (var (code, index) in codes.Select((c, i) => (c, i)))
         {
-            var field = index == 0 ? "primaryObjective" : "secondaryObjectives";
-            if (objectives.All(o => o.Code != code))
+            var field = index == 0 && primary.Length > 0 ? "primaryObjective" : "secondaryObjectives";
+            if (references.Objectives.TryGetValue(code, out var objective))
             {
-                Error(field, code.Length == 0 ? "Indicare l'obiettivo principale (es. M2.12)." : $"L'obiettivo «{code}» non esiste nel piano in vigore.");
+                objectives.Add(objective);
             }
+            else
+            {
+                Error(field, $"L'obiettivo «{code}» non esiste nel piano in vigore.");
+            }
+        }
+
+        int? missionId = null;
+        if (primary.Length == 0)
+        {
+            if (input.Mission is null)
+            {
+                Error("primaryObjective", "Indicare l'obiettivo principale (es. M2.12) o almeno la missione che l'azione serve.");
+            }
+
+            if (codes.Count > 0)
+            {
+                Error("secondaryObjectives", "Gli obiettivi secondari si indicano insieme a un obiettivo principale.");
+            }
+        }
+        else if (objectives.Count > 0 && objectives[0].Code == primary)
+        {
+            missionId = objectives[0].MissionId;
+            if (input.Mission is { } stated && stated != objectives[0].MissionNumber)
+            {
+                Error("mission", $"La missione M{stated} non è quella dell'obiettivo principale {primary} (M{objectives[0].MissionNumber}).");
+            }
+        }
+
+        if (input.Mission is { } number)
+        {
+            if (references.Missions.TryGetValue(number, out var id))
+            {
+                missionId ??= id;
+            }
+            else
+            {
+                Error("mission", $"La missione «{number}» non esiste: le missioni vanno da M{Plans.Mission.FirstNumber} a M{Plans.Mission.LastNumber}.");
+            }
+        }
+
+        ObjectiveReference? suggested = null;
+        if (!string.IsNullOrWhiteSpace(input.SuggestedObjective)
+            && !references.Objectives.TryGetValue(input.SuggestedObjective.Trim().ToUpperInvariant(), out suggested))
+        {
+            Error("suggestedObjective", $"L'obiettivo suggerito «{input.SuggestedObjective.Trim()}» non esiste nel piano in vigore.");
         }
 
         if (codes.Distinct().Count() != codes.Count)
@@ -210,11 +289,9 @@ public static partial class SaveAction
             Error("secondaryObjectives", "Un obiettivo compare più volte (l'obiettivo principale non va ripetuto tra i secondari).");
         }
 
-        var status = await db.ActionStatuses.AsNoTracking().SingleOrDefaultAsync(s => s.Code == input.Status, cancellationToken).ConfigureAwait(false);
-        if (status is null)
+        if (!references.Statuses.TryGetValue(input.Status ?? string.Empty, out var status))
         {
-            var known = await db.ActionStatuses.OrderBy(s => s.Position).Select(s => s.Code).ToListAsync(cancellationToken).ConfigureAwait(false);
-            Error("status", $"Lo stato «{input.Status}» non esiste: usare uno tra {string.Join(", ", known)}.");
+            Error("status", $"Lo stato «{input.Status}» non esiste: usare uno tra {string.Join(", ", references.Statuses.Values.OrderBy(s => s.Position).Select(s => s.Code))}.");
         }
 
         var progress = input.Progress ?? status?.PresetProgress;
@@ -233,6 +310,16 @@ public static partial class SaveAction
             Error("cup", cupProblem);
         }
 
+        if (input.LocalProjectCode?.Trim().Length > 100)
+        {
+            Error("localProjectCode", "Il codice locale del progetto non può superare 100 caratteri.");
+        }
+
+        if (input.ExternalId?.Trim().Length > 100)
+        {
+            Error("externalId", "L'identificativo esterno non può superare 100 caratteri.");
+        }
+
         if (input.PlannedStart > input.PlannedEnd)
         {
             Error("plannedEnd", "La fine prevista precede l'inizio previsto.");
@@ -243,7 +330,7 @@ public static partial class SaveAction
             Error("actualEnd", "La fine effettiva precede l'inizio effettivo.");
         }
 
-        var places = await ResolvePlacesAsync(db, input, Error, cancellationToken).ConfigureAwait(false);
+        var places = ResolvePlaces(input, references, Error);
 
         foreach (var (line, index) in input.Funding.Select((l, i) => (l, i)))
         {
@@ -270,12 +357,10 @@ public static partial class SaveAction
             }
         }
 
-        var partnerIds = input.Partners.Select(p => p.OrganizationId).ToList();
-        var existingPartners = await db.Organizations.Where(o => partnerIds.Contains(o.Id)).Select(o => o.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (partner, index) in input.Partners.Select((p, i) => (p, i)))
         {
             var field = string.Create(CultureInfo.InvariantCulture, $"partners[{index}]");
-            if (!existingPartners.Contains(partner.OrganizationId))
+            if (!references.Organizations.ContainsKey(partner.OrganizationId))
             {
                 Error(field, $"Il soggetto {partner.OrganizationId} non esiste.");
             }
@@ -290,7 +375,7 @@ public static partial class SaveAction
             }
         }
 
-        if (partnerIds.Distinct().Count() != partnerIds.Count)
+        if (input.Partners.Select(p => p.OrganizationId).Distinct().Count() != input.Partners.Count)
         {
             Error("partners", "Un soggetto compare più volte tra i partner.");
         }
@@ -303,17 +388,24 @@ public static partial class SaveAction
             }
         }
 
-        if (errors.Count > 0)
-        {
-            throw new ActionValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
-        }
+        return errors.Count > 0
+            ? new CheckedAction(input, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()), [], [], null, null, 0, null, default)
+            : new CheckedAction(input, new Dictionary<string, string[]>(), objectives, places, missionId, suggested?.Id, status!.Id, progress, lead!.Level);
+    }
 
-        action.Title = title;
+    /// <summary>Writes a checked, valid input onto an action (new or tracked), replacing what it owns.</summary>
+    internal static void Apply(RegiaDbContext db, PlanAction action, CheckedAction valid)
+    {
+        var input = valid.Input;
+        action.Title = input.Title.Trim();
         action.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
-        action.LeadOrganizationId = lead!.Id;
-        action.ContributingLevel = input.ContributingLevel ?? lead.ActorLevel;
-        action.StatusId = status!.Id;
-        action.Progress = progress;
+        action.LeadOrganizationId = input.LeadOrganizationId;
+        action.ContributingLevel = input.ContributingLevel ?? valid.LeadLevel;
+        action.MissionId = valid.MissionId;
+        action.SuggestedObjectiveId = valid.SuggestedObjectiveId;
+        action.ExternalId = string.IsNullOrWhiteSpace(input.ExternalId) ? null : input.ExternalId.Trim();
+        action.StatusId = valid.StatusId;
+        action.Progress = valid.Progress;
         action.Weight = input.Weight;
         action.Cup = Cup.Normalize(input.Cup);
         action.LocalProjectCode = string.IsNullOrWhiteSpace(input.LocalProjectCode) ? null : input.LocalProjectCode.Trim();
@@ -323,16 +415,16 @@ public static partial class SaveAction
         action.ActualEnd = input.ActualEnd;
         action.Scope = input.Scope;
         action.Publication = input.Publication;
-        OwnedChildren.Replace(db, action.Objectives, codes.Select((c, i) => new ActionObjective { ObjectiveId = objectives.First(o => o.Code == c).Id, IsPrimary = i == 0 }));
-        OwnedChildren.Replace(db, action.Places, places);
+        OwnedChildren.Replace(db, action.Objectives, valid.Objectives.Select((o, i) => new ActionObjective { ObjectiveId = o.Id, IsPrimary = i == 0 && !string.IsNullOrWhiteSpace(input.PrimaryObjective) }));
+        OwnedChildren.Replace(db, action.Places, valid.Places.Select(p => new ActionPlace { ZoneId = p.ZoneId, MunicipalityId = p.MunicipalityId, Share = p.Share }));
         OwnedChildren.Replace(db, action.Funding, input.Funding.Select(f => new FundingLine { Source = f.Source, PnrrMeasure = f.PnrrMeasure?.Trim().ToUpperInvariant(), Planned = f.Planned, Committed = f.Committed, Paid = f.Paid }));
         OwnedChildren.Replace(db, action.Partners, input.Partners.Select(p => new ActionPartner { OrganizationId = p.OrganizationId, Role = p.Role.Trim() }));
         OwnedChildren.Replace(db, action.Milestones, input.Milestones.Select(m => new Milestone { Title = m.Title.Trim(), DueOn = m.DueOn, DoneOn = m.DoneOn }));
     }
 
-    private static async Task<List<ActionPlace>> ResolvePlacesAsync(RegiaDbContext db, ActionInput input, Action<string, string> error, CancellationToken cancellationToken)
+    private static List<ResolvedPlace> ResolvePlaces(ActionInput input, ActionReferences references, Action<string, string> error)
     {
-        var places = new List<ActionPlace>();
+        var places = new List<ResolvedPlace>();
         if (input.Scope == ActionScope.Metropolitan)
         {
             if (input.Places.Count > 0)
@@ -349,32 +441,28 @@ public static partial class SaveAction
             return places;
         }
 
-        var slugs = input.Places.Select(p => p.ZoneSlug).OfType<string>().ToList();
-        var istat = input.Places.Select(p => p.IstatCode).OfType<string>().ToList();
-        var zones = await db.Zones.Where(z => slugs.Contains(z.Slug)).ToDictionaryAsync(z => z.Slug, z => z.Id, cancellationToken).ConfigureAwait(false);
-        var municipalities = await db.Municipalities.Where(m => istat.Contains(m.IstatCode)).ToDictionaryAsync(m => m.IstatCode, m => m.Id, cancellationToken).ConfigureAwait(false);
         foreach (var (place, index) in input.Places.Select((p, i) => (p, i)))
         {
             var field = string.Create(CultureInfo.InvariantCulture, $"places[{index}]");
             if (input.Scope == ActionScope.Zones)
             {
-                if (place.ZoneSlug is null || !zones.TryGetValue(place.ZoneSlug, out var zoneId))
+                if (place.ZoneSlug is null || !references.Zones.TryGetValue(place.ZoneSlug, out var zoneId))
                 {
                     error(field, $"La Zona omogenea «{place.ZoneSlug}» non esiste.");
                     continue;
                 }
 
-                places.Add(new ActionPlace { ZoneId = zoneId, Share = place.Share });
+                places.Add(new ResolvedPlace(zoneId, null, place.Share));
             }
             else
             {
-                if (place.IstatCode is null || !municipalities.TryGetValue(place.IstatCode, out var municipalityId))
+                if (place.IstatCode is null || !references.Municipalities.TryGetValue(place.IstatCode, out var municipalityId))
                 {
                     error(field, $"Il Comune con codice ISTAT «{place.IstatCode}» non esiste.");
                     continue;
                 }
 
-                places.Add(new ActionPlace { MunicipalityId = municipalityId, Share = place.Share });
+                places.Add(new ResolvedPlace(null, municipalityId, place.Share));
             }
         }
 
@@ -399,7 +487,6 @@ public static partial class SaveAction
 
         return places;
     }
-
 
     [GeneratedRegex(@"^M[1-7]C[1-4][IR][0-9]+(\.[0-9]+)*$")]
     private static partial Regex PnrrMeasurePattern();

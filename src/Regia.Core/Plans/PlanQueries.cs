@@ -147,6 +147,13 @@ public static class PlanQueries
     /// <summary>The objectives of the plan in force, as a query other features can compose.</summary>
     public static IQueryable<Objective> CurrentPlanObjectivesQuery(RegiaDbContext db) => CurrentPlanObjectives(db);
 
+    /// <summary>The missions of the plan in force, as a query other features can compose.</summary>
+    public static IQueryable<Mission> CurrentPlanMissionsQuery(RegiaDbContext db)
+    {
+        var slug = CurrentPlanSlug(db).Take(1);
+        return db.Missions.AsNoTracking().Where(m => slug.Contains(m.Plan!.Slug));
+    }
+
     private static IQueryable<Objective> CurrentPlanObjectives(RegiaDbContext db)
     {
         var slug = CurrentPlanSlug(db).Take(1);

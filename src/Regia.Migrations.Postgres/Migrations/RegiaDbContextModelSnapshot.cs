@@ -472,12 +472,19 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("text");
 
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<int>("LeadOrganizationId")
                         .HasColumnType("integer");
 
                     b.Property<string>("LocalProjectCode")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<int?>("MissionId")
+                        .HasColumnType("integer");
 
                     b.Property<DateOnly?>("PlannedEnd")
                         .HasColumnType("date");
@@ -502,6 +509,9 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Property<int>("StatusId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("SuggestedObjectiveId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -522,11 +532,20 @@ namespace Regia.Migrations.Postgres.Migrations
 
                     b.HasIndex("Cup");
 
+                    b.HasIndex("ExternalId")
+                        .IsUnique();
+
                     b.HasIndex("LeadOrganizationId");
+
+                    b.HasIndex("LocalProjectCode");
+
+                    b.HasIndex("MissionId");
 
                     b.HasIndex("Publication");
 
                     b.HasIndex("StatusId");
+
+                    b.HasIndex("SuggestedObjectiveId");
 
                     b.ToTable("Actions", (string)null);
                 });
@@ -1316,15 +1335,29 @@ namespace Regia.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Regia.Core.Plans.Mission", "Mission")
+                        .WithMany()
+                        .HasForeignKey("MissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Regia.Core.Actions.ActionStatus", "Status")
                         .WithMany()
                         .HasForeignKey("StatusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Regia.Core.Plans.Objective", "SuggestedObjective")
+                        .WithMany()
+                        .HasForeignKey("SuggestedObjectiveId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.Navigation("LeadOrganization");
 
+                    b.Navigation("Mission");
+
                     b.Navigation("Status");
+
+                    b.Navigation("SuggestedObjective");
                 });
 
             modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>

@@ -445,12 +445,19 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("LeadOrganizationId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("LocalProjectCode")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("MissionId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateOnly?>("PlannedEnd")
                         .HasColumnType("TEXT");
@@ -475,6 +482,9 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Property<int>("StatusId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("SuggestedObjectiveId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -495,11 +505,20 @@ namespace Regia.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Cup");
 
+                    b.HasIndex("ExternalId")
+                        .IsUnique();
+
                     b.HasIndex("LeadOrganizationId");
+
+                    b.HasIndex("LocalProjectCode");
+
+                    b.HasIndex("MissionId");
 
                     b.HasIndex("Publication");
 
                     b.HasIndex("StatusId");
+
+                    b.HasIndex("SuggestedObjectiveId");
 
                     b.ToTable("Actions", (string)null);
                 });
@@ -1259,15 +1278,29 @@ namespace Regia.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Regia.Core.Plans.Mission", "Mission")
+                        .WithMany()
+                        .HasForeignKey("MissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Regia.Core.Actions.ActionStatus", "Status")
                         .WithMany()
                         .HasForeignKey("StatusId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Regia.Core.Plans.Objective", "SuggestedObjective")
+                        .WithMany()
+                        .HasForeignKey("SuggestedObjectiveId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.Navigation("LeadOrganization");
 
+                    b.Navigation("Mission");
+
                     b.Navigation("Status");
+
+                    b.Navigation("SuggestedObjective");
                 });
 
             modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>

@@ -18,6 +18,9 @@ public sealed class ActionForm
     public int LeadOrganizationId { get; set; }
     public ActorLevel? ContributingLevel { get; set; }
     public string? PrimaryObjective { get; set; }
+    public int? Mission { get; set; }
+    public string? SuggestedObjective { get; set; }
+    public string? ExternalId { get; set; }
     public string? SecondaryObjectives { get; set; }
     public string? Status { get; set; }
     public string? Progress { get; set; }
@@ -79,6 +82,9 @@ public sealed class ActionForm
             LeadOrganizationId = input.LeadOrganizationId,
             ContributingLevel = input.ContributingLevel,
             PrimaryObjective = input.PrimaryObjective,
+            Mission = input.Mission,
+            SuggestedObjective = input.SuggestedObjective,
+            ExternalId = input.ExternalId,
             SecondaryObjectives = string.Join(", ", input.SecondaryObjectives),
             Status = input.Status,
             Progress = Number(input.Progress, "0.##"),
@@ -180,7 +186,11 @@ public sealed class ActionForm
             Description = Description,
             LeadOrganizationId = LeadOrganizationId,
             ContributingLevel = ContributingLevel,
-            PrimaryObjective = PrimaryObjective ?? string.Empty,
+            PrimaryObjective = PrimaryObjective,
+            // The mission follows the primary objective when one is chosen; it is stated only for an action without one.
+            Mission = string.IsNullOrWhiteSpace(PrimaryObjective) ? Mission : null,
+            SuggestedObjective = SuggestedObjective,
+            ExternalId = ExternalId,
             SecondaryObjectives = (SecondaryObjectives ?? string.Empty).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Status = Status ?? string.Empty,
             Progress = progress,
