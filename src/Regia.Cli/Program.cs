@@ -23,6 +23,7 @@ root.Subcommands.Add(TerritoryCommands.Build());
 root.Subcommands.Add(OrganizationCommands.Build());
 root.Subcommands.Add(UserCommands.Build());
 root.Subcommands.Add(TokenCommands.Build());
+root.Subcommands.Add(ImportCommands.Build());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 internal static class PlanCommands

@@ -30,6 +30,9 @@ public enum FundingSource
     Regional,
     MetropolitanCity,
     Municipal,
+
+    /// <summary>Other public money (other public bodies, "altri fondi" of the PNRR data).</summary>
+    OtherPublic,
     Private,
     ToBeFound,
 }

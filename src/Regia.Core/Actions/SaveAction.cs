@@ -422,6 +422,41 @@ public static partial class SaveAction
         OwnedChildren.Replace(db, action.Milestones, input.Milestones.Select(m => new Milestone { Title = m.Title.Trim(), DueOn = m.DueOn, DoneOn = m.DoneOn }));
     }
 
+    /// <summary>
+    /// Whether storing <paramref name="valid"/> would change <paramref name="action"/> (loaded with what it owns): an
+    /// import leaves an action alone, version and history untouched, when nothing differs.
+    /// </summary>
+    internal static bool Differs(PlanAction action, CheckedAction valid)
+    {
+        var input = valid.Input;
+        static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        static bool SameSet<T>(IEnumerable<T> a, IEnumerable<T> b) => a.Order().SequenceEqual(b.Order());
+        var hasPrimary = !string.IsNullOrWhiteSpace(input.PrimaryObjective);
+        return action.Title != input.Title.Trim()
+            || action.Description != Text(input.Description)
+            || action.LeadOrganizationId != input.LeadOrganizationId
+            || action.ContributingLevel != (input.ContributingLevel ?? valid.LeadLevel)
+            || action.MissionId != valid.MissionId
+            || action.SuggestedObjectiveId != valid.SuggestedObjectiveId
+            || action.ExternalId != Text(input.ExternalId)
+            || action.StatusId != valid.StatusId
+            || action.Progress != valid.Progress
+            || action.Weight != input.Weight
+            || action.Cup != Cup.Normalize(input.Cup)
+            || action.LocalProjectCode != Text(input.LocalProjectCode)
+            || action.PlannedStart != input.PlannedStart
+            || action.PlannedEnd != input.PlannedEnd
+            || action.ActualStart != input.ActualStart
+            || action.ActualEnd != input.ActualEnd
+            || action.Scope != input.Scope
+            || action.Publication != input.Publication
+            || !SameSet(action.Objectives.Select(o => (o.ObjectiveId, o.IsPrimary)), valid.Objectives.Select((o, i) => (o.Id, i == 0 && hasPrimary)))
+            || !SameSet(action.Places.Select(p => (p.ZoneId ?? 0, p.MunicipalityId ?? 0, p.Share ?? -1)), valid.Places.Select(p => (p.ZoneId ?? 0, p.MunicipalityId ?? 0, p.Share ?? -1)))
+            || !SameSet(action.Funding.Select(f => (f.Source, f.PnrrMeasure ?? "", f.Planned, f.Committed, f.Paid)), input.Funding.Select(f => (f.Source, f.PnrrMeasure?.Trim().ToUpperInvariant() ?? "", f.Planned, f.Committed, f.Paid)))
+            || !SameSet(action.Partners.Select(p => (p.OrganizationId, p.Role)), input.Partners.Select(p => (p.OrganizationId, p.Role.Trim())))
+            || !SameSet(action.Milestones.Select(m => (m.Title, m.DueOn, m.DoneOn ?? DateOnly.MinValue)), input.Milestones.Select(m => (m.Title.Trim(), m.DueOn, m.DoneOn ?? DateOnly.MinValue)));
+    }
+
     private static List<ResolvedPlace> ResolvePlaces(ActionInput input, ActionReferences references, Action<string, string> error)
     {
         var places = new List<ResolvedPlace>();

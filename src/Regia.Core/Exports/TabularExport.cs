@@ -86,14 +86,37 @@ public static class TabularExport
 
     private static async Task WriteCsvAsync<T>(Stream output, bool semicolon, IReadOnlyList<TabularColumn<T>> columns, IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
     {
-        var separator = semicolon ? ';' : ',';
-        var culture = semicolon ? Italian : CultureInfo.InvariantCulture;
-        await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 65536, leaveOpen: true) { NewLine = "\r\n" };
-        await writer.WriteLineAsync(string.Join(separator, columns.Select(c => Quote(c.Key, separator)))).ConfigureAwait(false);
+        await using var writer = new CsvRowWriter(output, semicolon);
+        await writer.WriteRawAsync(columns.Select(c => c.Key)).ConfigureAwait(false);
         await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            await writer.WriteLineAsync(string.Join(separator, columns.Select(c => Quote(Text(c.Value(row), culture), separator)))).ConfigureAwait(false);
+            await writer.WriteAsync(columns.Select(c => c.Value(row))).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Writes CSV a row at a time (UTF-8 with BOM, CRLF), for files made while something else runs, such as an import's rejected rows.</summary>
+    public sealed class CsvRowWriter : IAsyncDisposable
+    {
+        private readonly StreamWriter writer;
+        private readonly char separator;
+        private readonly CultureInfo culture;
+
+        /// <param name="output">Where to write; left open.</param>
+        /// <param name="semicolon">The variant for Italian spreadsheets: <c>;</c> and decimal comma.</param>
+        public CsvRowWriter(Stream output, bool semicolon = false)
+        {
+            separator = semicolon ? ';' : ',';
+            culture = semicolon ? Italian : CultureInfo.InvariantCulture;
+            writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 65536, leaveOpen: true) { NewLine = "\r\n" };
+        }
+
+        /// <summary>A row of values, formatted and neutralised against formula injection.</summary>
+        public Task WriteAsync(IEnumerable<object?> values) => writer.WriteLineAsync(string.Join(separator, values.Select(v => Quote(Text(v, culture), separator))));
+
+        /// <summary>A row of cells written as they are (only quoted), e.g. a file's own cells sent back to be corrected and read again.</summary>
+        public Task WriteRawAsync(IEnumerable<string> cells) => writer.WriteLineAsync(string.Join(separator, cells.Select(c => Quote(c, separator))));
+
+        public ValueTask DisposeAsync() => writer.DisposeAsync();
     }
 
     private static string Text(object? value, CultureInfo culture) => value switch

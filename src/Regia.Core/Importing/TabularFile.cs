@@ -90,6 +90,41 @@ public sealed class TabularFile : IAsyncDisposable
         return wanted.ToDictionary(n => n, n => index[n], StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>The share of the file read so far (for progress bars); null when the stream's size is unknown.</summary>
+    public double? Fraction => stream.CanSeek && stream.Length > 0 ? Math.Min(1, (double)stream.Position / stream.Length) : null;
+
+    /// <summary>Opens a file on disk; a <c>.gz</c> file is decompressed into a temporary file first (CSV needs to seek).</summary>
+    public static async Task<TabularFile> OpenPathAsync(string path, TabularReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new TabularFileException(null, $"il file «{path}» non esiste.");
+        }
+
+        if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            return await OpenAsync(File.OpenRead(path), path, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var temporary = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 65536, FileOptions.DeleteOnClose);
+        try
+        {
+            await using (var compressed = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress))
+            {
+                await compressed.CopyToAsync(temporary, cancellationToken).ConfigureAwait(false);
+            }
+
+            temporary.Position = 0;
+            return await OpenAsync(temporary, path[..^3], options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await temporary.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     public ValueTask DisposeAsync() => stream.DisposeAsync();
 
     private static async Task<TabularFile> OpenCsvAsync(Stream stream, TabularReadOptions options, CancellationToken cancellationToken)

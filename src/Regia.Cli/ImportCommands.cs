@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Globalization;
+using Regia.Core;
+using Regia.Core.Importing;
+using Regia.Core.Proposals;
+
+/// <summary><c>import pnrr</c>: the same import as the site, with a progress bar on the terminal.</summary>
+internal static class ImportCommands
+{
+    public static Command Build()
+    {
+        var import = new Command("import", "Importa azioni da file (CSV o XLSX; anche .gz).");
+        var projects = new Option<FileInfo>("--projects") { Description = "File «Progetti» del PNRR (Italia Domani).", Required = true };
+        var locations = new Option<FileInfo>("--locations") { Description = "File «Localizzazioni» del PNRR (Italia Domani).", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Controlla e dice che cosa cambierebbe, riga per riga, senza scrivere nulla." };
+        var validOnly = new Option<bool>("--valid-only") { Description = "Scrive le righe valide anche se altre sono rifiutate (predefinito: o tutto o niente)." };
+        var rejected = new Option<FileInfo?>("--rejected") { Description = "File CSV in cui scrivere le righe rifiutate, con i motivi, da correggere e reimportare." };
+        var report = new Option<FileInfo?>("--report") { Description = "File CSV con l'esito di ogni riga (creata, aggiornata, invariata, rifiutata)." };
+        var separator = new Option<char?>("--separator") { Description = "Separatore dei CSV, se non va rilevato (, ; o tabulazione)." };
+        var pnrr = new Command("pnrr", "Importa i progetti PNRR localizzati nel territorio metropolitano come azioni (chiave: CUP e codice locale).")
+        {
+            projects, locations, dryRun, validOnly, rejected, report, separator,
+        };
+        pnrr.SetAction(async (result, cancellationToken) =>
+        {
+            var mode = result.GetValue(dryRun) ? ImportMode.DryRun : result.GetValue(validOnly) ? ImportMode.ValidOnly : ImportMode.AllOrNothing;
+            var read = new TabularReadOptions { Separator = result.GetValue(separator) };
+            try
+            {
+                await using var projectFile = await TabularFile.OpenPathAsync(result.GetValue(projects)!.FullName, read, cancellationToken).ConfigureAwait(false);
+                await using var locationFile = await TabularFile.OpenPathAsync(result.GetValue(locations)!.FullName, read, cancellationToken).ConfigureAwait(false);
+                var source = await PnrrSource.OpenAsync(projectFile, locationFile, cancellationToken).ConfigureAwait(false);
+                await using var db = DatabaseCommands.Open(out _);
+                var outcome = await RunAsync(db, source, mode, result.GetValue(rejected), result.GetValue(report), cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Progetti fuori dal territorio metropolitano, non importati: {source.OutsideTerritory}."));
+                return outcome;
+            }
+            catch (TabularFileException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
+        import.Subcommands.Add(pnrr);
+        return import;
+    }
+
+    /// <summary>Runs an import, drawing progress on standard error, and prints the outcome; 0 when written (or a clean dry run).</summary>
+    public static async Task<int> RunAsync(RegiaDbContext db, IActionSource source, ImportMode mode, FileInfo? rejected, FileInfo? report, CancellationToken cancellationToken)
+    {
+        await using var rejectedStream = rejected is null ? null : File.Create(rejected.FullName);
+        await using var reportStream = report is null ? null : File.Create(report.FullName);
+        await using var reportWriter = reportStream is null ? null : new Regia.Core.Exports.TabularExport.CsvRowWriter(reportStream);
+        if (reportWriter is not null)
+        {
+            await reportWriter.WriteRawAsync(["riga", "chiave", "titolo", "esito", "azione", "errori"]).ConfigureAwait(false);
+        }
+
+        var bar = new ProgressBar();
+        try
+        {
+            var outcome = await ImportActions.RunAsync(db, source, new ImportOptions
+            {
+                Mode = mode,
+                RejectedRows = rejectedStream,
+                Progress = bar,
+                OnRow = reportWriter is null ? null : async row => await reportWriter.WriteAsync(
+                [
+                    row.Row, row.Key, row.Label, Outcome(row.Outcome), row.ActionId,
+                    string.Join("; ", row.Errors.Select(e => $"{e.Column}: {e.Message}")),
+                ]).ConfigureAwait(false),
+            }, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            bar.Done();
+            foreach (var row in outcome.Rows.Where(r => r.Outcome == RowOutcome.Rejected).Take(20))
+            {
+                foreach (var error in row.Errors)
+                {
+                    await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"riga {row.Row}, colonna «{error.Column}»: {error.Message}")).ConfigureAwait(false);
+                }
+            }
+
+            if (outcome.Rejected > 20)
+            {
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"… e altre {outcome.Rejected - 20} righe rifiutate{(rejected is null ? " (--rejected FILE le scrive tutte)" : $": tutte in {rejected.Name}")}.")).ConfigureAwait(false);
+            }
+
+            var verb = outcome.Written ? "Importazione completata" : mode == ImportMode.DryRun ? "Prova (nulla è stato scritto)" : "Nulla è stato scritto, perché alcune righe sono rifiutate (--valid-only importa le altre)";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{verb}: {outcome.Created} create, {outcome.Updated} aggiornate, {outcome.Unchanged} invariate, {outcome.Rejected} rifiutate; {outcome.OrganizationsCreated} soggetti {(outcome.Written ? "aggiunti" : "da aggiungere")}."));
+            return outcome.Rejected > 0 && mode != ImportMode.ValidOnly ? 1 : 0;
+        }
+        catch (ActionForbiddenException ex)
+        {
+            bar.Done();
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private static string Outcome(RowOutcome outcome) => outcome switch
+    {
+        RowOutcome.Created => "creata",
+        RowOutcome.Updated => "aggiornata",
+        RowOutcome.Unchanged => "invariata",
+        _ => "rifiutata",
+    };
+
+    /// <summary>A one-line bar on standard error, redrawn at most ten times a second; a plain line per 10% when not a terminal.</summary>
+    private sealed class ProgressBar : IProgress<ImportProgress>
+    {
+        private readonly bool terminal = !Console.IsErrorRedirected;
+        private long lastDrawn;
+        private int lastTenth = -1;
+        private bool drawn;
+
+        public void Report(ImportProgress value)
+        {
+            var fraction = value.Fraction ?? 0;
+            if (terminal)
+            {
+                var now = Environment.TickCount64;
+                if (now - lastDrawn < 100)
+                {
+                    return;
+                }
+
+                lastDrawn = now;
+                var filled = (int)(fraction * 30);
+                Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {fraction,4:P0} {value.Rows} righe, {value.Rejected} rifiutate "));
+                drawn = true;
+            }
+            else if ((int)(fraction * 10) is var tenth && tenth > lastTenth)
+            {
+                lastTenth = tenth;
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{fraction:P0}: {value.Rows} righe lette, {value.Rejected} rifiutate"));
+            }
+        }
+
+        public void Done()
+        {
+            if (drawn)
+            {
+                Console.Error.WriteLine();
+            }
+        }
+    }
+}

@@ -1,0 +1,528 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Regia.Core.Actions;
+using Regia.Core.Auditing;
+using Regia.Core.Exports;
+using Regia.Core.Organizations;
+using Regia.Core.Proposals;
+
+namespace Regia.Core.Importing;
+
+/// <summary>What an import does: only report (dry run), write all rows or none, or write the valid rows only.</summary>
+public enum ImportMode
+{
+    /// <summary>Reads and checks every row and says what would happen; writes nothing.</summary>
+    DryRun,
+
+    /// <summary>Writes every row, or nothing at all when any row is rejected (the default).</summary>
+    AllOrNothing,
+
+    /// <summary>Writes the valid rows; the rejected ones come back as a file to correct and import again.</summary>
+    ValidOnly,
+}
+
+public enum RowOutcome
+{
+    Created,
+    Updated,
+    Unchanged,
+    Rejected,
+}
+
+/// <summary>What is wrong in a row: the column (as the file names it) and why, in Italian.</summary>
+public sealed record CellError(string Column, string Message);
+
+/// <summary>
+/// How a row is recognised on a second import: Regia's own id, the key of the system it came from, or CUP and local
+/// project code (the PNRR key: one CUP may carry several local codes).
+/// </summary>
+public sealed record ImportKey(int? Id, string? ExternalId, string? Cup, string? LocalProjectCode)
+{
+    public override string ToString() =>
+        Id is { } id ? id.ToString(CultureInfo.InvariantCulture)
+        : ExternalId ?? (LocalProjectCode is null ? Cup ?? string.Empty : $"{Cup}/{LocalProjectCode}");
+
+    internal bool IsEmpty => Id is null && ExternalId is null && Cup is null && LocalProjectCode is null;
+}
+
+/// <summary>A row of a file as a format reads it: the action it states, or why it cannot, and the row's own cells.</summary>
+public sealed record SourceRow(int Row, ImportKey Key, ActionInput? Input, IReadOnlyList<CellError> Errors, IReadOnlyList<string> Cells)
+{
+    /// <summary>A short text that says which record this is (e.g. the title), for reports.</summary>
+    public string? Label { get; init; }
+}
+
+/// <summary>What became of one row.</summary>
+public sealed record RowResult(int Row, string Key, string? Label, RowOutcome Outcome, int? ActionId, IReadOnlyList<CellError> Errors);
+
+/// <summary>How far an import has got: rows read so far and, when the size is known, the share of the file read.</summary>
+public sealed record ImportProgress(long Rows, long Created, long Updated, long Unchanged, long Rejected, double? Fraction);
+
+/// <summary>The outcome of an import; <see cref="Rows"/> holds the first <see cref="ImportOptions.ReportedRows"/> rows' results.</summary>
+public sealed record ImportReport(
+    ImportMode Mode,
+    long Created,
+    long Updated,
+    long Unchanged,
+    long Rejected,
+    long OrganizationsCreated,
+    bool Written,
+    IReadOnlyList<RowResult> Rows)
+{
+    public long Total => Created + Updated + Unchanged + Rejected;
+}
+
+public sealed record ImportOptions
+{
+    public ImportMode Mode { get; init; } = ImportMode.AllOrNothing;
+
+    /// <summary>Rows written per round trip; the change tracker is emptied after each, so memory stays flat.</summary>
+    public int BatchSize { get; init; } = 500;
+
+    /// <summary>How many rows' results the report keeps (rejected rows first come first).</summary>
+    public int ReportedRows { get; init; } = 1000;
+
+    /// <summary>Where the rejected rows go, as CSV with the file's own columns plus the row number and the errors.</summary>
+    public Stream? RejectedRows { get; init; }
+
+    public IProgress<ImportProgress>? Progress { get; init; }
+
+    /// <summary>Every row's result as it is decided (e.g. to write a full report); called in row order.</summary>
+    public Func<RowResult, ValueTask>? OnRow { get; init; }
+}
+
+/// <summary>What a format may do while it reads: look up references and find or add organisations.</summary>
+public sealed class ImportContext
+{
+    private readonly RegiaDbContext db;
+    private readonly TimeProvider clock;
+    private readonly Dictionary<string, int> organizationsByTaxCode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> organizationsByName = new(StringComparer.OrdinalIgnoreCase);
+    private int nextPlaceholder = -1;
+
+    internal ImportContext(RegiaDbContext db, ActionReferences references, bool writes, TimeProvider clock)
+    {
+        this.db = db;
+        this.clock = clock;
+        References = references;
+        Writes = writes;
+    }
+
+    public ActionReferences References { get; }
+
+    /// <summary>False in a dry run: organisations a file would add get a placeholder id and nothing is written.</summary>
+    public bool Writes { get; }
+
+    public long OrganizationsCreated { get; private set; }
+
+    internal async Task LoadOrganizationsAsync(CancellationToken cancellationToken)
+    {
+        var rows = await db.Organizations.AsNoTracking().Select(o => new { o.Id, o.Name, o.TaxCode, o.Kind, Municipality = o.Municipality!.Name }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            if (row.TaxCode is { } taxCode)
+            {
+                organizationsByTaxCode.TryAdd(taxCode, row.Id);
+            }
+
+            organizationsByName.TryAdd(NameKey(row.Name), row.Id);
+            if (row.Kind == OrganizationKind.Municipality && row.Municipality is { } municipality)
+            {
+                // Source files name a Comune "COMUNE DI ARESE"; Regia names it "Comune di Arese" or just "Arese".
+                organizationsByName.TryAdd(NameKey("Comune di " + municipality), row.Id);
+            }
+
+            if (row.Kind == OrganizationKind.MetropolitanCity)
+            {
+                organizationsByName.TryAdd(NameKey("Città metropolitana di Milano"), row.Id);
+                organizationsByName.TryAdd(NameKey("Citta' metropolitana di Milano"), row.Id);
+            }
+        }
+    }
+
+    /// <summary>The organisation with this tax code or name, if Regia knows it.</summary>
+    public int? FindOrganization(string? taxCode, string? name)
+    {
+        if (taxCode is not null && organizationsByTaxCode.TryGetValue(taxCode, out var byCode))
+        {
+            return byCode;
+        }
+
+        return name is not null && organizationsByName.TryGetValue(NameKey(name), out var byName) ? byName : null;
+    }
+
+    /// <summary>The organisation with this tax code or name; added (and audited) when Regia does not know it yet.</summary>
+    public async Task<int> OrganizationAsync(string name, string? taxCode, OrganizationKind kind, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (FindOrganization(taxCode, name) is { } known)
+        {
+            return known;
+        }
+
+        var id = nextPlaceholder--;
+        if (Writes)
+        {
+            var organization = new Organization { Name = name.Trim(), Kind = kind, TaxCode = taxCode };
+            db.Organizations.Add(organization);
+            db.Audit(new AuditRecord("organization", () => organization.Id.ToString(CultureInfo.InvariantCulture), "create", clock.GetUtcNow().UtcDateTime)
+            {
+                After = new { organization.Name, kind = organization.Kind.ToString(), organization.TaxCode },
+                Comment = "Aggiunto da un'importazione",
+            });
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            id = organization.Id;
+        }
+
+        OrganizationsCreated++;
+        References.AddOrganization(id, new OrganizationReference(Organization.LevelOf(kind), name.Trim()));
+        if (taxCode is not null)
+        {
+            organizationsByTaxCode[taxCode] = id;
+        }
+
+        organizationsByName[NameKey(name)] = id;
+        return id;
+    }
+
+    private static string NameKey(string name) =>
+        string.Join(' ', name.Replace('’', '\'').Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
+}
+
+/// <summary>A file format that yields actions: Regia's template, PNRR open data, Decidim results.</summary>
+public interface IActionSource
+{
+    /// <summary>The file's column names, for the rejected-rows file.</summary>
+    IReadOnlyList<string> Headers { get; }
+
+    /// <summary>The share of the file read so far, when known.</summary>
+    double? Fraction { get; }
+
+    /// <summary>The file column a rule's field comes from (e.g. <c>cup</c> → <c>CUP</c>).</summary>
+    string ColumnOf(string field);
+
+    IAsyncEnumerable<SourceRow> ReadAsync(ImportContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Imports actions through the very rules of the forms (<see cref="SaveAction.Check"/>). Every row is checked;
+/// rows already in Regia (by <see cref="ImportKey"/>) are updated, or left alone when nothing differs, so a
+/// second import of the same file changes nothing. Writes happen in one transaction: a failure, a crash or an
+/// all-or-nothing import with a rejected row leaves the database as it was.
+/// </summary>
+public static class ImportActions
+{
+    /// <exception cref="ActionForbiddenException">The caller may not import (reviewers and administrators may).</exception>
+    public static async Task<ImportReport> RunAsync(RegiaDbContext db, IActionSource source, ImportOptions options, TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        if (!db.Caller.IsReviewer)
+        {
+            throw new ActionForbiddenException("Solo chi valida (revisori e amministratori) può importare azioni.");
+        }
+
+        var writes = options.Mode != ImportMode.DryRun;
+        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await using var transaction = writes ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        try
+        {
+            var references = await ActionReferences.LoadAsync(db, null, cancellationToken).ConfigureAwait(false);
+            var context = new ImportContext(db, references, writes, clock);
+            await context.LoadOrganizationsAsync(cancellationToken).ConfigureAwait(false);
+            var run = new Run(db, source, options, clock, context);
+            await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            var written = writes && (options.Mode == ImportMode.ValidOnly || run.Rejected == 0);
+            if (transaction is not null)
+            {
+                if (written)
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return new ImportReport(options.Mode, run.Created, run.Updated, run.Unchanged, run.Rejected, context.OrganizationsCreated, written, run.Reported);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            db.DiscardPendingAudit();
+            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    private sealed class Run(RegiaDbContext db, IActionSource source, ImportOptions options, TimeProvider clock, ImportContext context)
+    {
+        private readonly Dictionary<ulong, int> seenKeys = [];
+        private readonly List<(SourceRow Row, CheckedAction Checked)> batch = [];
+        private Func<IEnumerable<string>, Task>? writeRejected;
+
+        public long Created { get; private set; }
+        public long Updated { get; private set; }
+        public long Unchanged { get; private set; }
+        public long Rejected { get; private set; }
+        public List<RowResult> Reported { get; } = [];
+
+        private long Rows => Created + Updated + Unchanged + Rejected;
+
+        /// <summary>All-or-nothing stops writing at the first rejected row (the transaction will be rolled back) but keeps checking.</summary>
+        private bool Writing => context.Writes && (options.Mode == ImportMode.ValidOnly || Rejected == 0);
+
+        public async Task ExecuteAsync(CancellationToken cancellationToken)
+        {
+            var rejectedWriter = options.RejectedRows is { } stream ? new TabularExport.CsvRowWriter(stream) : null;
+            if (rejectedWriter is not null)
+            {
+                await rejectedWriter.WriteRawAsync(source.Headers.Append("riga").Append("errori")).ConfigureAwait(false);
+                writeRejected = rejectedWriter.WriteRawAsync;
+            }
+
+            try
+            {
+                await foreach (var row in source.ReadAsync(context, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    await TakeAsync(row, cancellationToken).ConfigureAwait(false);
+                    if (batch.Count >= options.BatchSize)
+                    {
+                        await FlushAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (rejectedWriter is not null)
+                {
+                    await rejectedWriter.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        private async Task TakeAsync(SourceRow row, CancellationToken cancellationToken)
+        {
+            var errors = new List<CellError>(row.Errors);
+            CheckedAction? valid = null;
+            if (row.Input is { } input)
+            {
+                var checkedAction = SaveAction.Check(input, context.References);
+                errors.AddRange(checkedAction.Errors.SelectMany(e => e.Value.Select(m => new CellError(source.ColumnOf(e.Key), m))));
+                valid = checkedAction;
+            }
+
+            if (row.Key.IsEmpty)
+            {
+                errors.Add(new CellError(source.ColumnOf("key"), "La riga non ha una chiave (id, CUP o codice locale) con cui riconoscerla a una nuova importazione."));
+            }
+            else
+            {
+                var hash = KeyHash(row.Key.ToString());
+                if (!seenKeys.TryAdd(hash, row.Row))
+                {
+                    errors.Add(new CellError(source.ColumnOf("key"), $"La chiave «{row.Key}» compare già alla riga {seenKeys[hash]}: ogni azione va una volta sola nel file."));
+                }
+            }
+
+            if (errors.Count > 0 || valid is null)
+            {
+                await RejectAsync(row, errors, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            batch.Add((row, valid));
+        }
+
+        /// <summary>64 bits of SHA-256: a million keys cost 16 MB instead of their text, with no realistic collision.</summary>
+        private static ulong KeyHash(string key) => BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(key)), 0);
+
+        private async Task RejectAsync(SourceRow row, IReadOnlyList<CellError> errors, CancellationToken cancellationToken)
+        {
+            Rejected++;
+            if (writeRejected is not null)
+            {
+                var text = string.Join("; ", errors.Select(e => $"{e.Column}: {e.Message}"));
+                await writeRejected(row.Cells.Append(row.Row.ToString(CultureInfo.InvariantCulture)).Append(TabularExport.Neutralise(text))).ConfigureAwait(false);
+            }
+
+            await ReportAsync(new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Rejected, null, errors), cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task ReportAsync(RowResult result, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Reported.Count < options.ReportedRows)
+            {
+                Reported.Add(result);
+            }
+
+            if (options.OnRow is { } onRow)
+            {
+                await onRow(result).ConfigureAwait(false);
+            }
+        }
+
+        private async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var existing = await ExistingAsync(cancellationToken).ConfigureAwait(false);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var results = new List<(RowResult Result, PlanAction? Action)>();
+            foreach (var (row, valid) in batch)
+            {
+                var action = Match(existing, row.Key);
+                if (action is null)
+                {
+                    if (row.Key.Id is { } missing)
+                    {
+                        await RejectAsync(row, [new CellError(source.ColumnOf("id"), $"L'azione {missing} non esiste in Regia: per crearne una nuova lasciare vuota la colonna.")], cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    Created++;
+                    PlanAction? created = null;
+                    if (Writing)
+                    {
+                        created = new PlanAction { Title = valid.Input.Title, CreatedAtUtc = now, UpdatedAtUtc = now, Version = 1 };
+                        SaveAction.Apply(db, created, valid);
+                        db.Actions.Add(created);
+                        var after = ActionSnapshot.Of(valid.Input, context.References);
+                        db.Audit(new AuditRecord("action", () => created.Id.ToString(CultureInfo.InvariantCulture), "create", now)
+                        {
+                            After = after,
+                            Comment = "Importazione",
+                            Version = () => 1,
+                            IsPublic = created.Publication == PublicationState.Published,
+                        });
+                    }
+
+                    results.Add((new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Created, null, []), created));
+                }
+                else if (!SaveAction.Differs(action, valid))
+                {
+                    Unchanged++;
+                    results.Add((new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Unchanged, action.Id, []), null));
+                }
+                else
+                {
+                    Updated++;
+                    if (Writing)
+                    {
+                        var before = await ActionSnapshot.TakeAsync(db, action.Id, cancellationToken).ConfigureAwait(false);
+                        var wasPublished = action.Publication == PublicationState.Published;
+                        SaveAction.Apply(db, action, valid);
+                        action.Version++;
+                        action.UpdatedAtUtc = now;
+                        var after = ActionSnapshot.Of(valid.Input, context.References);
+                        var updated = action;
+                        db.Audit(new AuditRecord("action", () => updated.Id.ToString(CultureInfo.InvariantCulture), "update", now)
+                        {
+                            Before = before,
+                            After = after,
+                            Comment = "Importazione",
+                            Version = () => updated.Version,
+                            IsPublic = wasPublished || updated.Publication == PublicationState.Published,
+                        });
+                    }
+
+                    results.Add((new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Updated, action.Id, []), null));
+                }
+            }
+
+            if (Writing)
+            {
+                db.ChangeTracker.DetectChanges();
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            db.ChangeTracker.Clear();
+            batch.Clear();
+            foreach (var (result, created) in results)
+            {
+                await ReportAsync(created is null ? result : result with { ActionId = created.Id }, cancellationToken).ConfigureAwait(false);
+            }
+
+            options.Progress?.Report(new ImportProgress(Rows, Created, Updated, Unchanged, Rejected, source.Fraction));
+        }
+
+        /// <summary>The actions the batch's keys name, tracked with what they own (one query per kind of key).</summary>
+        private async Task<List<PlanAction>> ExistingAsync(CancellationToken cancellationToken)
+        {
+            var keys = batch.Select(b => b.Row.Key).ToList();
+            var ids = keys.Select(k => k.Id).OfType<int>().ToList();
+            var external = keys.Select(k => k.ExternalId).OfType<string>().ToList();
+            var cups = keys.Where(k => k.Id is null && k.ExternalId is null).Select(k => Cup.Normalize(k.Cup)).OfType<string>().ToList();
+            var local = keys.Where(k => k.Id is null && k.ExternalId is null && k.Cup is null).Select(k => k.LocalProjectCode).OfType<string>().ToList();
+            if (ids.Count + external.Count + cups.Count + local.Count == 0)
+            {
+                return [];
+            }
+
+            return await db.Actions
+                .Include(a => a.Objectives).Include(a => a.Partners).Include(a => a.Places).Include(a => a.Funding).Include(a => a.Milestones)
+                .Where(a => ids.Contains(a.Id) || (a.ExternalId != null && external.Contains(a.ExternalId)) || (a.Cup != null && cups.Contains(a.Cup)) || (a.Cup == null && a.LocalProjectCode != null && local.Contains(a.LocalProjectCode)))
+                .AsSplitQuery()
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        private static PlanAction? Match(List<PlanAction> existing, ImportKey key)
+        {
+            if (key.Id is { } id)
+            {
+                return existing.Find(a => a.Id == id);
+            }
+
+            if (key.ExternalId is { } external)
+            {
+                return existing.Find(a => a.ExternalId == external);
+            }
+
+            var cup = Cup.Normalize(key.Cup);
+            return cup is null
+                ? existing.Find(a => a.Cup is null && a.LocalProjectCode == key.LocalProjectCode)
+                : existing.Find(a => a.Cup == cup && (key.LocalProjectCode is null || a.LocalProjectCode == key.LocalProjectCode));
+        }
+    }
+}
+
+/// <summary>How every format reads a text cell, so that formulas never enter Regia and its own exports read back.</summary>
+public static class ImportCells
+{
+    /// <summary>
+    /// The cell's text, trimmed. A cell Regia's export neutralised (<c>'=…</c>) loses its apostrophe; a cell that
+    /// is a spreadsheet formula (<c>=</c>, <c>+</c>, <c>@</c>, or <c>-</c> not followed by a number) is refused: a
+    /// formula is not data, and copied into a report it could run in someone else's spreadsheet.
+    /// </summary>
+    public static string Text(string raw, string column, ICollection<CellError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(errors);
+        var text = raw.Trim();
+        if (text.Length > 1 && text[0] == '\'' && text[1] is '=' or '+' or '-' or '@')
+        {
+            return text[1..];
+        }
+
+        if (text.Length > 0 && (text[0] is '=' or '+' or '@' || (text[0] == '-' && (text.Length == 1 || !char.IsAsciiDigit(text[1])) && text != "-")))
+        {
+            errors.Add(new CellError(column, $"la cella contiene una formula («{Truncate(text)}»): scrivere il valore, non la formula."));
+            return string.Empty;
+        }
+
+        return text;
+    }
+
+    private static string Truncate(string text) => text.Length > 40 ? text[..40] + "…" : text;
+}
