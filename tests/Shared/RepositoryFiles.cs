@@ -12,5 +12,10 @@ public static class RepositoryFiles
     /// <summary>The plan file and the territory, as the application ships them.</summary>
     public static Regia.Core.Data.ShippedData ShippedData => new([PlanFile], TerritoryDirectory);
 
+    /// <summary>Italia Domani's PNRR projects and localisations in Lombardy (real open data, gzip).</summary>
+    public static string PnrrProjects => Path.Combine(AppContext.BaseDirectory, "pnrr", "pnrr_progetti_lombardia.csv.gz");
+
+    public static string PnrrLocations => Path.Combine(AppContext.BaseDirectory, "pnrr", "pnrr_localizzazioni_lombardia.csv.gz");
+
     public static string PlanSourceText => Path.Combine(PlanDirectory, "psttm-2025-2027.capitolo-3.txt");
 }

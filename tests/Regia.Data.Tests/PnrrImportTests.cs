@@ -1,0 +1,281 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Regia.Core;
+using Regia.Core.Actions;
+using Regia.Core.Auditing;
+using Regia.Core.Data;
+using Regia.Core.Exports;
+using Regia.Core.Importing;
+using Regia.Core.Organizations;
+using Regia.Core.Proposals;
+
+namespace Regia.Tests;
+
+/// <summary>
+/// The PNRR import on SQLite and PostgreSQL, with the real Lombardy files Regia ships (Italia Domani open data).
+/// Smaller files for the error cases are cut from the same real files, with one cell changed where a test says so.
+/// </summary>
+public sealed class PnrrImportTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static async Task<TestDatabase> LoadedAsync(string provider)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.CreateContext();
+        await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
+        return database;
+    }
+
+    private static async Task<ImportReport> ImportAsync(TestDatabase database, string projects, ImportOptions? options = null, Caller? caller = null, Action<PnrrSource>? inspect = null)
+    {
+        await using var projectFile = await TabularFile.OpenPathAsync(projects, cancellationToken: Cancel);
+        await using var locationFile = await TabularFile.OpenPathAsync(RepositoryFiles.PnrrLocations, cancellationToken: Cancel);
+        var source = await PnrrSource.OpenAsync(projectFile, locationFile, Cancel);
+        await using var db = database.CreateContext();
+        db.Caller = caller ?? Caller.CommandLine("test");
+        var report = await ImportActions.RunAsync(db, source, options ?? new ImportOptions(), TimeProvider.System, Cancel);
+        inspect?.Invoke(source);
+        return report;
+    }
+
+    private sealed record Counts(int Actions, int Organizations, int Audit, int FundingLines, int MaxVersion);
+
+    private static async Task<Counts> CountAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        return new Counts(
+            await db.Actions.CountAsync(Cancel),
+            await db.Organizations.CountAsync(Cancel),
+            await db.AuditEntries.CountAsync(Cancel),
+            await db.Set<FundingLine>().CountAsync(Cancel),
+            await db.Actions.Select(a => (int?)a.Version).MaxAsync(Cancel) ?? 0);
+    }
+
+    /// <summary>
+    /// A projects file with the header and the first <paramref name="count"/> projects located in the metropolitan
+    /// territory (by the shipped localisations), written as CSV; <paramref name="change"/> may alter cells.
+    /// </summary>
+    private static async Task<string> ExcerptAsync(int count, Action<int, Dictionary<string, int>, List<string>>? change = null)
+    {
+        var inTerritory = new HashSet<string>(StringComparer.Ordinal);
+        await using (var locations = await TabularFile.OpenPathAsync(RepositoryFiles.PnrrLocations, cancellationToken: Cancel))
+        {
+            var at = locations.RequireColumns(["CUP", "Codice Provincia"]);
+            await foreach (var row in locations.RowsAsync(Cancel))
+            {
+                if (row.Cell(at["Codice Provincia"]) == "15")
+                {
+                    inTerritory.Add(row.Cell(at["CUP"]));
+                }
+            }
+        }
+
+        var path = Path.Combine(Path.GetTempPath(), $"regia-pnrr-{Guid.NewGuid():N}.csv");
+        await using var projects = await TabularFile.OpenPathAsync(RepositoryFiles.PnrrProjects, cancellationToken: Cancel);
+        var columns = projects.Headers.Select((h, i) => (h, i)).ToDictionary(c => c.h, c => c.i);
+        await using var output = File.Create(path);
+        await using var writer = new TabularExport.CsvRowWriter(output);
+        await writer.WriteRawAsync(projects.Headers);
+        var taken = 0;
+        await foreach (var row in projects.RowsAsync(Cancel))
+        {
+            if (taken == count)
+            {
+                break;
+            }
+
+            if (inTerritory.Contains(row.Cell(columns["CUP"])))
+            {
+                var cells = row.Cells.ToList();
+                change?.Invoke(taken, columns, cells);
+                await writer.WriteRawAsync(cells);
+                taken++;
+            }
+        }
+
+        return path;
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_real_Lombardy_files_import_each_metropolitan_project_once_and_a_second_import_changes_nothing(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        var before = await CountAsync(database);
+        long outside = 0;
+        var first = await ImportAsync(database, RepositoryFiles.PnrrProjects, inspect: s => outside = s.OutsideTerritory);
+
+        // SOURCES.md: 8,424 Lombard rows, 1,942 of them localised in the Città metropolitana.
+        Assert.True(first.Written);
+        Assert.Equal((1942L, 0L, 0L, 0L), (first.Created, first.Updated, first.Unchanged, first.Rejected));
+        Assert.Equal(8424 - 1942, outside);
+        await using (var db = database.CreateContext())
+        {
+            var keys = await db.Actions.Select(a => new { a.Cup, a.LocalProjectCode }).ToListAsync(Cancel);
+            Assert.Equal(1942, keys.Distinct().Count());
+            Assert.Equal(1942, keys.Count);
+            var byMission = await db.Actions.GroupBy(a => a.Mission!.Number).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, Cancel);
+            Assert.Equal(new Dictionary<int, int> { [1] = 1195, [2] = 7, [3] = 1, [4] = 373, [5] = 125, [6] = 241 }, byMission);
+            Assert.False(await db.Actions.AnyAsync(a => a.Cup == "B11C22000040006", Cancel)); // Bassano Bresciano, province of Brescia
+
+            // A Comune's own project is led by the Comune's organisation, placed in the Comune, funded by its PNRR measure.
+            var arese = await db.Actions.Include(a => a.LeadOrganization).Include(a => a.Places).ThenInclude(p => p.Municipality).Include(a => a.Funding)
+                .SingleAsync(a => a.Cup == "E21C22000040006", Cancel);
+            Assert.Equal(OrganizationKind.Municipality, arese.LeadOrganization!.Kind);
+            var place = Assert.Single(arese.Places);
+            Assert.Equal("015009", place.Municipality!.IstatCode);
+            Assert.Equal(place.MunicipalityId, arese.LeadOrganization.MunicipalityId);
+            Assert.Equal(ActionScope.Municipalities, arese.Scope);
+            var line = Assert.Single(arese.Funding);
+            Assert.Equal((FundingSource.Pnrr, "M1C1I1.2", 83044m), (line.Source, line.PnrrMeasure, line.Planned));
+            Assert.Empty(await db.Set<ActionObjective>().ToListAsync(Cancel)); // objectives await the alignment engine
+
+            // Every created action and every added organisation has its entry in the audit trail.
+            var added = await db.Organizations.CountAsync(Cancel) - before.Organizations;
+            Assert.Equal(first.OrganizationsCreated, added);
+            Assert.Equal(before.Audit + 1942 + added, await db.AuditEntries.CountAsync(Cancel));
+        }
+
+        var afterFirst = await CountAsync(database);
+        var second = await ImportAsync(database, RepositoryFiles.PnrrProjects);
+        Assert.Equal((0L, 0L, 1942L, 0L, 0L), (second.Created, second.Updated, second.Unchanged, second.Rejected, second.OrganizationsCreated));
+        Assert.Equal(afterFirst, await CountAsync(database));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_changed_row_updates_only_its_action_with_a_new_version_and_its_history(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        var original = await ExcerptAsync(12);
+        Assert.Equal(12, (await ImportAsync(database, original)).Created);
+        var changed = await ExcerptAsync(12, (i, columns, cells) =>
+        {
+            if (i == 4)
+            {
+                cells[columns["Titolo progetto"]] = "Titolo corretto a mano";
+            }
+        });
+
+        var report = await ImportAsync(database, changed);
+
+        Assert.Equal((0L, 1L, 11L, 0L), (report.Created, report.Updated, report.Unchanged, report.Rejected));
+        var updated = Assert.Single(report.Rows, r => r.Outcome == RowOutcome.Updated);
+        Assert.Equal(6, updated.Row); // the fifth project is on the file's sixth line
+        await using var db = database.CreateContext();
+        var action = await db.Actions.SingleAsync(a => a.Id == updated.ActionId, Cancel);
+        Assert.Equal(("Titolo corretto a mano", 2), (action.Title, action.Version));
+        Assert.Equal(1, await db.Actions.CountAsync(a => a.Version == 2, Cancel));
+        var entry = await db.AuditEntries.Where(e => e.EntityType == "action" && e.Operation == "update").SingleAsync(Cancel);
+        Assert.Contains("Titolo corretto a mano", entry.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("Titolo corretto a mano", entry.Before, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_file_with_bad_rows_writes_nothing_and_names_each_row_and_column(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        var bad = await ExcerptAsync(10, (i, columns, cells) =>
+        {
+            if (i == 3)
+            {
+                cells[columns["Finanziamento PNRR"]] = "trentamila";
+            }
+
+            if (i == 6)
+            {
+                cells[columns["Titolo progetto"]] = "=HYPERLINK(\"http://example.test\")";
+            }
+        });
+        var before = await CountAsync(database);
+
+        var dryRun = await ImportAsync(database, bad, new ImportOptions { Mode = ImportMode.DryRun });
+        var allOrNothing = await ImportAsync(database, bad);
+
+        foreach (var report in new[] { dryRun, allOrNothing })
+        {
+            Assert.False(report.Written);
+            Assert.Equal((8L, 2L), (report.Created, report.Rejected));
+            var rejected = report.Rows.Where(r => r.Outcome == RowOutcome.Rejected).ToList();
+            Assert.Equal([5, 8], rejected.Select(r => r.Row));
+            Assert.Equal("Finanziamento PNRR", Assert.Single(rejected[0].Errors).Column);
+            Assert.Contains("«trentamila» non è un importo", rejected[0].Errors[0].Message, StringComparison.Ordinal);
+            Assert.Equal("Titolo progetto", Assert.Single(rejected[1].Errors).Column);
+            Assert.Contains("formula", rejected[1].Errors[0].Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, await CountAsync(database));
+
+        // Valid rows only: eight actions written, the two rejected rows returned as a file that, corrected, imports.
+        using var rejectedRows = new MemoryStream();
+        var partial = await ImportAsync(database, bad, new ImportOptions { Mode = ImportMode.ValidOnly, RejectedRows = rejectedRows });
+        Assert.True(partial.Written);
+        Assert.Equal(before.Actions + 8, (await CountAsync(database)).Actions);
+        var returned = Path.Combine(Path.GetTempPath(), $"regia-rejected-{Guid.NewGuid():N}.csv");
+        var text = Encoding.UTF8.GetString(rejectedRows.ToArray());
+        Assert.Contains("riga", text, StringComparison.Ordinal);
+        Assert.Contains("Finanziamento PNRR: «trentamila» non è un importo", text, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(returned, text.Replace("trentamila", "30000.0", StringComparison.Ordinal).Replace("=HYPERLINK(\"\"http://example.test\"\")", "Titolo scritto", StringComparison.Ordinal), new UTF8Encoding(true), Cancel);
+        var corrected = await ImportAsync(database, returned);
+        Assert.Equal((2L, 0L), (corrected.Created, corrected.Rejected));
+        Assert.Equal(before.Actions + 10, (await CountAsync(database)).Actions);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_interrupted_import_leaves_the_database_as_it_was_and_can_run_again(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        var file = await ExcerptAsync(30);
+        var before = await CountAsync(database);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        var progress = new StopAfterFirstBatch(stop);
+        await using (var projectFile = await TabularFile.OpenPathAsync(file, cancellationToken: Cancel))
+        await using (var locationFile = await TabularFile.OpenPathAsync(RepositoryFiles.PnrrLocations, cancellationToken: Cancel))
+        {
+            var source = await PnrrSource.OpenAsync(projectFile, locationFile, Cancel);
+            await using var db = database.CreateContext();
+            db.Caller = Caller.CommandLine("test");
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ImportActions.RunAsync(db, source, new ImportOptions { BatchSize = 5, Progress = progress }, TimeProvider.System, stop.Token));
+        }
+
+        Assert.True(progress.Batches >= 1, "the first batch was written inside the transaction before the stop");
+        Assert.Equal(before, await CountAsync(database));
+        Assert.Equal(30, (await ImportAsync(database, file)).Created);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Missing_columns_are_named_together_and_an_editor_may_not_import(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        var path = Path.Combine(Path.GetTempPath(), $"regia-pnrr-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(path, "CUP,Titolo progetto\nE21C22000040006,Progetto\n", Cancel);
+        await using (var projects = await TabularFile.OpenPathAsync(path, cancellationToken: Cancel))
+        await using (var locations = await TabularFile.OpenPathAsync(RepositoryFiles.PnrrLocations, cancellationToken: Cancel))
+        {
+            var error = await Assert.ThrowsAsync<TabularFileException>(() => PnrrSource.OpenAsync(projects, locations, Cancel));
+            Assert.Equal(1, error.Row);
+            Assert.Contains("«Missione»", error.Message, StringComparison.Ordinal);
+            Assert.Contains("«Soggetto attuatore»", error.Message, StringComparison.Ordinal);
+        }
+
+        var editor = new Caller(null, "editor@example.test", null, "Comune di Milano", Regia.Core.Accounts.RegiaRole.Editor, ChangeChannel.Site);
+        var two = await ExcerptAsync(2);
+        await Assert.ThrowsAsync<ActionForbiddenException>(() => ImportAsync(database, two, caller: editor));
+        Assert.Equal(0, (await CountAsync(database)).Actions);
+    }
+
+    private sealed class StopAfterFirstBatch(CancellationTokenSource stop) : IProgress<ImportProgress>
+    {
+        public int Batches { get; private set; }
+
+        public void Report(ImportProgress value)
+        {
+            Batches++;
+            stop.Cancel();
+        }
+    }
+}
