@@ -42,7 +42,8 @@ public static class ActionSnapshot
             LeadOrganizationId = action.LeadOrganizationId,
             ContributingLevel = action.ContributingLevel,
             PrimaryObjective = action.Objectives.Where(o => o.IsPrimary).Select(o => o.Objective!.Code).FirstOrDefault(),
-            Mission = action.Mission?.Number,
+            // The mission is stated only for an action without a primary objective; otherwise it is the objective's.
+            Mission = action.Objectives.Any(o => o.IsPrimary) ? null : action.Mission?.Number,
             SuggestedObjective = action.SuggestedObjective?.Code,
             ExternalId = action.ExternalId,
             SecondaryObjectives = action.Objectives.Where(o => !o.IsPrimary).Select(o => o.Objective!.Code).Order(StringComparer.Ordinal).ToList(),

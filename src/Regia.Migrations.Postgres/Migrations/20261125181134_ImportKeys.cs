@@ -65,11 +65,6 @@ namespace Regia.Migrations.Postgres.Migrations
                 principalTable: "Objectives",
                 principalColumn: "Id",
                 onDelete: ReferentialAction.SetNull);
-
-            // Existing actions take the mission of their primary objective (every action had one before this change).
-            migrationBuilder.Sql("""
-                UPDATE "Actions" SET "MissionId" = (SELECT o."MissionId" FROM "ActionObjective" ao JOIN "Objectives" o ON o."Id" = ao."ObjectiveId" WHERE ao."ActionId" = "Actions"."Id" AND ao."IsPrimary");
-                """);
         }
 
         /// <inheritdoc />

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Regia.Core;
+using Regia.Core.Auditing;
+using Regia.Core.Data;
+using Regia.Core.Exports;
+using Regia.Core.Importing;
+using Regia.Core.Territory;
+
+// The import benchmark of issue 6: generates a PNRR-format file of N projects (GENERATED DATA, labelled as such in
+// every title) located in the metropolitan territory, imports it into a fresh database and prints rows per second
+// and peak memory; on PostgreSQL also the time of a plain COPY of the same file into a bare table, in the same run.
+//
+//   dotnet run -c Release --project benchmarks/Regia.Benchmarks -- --rows 1000000 [--provider sqlite|postgres]
+//       [--postgres "Host=127.0.0.1;Port=5432;Username=postgres"] [--work DIR]
+var rows = Argument("--rows", 100_000, int.Parse);
+var providers = Argument("--provider", "sqlite,postgres", s => s).Split(',', StringSplitOptions.RemoveEmptyEntries);
+var postgres = Argument<string?>("--postgres", Environment.GetEnvironmentVariable("REGIA_TEST_POSTGRES"), s => s);
+var work = Directory.CreateDirectory(Argument("--work", Path.Combine(Path.GetTempPath(), "regia-benchmark"), s => s)).FullName;
+var shipped = new ShippedData([Path.Combine(AppContext.BaseDirectory, "plans", "psttm-2025-2027.json")], Path.Combine(AppContext.BaseDirectory, "territory"));
+var cancel = CancellationToken.None;
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Regia import benchmark: {rows:N0} generated PNRR projects; .NET {Environment.Version}, {Environment.ProcessorCount} cores, {(Debugger.IsAttached ? "debugger" : "no debugger")}, {(typeof(Program).Assembly.GetCustomAttributes(false).OfType<DebuggableAttribute>().Any(d => d.IsJITOptimizerDisabled) ? "Debug" : "Release")} build"));
+var (projects, locations) = await GenerateAsync(rows, work, shipped);
+
+foreach (var provider in providers)
+{
+    if (provider == "postgres" && string.IsNullOrWhiteSpace(postgres))
+    {
+        Console.WriteLine("postgres: skipped (give --postgres or set REGIA_TEST_POSTGRES)");
+        continue;
+    }
+
+    var (kind, connection, drop) = await FreshDatabaseAsync(provider, postgres, work);
+    try
+    {
+        await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection)))
+        {
+            await InitializeDatabase.ExecuteAsync(db, shipped, TimeProvider.System, cancel);
+        }
+
+        GC.Collect();
+        var baseline = Environment.WorkingSet;
+        var peak = new PeakMemory();
+        var clock = Stopwatch.StartNew();
+        ImportReport report;
+        await using (var projectFile = await TabularFile.OpenPathAsync(projects, cancellationToken: cancel))
+        await using (var locationFile = await TabularFile.OpenPathAsync(locations, cancellationToken: cancel))
+        await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection)) { Caller = Caller.CommandLine("benchmark") })
+        {
+            var source = await PnrrSource.OpenAsync(projectFile, locationFile, cancel);
+            report = await ImportActions.RunAsync(db, source, new ImportOptions { BatchSize = 1000, Progress = peak }, TimeProvider.System, cancel);
+        }
+
+        clock.Stop();
+        peak.Sample();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{provider}: {report.Created:N0} actions created ({report.Rejected} rejected) in {clock.Elapsed.TotalSeconds:0.0} s = {report.Created / clock.Elapsed.TotalSeconds:N0} rows/s; peak working set {peak.Peak / 1048576.0:0} MB (process before import {baseline / 1048576.0:0} MB), peak managed heap {peak.PeakManaged / 1048576.0:0} MB"));
+
+        if (kind == DatabaseProvider.Postgres)
+        {
+            var copy = await CopyAsync(connection, projects);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{provider}: plain COPY of the same {rows:N0} rows into a bare 50-column table: {copy.TotalSeconds:0.0} s; import / COPY = {clock.Elapsed.TotalSeconds / copy.TotalSeconds:0.0}×"));
+        }
+    }
+    finally
+    {
+        await drop();
+    }
+}
+
+T Argument<T>(string name, T fallback, Func<string, T> parse)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? parse(args[index + 1]) : fallback;
+}
+
+static async Task<(string Projects, string Locations)> GenerateAsync(int count, string directory, ShippedData shipped)
+{
+    var projects = Path.Combine(directory, $"pnrr-progetti-generati-{count}.csv");
+    var locations = Path.Combine(directory, $"pnrr-localizzazioni-generate-{count}.csv");
+    if (File.Exists(projects) && File.Exists(locations))
+    {
+        return (projects, locations);
+    }
+
+    var territory = await TerritoryFiles.ReadAsync(shipped.TerritoryDirectory!, CancellationToken.None);
+    var comuni = territory.Municipalities.Select(m => (m.IstatCode, m.Name)).ToList();
+    string[] header =
+    [
+        "Programma", "Missione", "Descrizione Missione", "Componente", "Descrizione Componente", "ID Misura", "Codice Univoco Misura", "Descrizione Misura", "ID Submisura", "Codice CID", "Codice Univoco Submisura", "Descrizione Submisura", "Amministrazione Titolare", "Codice identificativo Procedura di Attivazione", "Titolo procedura", "Tipologia procedura di attivazione", "CUP", "Codice Locale Progetto", "Stato CUP", "CUP Codice Natura", "CUP Descrizione Natura", "CUP Codice Tipologia", "CUP Descrizione Tipologia", "CUP Codice Settore", "CUP Descrizione Settore", "CUP Codice Sottosettore", "CUP Descrizione Sottosettore", "CUP Codice Categoria", "CUP Descrizione Categoria", "Titolo progetto", "Sintesi progetto", "Descrizione Tipo Aiuto", "Finanziamento - Stato", "Finanziamento UE (diverso da PNRR)", "Finanziamento Regione", "Finanziamento Provincia", "Finanziamento Comune", "Finanziamento Altro Pubblico", "Finanziamento Privato", "Finanziamento Da Reperire", "Finanziamento PNRR", "Finanziamento PNC", "Altri fondi", "Finanziamento Totale", "Finanziamento Totale Pubblico", "Finanziamento Totale Pubblico Netto", "Soggetto attuatore", "Codice fiscale soggetto attuatore", "Flag progetti in essere", "Data aggiornamento",
+    ];
+    string[] measures = ["M1C1I1.2", "M1C1I1.4", "M2C2I4.1", "M4C1I3.3", "M5C2I2.1", "M6C1I1.1"];
+    await using (var output = File.Create(projects))
+    await using (var writer = new TabularExport.CsvRowWriter(output))
+    {
+        await writer.WriteRawAsync(header);
+        for (var i = 0; i < count; i++)
+        {
+            var comune = comuni[i % comuni.Count];
+            var measure = measures[i % measures.Length];
+            var amount = (10_000 + (i * 7919 % 990_000)).ToString(CultureInfo.InvariantCulture) + ".0";
+            // Every fourth project is led by a body Regia does not know yet (one of 500), the others by the Comune.
+            var lead = i % 4 == 0 ? $"ENTE GENERATO {i % 500:000}" : "COMUNE DI " + comune.Name.ToUpperInvariant();
+            var cells = new string[header.Length];
+            Array.Fill(cells, string.Empty);
+            cells[0] = "PNRR";
+            cells[1] = measure[..2];
+            cells[5] = measure;
+            cells[16] = Cup(i);
+            cells[17] = "GEN_" + i.ToString(CultureInfo.InvariantCulture);
+            cells[18] = "Attivo";
+            cells[29] = $"[DATI GENERATI] Progetto di prova {i}";
+            cells[30] = $"DATI GENERATI PER IL BENCHMARK*{comune.Name.ToUpperInvariant()}*PROGETTO {i}";
+            cells[40] = amount;
+            cells[36] = i % 3 == 0 ? "5000.0" : "0.0";
+            cells[46] = lead;
+            cells[47] = i % 4 == 0 ? (90000000000L + (i % 500)).ToString(CultureInfo.InvariantCulture) : string.Empty;
+            cells[49] = "2026-11-25";
+            await writer.WriteRawAsync(cells);
+        }
+    }
+
+    await using (var output = File.Create(locations))
+    await using (var writer = new TabularExport.CsvRowWriter(output))
+    {
+        await writer.WriteRawAsync(["Codice Univoco Submisura", "Descrizione Submisura", "CUP", "Codice Locale Progetto", "Codice Regione", "Descrizione Regione", "Codice Provincia", "Descrizione Provincia", "Codice Comune", "Descrizione Comune", "Indirizzo", "Cap", "Data di aggiornamento"]);
+        for (var i = 0; i < count; i++)
+        {
+            var comune = comuni[i % comuni.Count];
+            await writer.WriteRawAsync(["", "", Cup(i), "GEN_" + i.ToString(CultureInfo.InvariantCulture), "3", "LOMBARDIA", "15", "MILANO", comune.IstatCode[3..], comune.Name.ToUpperInvariant(), "", "", "2026-11-25"]);
+        }
+    }
+
+    return (projects, locations);
+
+    // "Z99Z" + 11 digits: well formed, and never a real CUP (no real CUP starts with Z99Z).
+    static string Cup(int i) => "Z99Z" + i.ToString("00000000000", CultureInfo.InvariantCulture);
+}
+
+static async Task<(DatabaseProvider Kind, string Connection, Func<Task> Drop)> FreshDatabaseAsync(string provider, string? postgres, string work)
+{
+    if (provider == "sqlite")
+    {
+        var directory = Directory.CreateTempSubdirectory("regia-benchmark-sqlite-").FullName;
+        return (DatabaseProvider.Sqlite, RegiaDatabase.SqliteConnectionStringFor(directory), () =>
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+            return Task.CompletedTask;
+        });
+    }
+
+    var name = "regia_benchmark_" + Guid.NewGuid().ToString("N")[..12];
+    await using (var admin = new NpgsqlConnection(postgres))
+    {
+        await admin.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+        await create.ExecuteNonQueryAsync();
+    }
+
+    var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ConnectionString;
+    return (DatabaseProvider.Postgres, connection, async () =>
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(postgres);
+        await admin.OpenAsync();
+        await using var dropCommand = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin);
+        await dropCommand.ExecuteNonQueryAsync();
+    });
+}
+
+static async Task<TimeSpan> CopyAsync(string connectionString, string projects)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using (var create = new NpgsqlCommand("CREATE TABLE bare_copy (" + string.Join(", ", Enumerable.Range(1, 50).Select(i => $"c{i} text")) + ")", connection))
+    {
+        await create.ExecuteNonQueryAsync();
+    }
+
+    var clock = Stopwatch.StartNew();
+    await using (var input = File.OpenRead(projects))
+    using (var reader = new StreamReader(input, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+    await using (var copy = await connection.BeginTextImportAsync("COPY bare_copy FROM STDIN (FORMAT csv, HEADER true)"))
+    {
+        var buffer = new char[65536];
+        int read;
+        while ((read = await reader.ReadAsync(buffer)) > 0)
+        {
+            await copy.WriteAsync(buffer.AsMemory(0, read));
+        }
+    }
+
+    return clock.Elapsed;
+}
+
+/// <summary>Samples the process's working set and managed heap at every progress report (each batch).</summary>
+internal sealed class PeakMemory : IProgress<ImportProgress>
+{
+    public long Peak { get; private set; }
+
+    public long PeakManaged { get; private set; }
+
+    public void Report(ImportProgress value) => Sample();
+
+    public void Sample()
+    {
+        using var process = Process.GetCurrentProcess();
+        Peak = Math.Max(Peak, process.WorkingSet64);
+        PeakManaged = Math.Max(PeakManaged, GC.GetTotalMemory(false));
+    }
+}
