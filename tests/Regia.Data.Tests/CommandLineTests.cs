@@ -69,4 +69,26 @@ public sealed class CommandLineTests
         Assert.All(trail, t => Assert.Equal(ChangeChannel.Cli, t.Channel));
         Assert.All(trail, t => Assert.Equal(Environment.UserName, t.ActorName));
     }
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_pnrr_import_runs_from_the_command_line_with_a_dry_run_a_report_and_a_clear_error_for_a_missing_file(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        Assert.Equal(0, (await RegiaAsync(database, null, "db", "init")).Code);
+        var report = Path.Combine(Path.GetTempPath(), $"regia-report-{Guid.NewGuid():N}.csv");
+
+        var dryRun = await RegiaAsync(database, null, "import", "pnrr", "--projects", RepositoryFiles.PnrrProjects, "--locations", RepositoryFiles.PnrrLocations, "--dry-run", "--report", report);
+        var missing = await RegiaAsync(database, null, "import", "pnrr", "--projects", "/nonexistent/progetti.csv", "--locations", RepositoryFiles.PnrrLocations);
+
+        Assert.Equal(0, dryRun.Code);
+        Assert.Contains("Prova (nulla è stato scritto): 1942 create, 0 aggiornate, 0 invariate, 0 rifiutate", dryRun.Output, StringComparison.Ordinal);
+        Assert.Contains("100 %", dryRun.Error, StringComparison.Ordinal); // progress, on standard error
+        var lines = await File.ReadAllLinesAsync(report, Cancel);
+        Assert.Equal(1 + 1942, lines.Length);
+        Assert.StartsWith("riga,chiave,titolo,esito", lines[0], StringComparison.Ordinal);
+        Assert.All(lines.Skip(1), l => Assert.Contains(",creata,", l, StringComparison.Ordinal));
+        Assert.Equal((1, "il file «/nonexistent/progetti.csv» non esiste."), (missing.Code, missing.Error.Trim()));
+        await using var db = database.CreateContext();
+        Assert.Equal(0, await db.Actions.CountAsync(Cancel));
+    }
 }
