@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using Regia.Core;
+using Regia.Core.Exports;
 using Regia.Core.Importing;
 using Regia.Core.Proposals;
 
-/// <summary><c>import pnrr</c>: the same import as the site, with a progress bar on the terminal.</summary>
+/// <summary><c>import pnrr</c>, <c>import actions</c> and <c>export actions</c>: the same operations as the site, with a progress bar on the terminal.</summary>
 internal static class ImportCommands
 {
     public static Command Build()
@@ -41,8 +42,54 @@ internal static class ImportCommands
                 return 1;
             }
         });
+        var input = new Option<FileInfo>("--input") { Description = "Modello delle azioni di Regia (CSV o XLSX, come lo scrive «export actions»).", Required = true };
+        var actions = new Command("actions", "Importa il modello delle azioni di Regia: le righe con id aggiornano, le altre creano (chiave: id, externalId o CUP e codice locale).")
+        {
+            input, dryRun, validOnly, rejected, report, separator,
+        };
+        actions.SetAction(async (result, cancellationToken) =>
+        {
+            var mode = result.GetValue(dryRun) ? ImportMode.DryRun : result.GetValue(validOnly) ? ImportMode.ValidOnly : ImportMode.AllOrNothing;
+            try
+            {
+                await using var file = await TabularFile.OpenPathAsync(result.GetValue(input)!.FullName, new TabularReadOptions { Separator = result.GetValue(separator) }, cancellationToken).ConfigureAwait(false);
+                var source = ActionTemplateSource.Open(file);
+                await using var db = DatabaseCommands.Open(out _);
+                return await RunAsync(db, source, mode, result.GetValue(rejected), result.GetValue(report), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TabularFileException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
         import.Subcommands.Add(pnrr);
+        import.Subcommands.Add(actions);
         return import;
+    }
+
+    /// <summary><c>export actions</c>: Regia's template, to edit in a spreadsheet and import again.</summary>
+    public static Command BuildExport()
+    {
+        var export = new Command("export", "Esporta dati.");
+        var output = new Option<FileInfo>("--output") { Description = "File da scrivere (.csv o .xlsx).", Required = true };
+        var drafts = new Option<bool>("--drafts") { Description = "Include le azioni in bozza." };
+        var actions = new Command("actions", "Scrive il modello delle azioni (ogni campo, liste una voce per riga), da modificare e reimportare con «import actions».") { output, drafts };
+        actions.SetAction(async (result, cancellationToken) =>
+        {
+            var target = result.GetValue(output)!;
+            var format = target.Extension.Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? TabularFormat.Xlsx : TabularFormat.Csv;
+            await using var db = DatabaseCommands.Open(out _);
+            await using (var stream = File.Create(target.FullName))
+            {
+                await TabularExport.WriteAsync(stream, format, ActionTemplate.Columns, ActionTemplate.RowsAsync(db, result.GetValue(drafts), cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+
+            Console.WriteLine($"{target.FullName}: modello delle azioni scritto.");
+            return 0;
+        });
+        export.Subcommands.Add(actions);
+        return export;
     }
 
     /// <summary>Runs an import, drawing progress on standard error, and prints the outcome; 0 when written (or a clean dry run).</summary>

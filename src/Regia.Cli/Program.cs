@@ -24,6 +24,7 @@ root.Subcommands.Add(OrganizationCommands.Build());
 root.Subcommands.Add(UserCommands.Build());
 root.Subcommands.Add(TokenCommands.Build());
 root.Subcommands.Add(ImportCommands.Build());
+root.Subcommands.Add(ImportCommands.BuildExport());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 internal static class PlanCommands

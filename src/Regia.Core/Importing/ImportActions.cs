@@ -52,6 +52,9 @@ public sealed record SourceRow(int Row, ImportKey Key, ActionInput? Input, IRead
 {
     /// <summary>A short text that says which record this is (e.g. the title), for reports.</summary>
     public string? Label { get; init; }
+
+    /// <summary>The version the row was exported at, when the file says: a row changed in Regia since is refused, not overwritten.</summary>
+    public int? ExpectedVersion { get; init; }
 }
 
 /// <summary>What became of one row.</summary>
@@ -89,7 +92,7 @@ public sealed record ImportOptions
 
     public IProgress<ImportProgress>? Progress { get; init; }
 
-    /// <summary>Every row's result as it is decided (e.g. to write a full report); called in row order.</summary>
+    /// <summary>Every row's result as it is decided (e.g. to write a full report); a batch's accepted rows come once it is written.</summary>
     public Func<RowResult, ValueTask>? OnRow { get; init; }
 }
 
@@ -414,6 +417,10 @@ public static class ImportActions
                 {
                     Unchanged++;
                     results.Add((new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Unchanged, action.Id, []), null));
+                }
+                else if (row.ExpectedVersion is { } expected && expected != action.Version)
+                {
+                    await RejectAsync(row, [new CellError(source.ColumnOf("version"), $"L'azione {action.Id} è stata modificata in Regia dopo l'esportazione (ora è alla versione {action.Version}, il file alla {expected}): esportarla di nuovo e ripetere la modifica.")], cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
