@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Regia.Core;
+using Regia.Core.Actions;
 using Regia.Core.Exports;
 using Regia.Core.Importing;
 using Regia.Core.Proposals;
@@ -63,8 +64,39 @@ internal static class ImportCommands
                 return 1;
             }
         });
+        var decidimInput = new Option<FileInfo>("--input") { Description = "Risultati di Decidim (accountability), CSV o XLSX come Decidim li esporta.", Required = true };
+        var organization = new Option<string>("--organization") { Description = "Soggetto che guida i risultati importati (id, codice fiscale, codice IPA o nome esatto).", DefaultValueFactory = _ => "Città metropolitana di Milano" };
+        var mission = new Option<int>("--mission") { Description = "Missione del piano (1–6) dei risultati la cui categoria non nomina un obiettivo o una missione.", Required = true };
+        var draft = new Option<bool>("--draft") { Description = "Importa come bozze (predefinito: pubblicate, come in Decidim)." };
+        var decidim = new Command("decidim", "Importa i risultati di Decidim (accountability) come azioni, con la gerarchia risultato/sotto-risultato (chiave: decidim:<id> o external_id).")
+        {
+            decidimInput, organization, mission, draft, dryRun, validOnly, rejected, report, separator,
+        };
+        decidim.SetAction(async (result, cancellationToken) =>
+        {
+            var mode = result.GetValue(dryRun) ? ImportMode.DryRun : result.GetValue(validOnly) ? ImportMode.ValidOnly : ImportMode.AllOrNothing;
+            try
+            {
+                await using var db = DatabaseCommands.Open(out _);
+                var lead = await Regia.Core.Accounts.UserAccounts.FindOrganizationAsync(db, result.GetValue(organization), cancellationToken).ConfigureAwait(false);
+                await using var file = await TabularFile.OpenPathAsync(result.GetValue(decidimInput)!.FullName, new TabularReadOptions { Separator = result.GetValue(separator) }, cancellationToken).ConfigureAwait(false);
+                var source = DecidimSource.Open(file, new DecidimImportOptions(lead.Id, result.GetValue(mission), result.GetValue(draft) ? PublicationState.Draft : PublicationState.Published));
+                return await RunAsync(db, source, mode, result.GetValue(rejected), result.GetValue(report), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TabularFileException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+            catch (Regia.Core.Accounts.AccountException ex)
+            {
+                await Console.Error.WriteLineAsync($"--organization: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        });
         import.Subcommands.Add(pnrr);
         import.Subcommands.Add(actions);
+        import.Subcommands.Add(decidim);
         return import;
     }
 
@@ -88,7 +120,24 @@ internal static class ImportCommands
             Console.WriteLine($"{target.FullName}: modello delle azioni scritto.");
             return 0;
         });
+        var decidimOutput = new Option<FileInfo>("--output") { Description = "File da scrivere (.csv o .xlsx).", Required = true };
+        var decidimDrafts = new Option<bool>("--drafts") { Description = "Include le azioni in bozza." };
+        var decidim = new Command("decidim", "Scrive le azioni come risultati di Decidim (accountability), con la gerarchia.") { decidimOutput, decidimDrafts };
+        decidim.SetAction(async (result, cancellationToken) =>
+        {
+            var target = result.GetValue(decidimOutput)!;
+            var format = target.Extension.Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? TabularFormat.Xlsx : TabularFormat.Csv;
+            await using var db = DatabaseCommands.Open(out _);
+            await using (var stream = File.Create(target.FullName))
+            {
+                await TabularExport.WriteAsync(stream, format, DecidimExport.Columns, DecidimExport.ResultsAsync(db, result.GetValue(decidimDrafts), cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+
+            Console.WriteLine($"{target.FullName}: risultati per Decidim scritti.");
+            return 0;
+        });
         export.Subcommands.Add(actions);
+        export.Subcommands.Add(decidim);
         return export;
     }
 

@@ -13,7 +13,7 @@ public static class ActionSnapshot
     public static readonly IReadOnlyList<string> Fields =
     [
         "title", "description", "lead", "contributingLevel", "mission", "primaryObjective", "secondaryObjectives", "suggestedObjective",
-        "status", "progress", "weight", "cup", "localProjectCode", "externalId", "plannedStart", "plannedEnd", "actualStart", "actualEnd", "scope", "places",
+        "status", "progress", "weight", "cup", "localProjectCode", "externalId", "parent", "plannedStart", "plannedEnd", "actualStart", "actualEnd", "scope", "places",
         "funding", "partners", "milestones", "publication",
     ];
 
@@ -46,6 +46,7 @@ public static class ActionSnapshot
             Mission = action.Objectives.Any(o => o.IsPrimary) ? null : action.Mission?.Number,
             SuggestedObjective = action.SuggestedObjective?.Code,
             ExternalId = action.ExternalId,
+            ParentId = action.ParentId,
             SecondaryObjectives = action.Objectives.Where(o => !o.IsPrimary).Select(o => o.Objective!.Code).Order(StringComparer.Ordinal).ToList(),
             Status = action.Status!.Code,
             Progress = action.Progress,
@@ -110,6 +111,7 @@ public static class ActionSnapshot
             ["cup"] = input.Cup,
             ["localProjectCode"] = input.LocalProjectCode,
             ["externalId"] = input.ExternalId,
+            ["parent"] = input.ParentId is { } parent ? Invariant($"#{parent}") : null,
             ["plannedStart"] = Date(input.PlannedStart),
             ["plannedEnd"] = Date(input.PlannedEnd),
             ["actualStart"] = Date(input.ActualStart),

@@ -66,6 +66,9 @@ public sealed class PlanAction
 
     public Objective? SuggestedObjective { get; set; }
 
+    /// <summary>The action this one is part of (e.g. a sub-result of a Decidim result), if any.</summary>
+    public int? ParentId { get; set; }
+
     /// <summary>The key of the action in the system it was imported from (e.g. <c>decidim:123</c>); unique when set.</summary>
     public string? ExternalId { get; set; }
 
@@ -248,6 +251,8 @@ internal sealed class ActionConfiguration :
         builder.HasIndex(a => a.LocalProjectCode);
         builder.HasIndex(a => a.ExternalId).IsUnique();
         builder.HasIndex(a => a.MissionId);
+        builder.HasIndex(a => a.ParentId);
+        builder.HasOne<PlanAction>().WithMany().HasForeignKey(a => a.ParentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(a => a.Mission).WithMany().HasForeignKey(a => a.MissionId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(a => a.SuggestedObjective).WithMany().HasForeignKey(a => a.SuggestedObjectiveId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(a => a.Publication);

@@ -34,6 +34,9 @@ public sealed record ActionInput
 
     /// <summary>The action's key in the system it came from (e.g. <c>decidim:123</c>).</summary>
     public string? ExternalId { get; init; }
+
+    /// <summary>The action this one is part of, if any (one level or more: a result and its sub-results).</summary>
+    public int? ParentId { get; init; }
     public IReadOnlyList<string> SecondaryObjectives { get; init; } = [];
     public required string Status { get; init; }
     public decimal? Progress { get; init; }
@@ -183,9 +186,15 @@ public static partial class SaveAction
         var organizations = input.Partners.Select(p => p.OrganizationId).Append(input.LeadOrganizationId).ToList();
         var references = await ActionReferences.LoadAsync(db, organizations, cancellationToken).ConfigureAwait(false);
         var valid = Check(input, references);
-        if (valid.Errors.Count > 0)
+        var errors = valid.Errors.ToDictionary(e => e.Key, e => e.Value);
+        if (input.ParentId is { } parent && (parent == action.Id || !await db.Actions.AnyAsync(a => a.Id == parent, cancellationToken).ConfigureAwait(false)))
         {
-            throw new ActionValidationException(valid.Errors);
+            errors["parentId"] = [parent == action.Id ? "Un'azione non può essere parte di sé stessa." : $"L'azione {parent} di cui questa farebbe parte non esiste."];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ActionValidationException(errors);
         }
 
         Apply(db, action, valid);
@@ -404,6 +413,7 @@ public static partial class SaveAction
         action.MissionId = valid.MissionId;
         action.SuggestedObjectiveId = valid.SuggestedObjectiveId;
         action.ExternalId = string.IsNullOrWhiteSpace(input.ExternalId) ? null : input.ExternalId.Trim();
+        action.ParentId = input.ParentId;
         action.StatusId = valid.StatusId;
         action.Progress = valid.Progress;
         action.Weight = input.Weight;
@@ -439,6 +449,7 @@ public static partial class SaveAction
             || action.MissionId != valid.MissionId
             || action.SuggestedObjectiveId != valid.SuggestedObjectiveId
             || action.ExternalId != Text(input.ExternalId)
+            || action.ParentId != input.ParentId
             || action.StatusId != valid.StatusId
             || action.Progress != valid.Progress
             || action.Weight != input.Weight

@@ -53,6 +53,9 @@ public sealed record SourceRow(int Row, ImportKey Key, ActionInput? Input, IRead
     /// <summary>A short text that says which record this is (e.g. the title), for reports.</summary>
     public string? Label { get; init; }
 
+    /// <summary>The external id of the action this row is part of (a parent earlier in the file or already in Regia).</summary>
+    public string? ParentKey { get; init; }
+
     /// <summary>The version the row was exported at, when the file says: a row changed in Regia since is refused, not overwritten.</summary>
     public int? ExpectedVersion { get; init; }
 }
@@ -266,6 +269,11 @@ public static class ImportActions
     private sealed class Run(RegiaDbContext db, IActionSource source, ImportOptions options, TimeProvider clock, ImportContext context)
     {
         private readonly Dictionary<ulong, int> seenKeys = [];
+
+        /// <summary>Action ids by external id, for rows naming their parent (only rows with an external id are kept).</summary>
+        private readonly Dictionary<string, int> externalIds = new(StringComparer.Ordinal);
+        private readonly HashSet<string> pendingExternalIds = new(StringComparer.Ordinal);
+        private int nextPlaceholder = -1;
         private readonly List<(SourceRow Row, CheckedAction Checked)> batch = [];
         private Func<IEnumerable<string>, Task>? writeRejected;
 
@@ -341,7 +349,17 @@ public static class ImportActions
                 return;
             }
 
+            if (row.ParentKey is { } parentKey && pendingExternalIds.Contains(parentKey))
+            {
+                // The parent waits in this batch: write it first, so that the child can name its id.
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             batch.Add((row, valid));
+            if (valid.Input.ExternalId is { } external)
+            {
+                pendingExternalIds.Add(external.Trim());
+            }
         }
 
         /// <summary>64 bits of SHA-256: a million keys cost 16 MB instead of their text, with no realistic collision.</summary>
@@ -381,11 +399,24 @@ public static class ImportActions
             }
 
             var existing = await ExistingAsync(cancellationToken).ConfigureAwait(false);
+            await ResolveParentsAsync(cancellationToken).ConfigureAwait(false);
             var now = clock.GetUtcNow().UtcDateTime;
             var results = new List<(RowResult Result, PlanAction? Action)>();
-            foreach (var (row, valid) in batch)
+            foreach (var (row, checkedRow) in batch)
             {
+                var valid = checkedRow;
                 var action = Match(existing, row.Key);
+                if (row.ParentKey is { } parentKey)
+                {
+                    if (!externalIds.TryGetValue(parentKey, out var parentId) || parentId == action?.Id)
+                    {
+                        await RejectAsync(row, [new CellError(source.ColumnOf("parentId"), parentId == action?.Id && action is not null ? "Un'azione non può essere parte di sé stessa." : $"L'azione «{parentKey}» di cui questa è parte non è né in Regia né prima nel file.")], cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    valid = valid with { Input = valid.Input with { ParentId = parentId } };
+                }
+
                 if (action is null)
                 {
                     if (row.Key.Id is { } missing)
@@ -412,11 +443,13 @@ public static class ImportActions
                     }
 
                     results.Add((new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Created, null, []), created));
+                    Remember(valid.Input.ExternalId, () => created?.Id ?? nextPlaceholder--);
                 }
                 else if (!SaveAction.Differs(action, valid))
                 {
                     Unchanged++;
                     results.Add((new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Unchanged, action.Id, []), null));
+                    Remember(valid.Input.ExternalId, () => action.Id);
                 }
                 else if (row.ExpectedVersion is { } expected && expected != action.Version)
                 {
@@ -445,6 +478,7 @@ public static class ImportActions
                     }
 
                     results.Add((new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Updated, action.Id, []), null));
+                    Remember(valid.Input.ExternalId, () => action.Id);
                 }
             }
 
@@ -456,12 +490,46 @@ public static class ImportActions
 
             db.ChangeTracker.Clear();
             batch.Clear();
+            pendingExternalIds.Clear();
+            foreach (var (external, id) in remembered)
+            {
+                externalIds[external] = id();
+            }
+
+            remembered.Clear();
             foreach (var (result, created) in results)
             {
                 await ReportAsync(created is null ? result : result with { ActionId = created.Id }, cancellationToken).ConfigureAwait(false);
             }
 
             options.Progress?.Report(new ImportProgress(Rows, Created, Updated, Unchanged, Rejected, source.Fraction));
+        }
+
+        /// <summary>Ids are read after the batch is saved (created actions have them only then).</summary>
+        private readonly List<(string External, Func<int> Id)> remembered = [];
+
+        private void Remember(string? external, Func<int> id)
+        {
+            if (!string.IsNullOrWhiteSpace(external))
+            {
+                remembered.Add((external.Trim(), id));
+            }
+        }
+
+        /// <summary>The ids of the parents the batch's rows name and Regia already holds (earlier batches are remembered).</summary>
+        private async Task ResolveParentsAsync(CancellationToken cancellationToken)
+        {
+            var unknown = batch.Select(b => b.Row.ParentKey).OfType<string>().Where(k => !externalIds.ContainsKey(k)).Distinct().ToList();
+            if (unknown.Count == 0)
+            {
+                return;
+            }
+
+            var found = await db.Actions.AsNoTracking().Where(a => a.ExternalId != null && unknown.Contains(a.ExternalId)).Select(a => new { a.Id, a.ExternalId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var parent in found)
+            {
+                externalIds[parent.ExternalId!] = parent.Id;
+            }
         }
 
         /// <summary>The actions the batch's keys name, tracked with what they own (one query per kind of key).</summary>

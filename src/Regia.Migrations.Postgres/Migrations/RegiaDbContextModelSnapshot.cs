@@ -486,6 +486,9 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Property<int?>("MissionId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("ParentId")
+                        .HasColumnType("integer");
+
                     b.Property<DateOnly?>("PlannedEnd")
                         .HasColumnType("date");
 
@@ -540,6 +543,8 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.HasIndex("LocalProjectCode");
 
                     b.HasIndex("MissionId");
+
+                    b.HasIndex("ParentId");
 
                     b.HasIndex("Publication");
 
@@ -1338,6 +1343,11 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.HasOne("Regia.Core.Plans.Mission", "Mission")
                         .WithMany()
                         .HasForeignKey("MissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Regia.Core.Actions.PlanAction", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Regia.Core.Actions.ActionStatus", "Status")

@@ -459,6 +459,9 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Property<int?>("MissionId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ParentId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly?>("PlannedEnd")
                         .HasColumnType("TEXT");
 
@@ -513,6 +516,8 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.HasIndex("LocalProjectCode");
 
                     b.HasIndex("MissionId");
+
+                    b.HasIndex("ParentId");
 
                     b.HasIndex("Publication");
 
@@ -1281,6 +1286,11 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.HasOne("Regia.Core.Plans.Mission", "Mission")
                         .WithMany()
                         .HasForeignKey("MissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Regia.Core.Actions.PlanAction", null)
+                        .WithMany()
+                        .HasForeignKey("ParentId")
                         .OnDelete(DeleteBehavior.Restrict);
 
                     b.HasOne("Regia.Core.Actions.ActionStatus", "Status")

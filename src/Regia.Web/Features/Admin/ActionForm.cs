@@ -21,6 +21,7 @@ public sealed class ActionForm
     public int? Mission { get; set; }
     public string? SuggestedObjective { get; set; }
     public string? ExternalId { get; set; }
+    public int? ParentId { get; set; }
     public string? SecondaryObjectives { get; set; }
     public string? Status { get; set; }
     public string? Progress { get; set; }
@@ -85,6 +86,7 @@ public sealed class ActionForm
             Mission = input.Mission,
             SuggestedObjective = input.SuggestedObjective,
             ExternalId = input.ExternalId,
+            ParentId = input.ParentId,
             SecondaryObjectives = string.Join(", ", input.SecondaryObjectives),
             Status = input.Status,
             Progress = Number(input.Progress, "0.##"),
@@ -191,6 +193,7 @@ public sealed class ActionForm
             Mission = string.IsNullOrWhiteSpace(PrimaryObjective) ? Mission : null,
             SuggestedObjective = SuggestedObjective,
             ExternalId = ExternalId,
+            ParentId = ParentId,
             SecondaryObjectives = (SecondaryObjectives ?? string.Empty).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Status = Status ?? string.Empty,
             Progress = progress,
