@@ -75,6 +75,9 @@ public sealed class ActionsApiTests
         Assert.Contains("1.000.000,00 €", action, StringComparison.Ordinal);
         Assert.Contains("Comune di Sesto San Giovanni — partner", action, StringComparison.Ordinal);
         Assert.Contains("Risorse previste ripartite sui 21 Comuni", action, StringComparison.Ordinal);
+        Assert.Contains($"<li><a href=\"/azioni/{id + 2}\">Prova 3 senza avanzamento (test)</a></li>", action, StringComparison.Ordinal);
+        var part = await client.GetStringAsync(new Uri($"/azioni/{id + 2}", UriKind.Relative), Cancel);
+        Assert.Contains($"Questa azione è parte di: <a href=\"/azioni/{id}\">Azione di prova: rete ciclabile tra Comuni (dati di test)</a>", part, StringComparison.Ordinal);
         Assert.Contains("Avanzamento: 53,3 % (media pesata) · 48 % (pesata sulla spesa prevista) · 2 azioni con avanzamento, 1 n/d.", objective, StringComparison.Ordinal);
         Assert.Contains("non vale zero", method, StringComparison.Ordinal);
         Assert.Contains("Avanzamento: 53,3 % (media pesata)", mission, StringComparison.Ordinal);

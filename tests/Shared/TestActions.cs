@@ -36,14 +36,14 @@ public static class TestActions
         Publication = PublicationState.Published,
     };
 
-    /// <summary>Three published actions on M3.6 (one without progress) and one draft; returns the first one's id.</summary>
+    /// <summary>Three published actions on M3.6 (one without progress, part of the first) and one draft; returns the first one's id.</summary>
     public static async Task<int> SeedAsync(RegiaDbContext db, CancellationToken cancellationToken)
     {
         var sample = await SampleAsync(db, cancellationToken);
         var milano = await OrganizationId(db, "Comune di Milano", cancellationToken);
         var first = await SaveAction.CreateAsync(db, sample, TimeProvider.System, cancellationToken: cancellationToken);
         await SaveAction.CreateAsync(db, sample with { Title = "Prova 2 (test)", LeadOrganizationId = milano, Partners = [], Progress = 80, Weight = 1, Scope = ActionScope.Municipalities, Places = [new PlaceInput(null, "015146", null)], Funding = [new FundingInput(FundingSource.Municipal, null, 300_000m, 0, 0)], Cup = null }, TimeProvider.System, cancellationToken: cancellationToken);
-        await SaveAction.CreateAsync(db, sample with { Title = "Prova 3 senza avanzamento (test)", Status = "avviata", Progress = null, Scope = ActionScope.Metropolitan, Places = [], Funding = [] }, TimeProvider.System, cancellationToken: cancellationToken);
+        await SaveAction.CreateAsync(db, sample with { Title = "Prova 3 senza avanzamento (test)", Status = "avviata", Progress = null, Scope = ActionScope.Metropolitan, Places = [], Funding = [], ParentId = first.Id }, TimeProvider.System, cancellationToken: cancellationToken);
         await SaveAction.CreateAsync(db, sample with { Title = "Bozza (test)", Publication = PublicationState.Draft }, TimeProvider.System, cancellationToken: cancellationToken);
         return first.Id;
     }

@@ -34,6 +34,9 @@ public sealed record FundingView(FundingSource Source, string? PnrrMeasure, deci
 
 public sealed record MilestoneView(string Title, DateOnly DueOn, DateOnly? DoneOn);
 
+/// <summary>Another action named from this one (its parent or a part of it).</summary>
+public sealed record ActionLink(int Id, string Title);
+
 public sealed record TimelineEntry(DateOnly Date, string Text, decimal? Progress);
 
 /// <summary>The part of an action's planned money apportioned to one Comune, and per inhabitant of the stated year.</summary>
@@ -72,7 +75,9 @@ public sealed record ActionDetail(
     DateTime UpdatedAtUtc,
     int? Mission = null,
     string? SuggestedObjective = null,
-    string? ExternalId = null)
+    string? ExternalId = null,
+    ActionLink? Parent = null,
+    IReadOnlyList<ActionLink>? Parts = null)
 {
     public decimal PlannedFunding => Funding.Sum(f => f.Planned);
 }
@@ -185,6 +190,10 @@ public static class ActionQueries
         }
 
         var funding = a.Funding.OrderBy(f => f.Source).Select(f => new FundingView(f.Source, f.PnrrMeasure, f.Planned, f.Committed, f.Paid)).ToList();
+        var related = await db.Actions.AsNoTracking()
+            .Where(x => (x.Id == a.ParentId || x.ParentId == a.Id) && (includeDrafts || x.Publication == PublicationState.Published))
+            .OrderBy(x => x.Title).Select(x => new { x.Id, x.Title, x.ParentId })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
         var apportioned = Apportion(a, funding.Sum(f => f.Planned), municipalities);
         return new ActionDetail(
             a.Id, a.Version, a.Title, a.Description, a.LeadOrganizationId, a.LeadOrganization!.Name, a.ContributingLevel, a.Status!.Code, a.Status.Name,
@@ -199,7 +208,9 @@ public static class ActionQueries
             a.UpdatedAtUtc,
             a.Mission?.Number,
             a.SuggestedObjective?.Code,
-            a.ExternalId);
+            a.ExternalId,
+            related.Where(r => r.Id == a.ParentId).Select(r => new ActionLink(r.Id, r.Title)).FirstOrDefault(),
+            [.. related.Where(r => r.ParentId == a.Id).Select(r => new ActionLink(r.Id, r.Title))]);
     }
 
     /// <summary>The published actions that serve an objective (as primary or secondary), their roll-up and money by source.</summary>
