@@ -37,6 +37,8 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
 
     public DbSet<LoadedDataset> LoadedDatasets => Set<LoadedDataset>();
 
+    public DbSet<Importing.ImportJob> ImportJobs => Set<Importing.ImportJob>();
+
     public DbSet<PlanAction> Actions => Set<PlanAction>();
 
     public DbSet<ActionStatus> ActionStatuses => Set<ActionStatus>();
@@ -158,6 +160,6 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
     /// </summary>
     private static bool IsAudited(Type type) =>
         type.Namespace is { } ns && ns.StartsWith("Regia.Core", StringComparison.Ordinal)
-        && type != typeof(AuditEntry) && type != typeof(LoadedDataset)
+        && type != typeof(AuditEntry) && type != typeof(LoadedDataset) && type != typeof(Importing.ImportJob)
         && ns != typeof(RegiaUser).Namespace;
 }

@@ -1,5 +1,6 @@
 using Regia.Web.Features.Actions;
 using Regia.Web.Features.Admin;
+using Regia.Web.Features.Imports;
 using Regia.Web.Features.OpenData;
 using Regia.Web.Features.Plans;
 using Regia.Web.Features.Territory;
@@ -15,6 +16,7 @@ builder.Services.AddRegiaApi();
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
     options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 builder.AddRegiaSecurity();
+builder.AddRegiaImports();
 builder.Services.AddRazorPages(options =>
 {
     options.RootDirectory = "/Features";
@@ -45,6 +47,7 @@ app.MapTerritoryApi();
 app.MapActionsApi();
 app.MapProposalsApi();
 app.MapOpenDataApi();
+app.MapImportsApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

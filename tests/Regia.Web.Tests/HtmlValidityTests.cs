@@ -21,6 +21,7 @@ public sealed class HtmlValidityTests
     [
         "/gestione", "/gestione/azioni/nuova", "/gestione/azioni/2/modifica", "/gestione/azioni/2/aggiornamento", "/gestione/proposte",
         "/gestione/proposte/1", "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action&id=2&chi=editor", "/gestione/stati",
+        "/gestione/importazioni", "/gestione/importazioni/1",
     ];
 
     private static string VnuJar => Path.Combine(
@@ -50,6 +51,9 @@ public sealed class HtmlValidityTests
         }
 
         await TestUsers.SignInAsync(staff, "admin@example.test", cancel);
+        // Import 1: a dry run of the template with one row that cannot be read, so that its page shows every part.
+        var template = await staff.GetStringAsync(new Uri("/gestione/azioni/modello.csv", UriKind.Relative), cancel);
+        await ImportPageTests.FinishedAsync(staff, await ImportPageTests.StartAsync(staff, template.Replace("Prova 2 (test)", "Prova 2, (test)", StringComparison.Ordinal), "DryRun"));
         var directory = Directory.CreateTempSubdirectory("regia-vnu-").FullName;
         try
         {

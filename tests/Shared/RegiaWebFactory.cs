@@ -31,6 +31,19 @@ public sealed class RegiaWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Regia", database.ConnectionString);
         builder.UseSetting("Regia:PlanDirectory", RepositoryFiles.PlanDirectory);
         builder.UseSetting("Regia:TerritoryDirectory", RepositoryFiles.TerritoryDirectory);
+        // Uploaded import files go to the test's own folder, never the source tree.
+        builder.UseSetting("Regia:ImportDirectory", ImportDirectory);
+    }
+
+    public string ImportDirectory { get; } = Directory.CreateTempSubdirectory("regia-imports-").FullName;
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(ImportDirectory))
+        {
+            Directory.Delete(ImportDirectory, recursive: true);
+        }
     }
 
     /// <summary>A client over HTTPS that does not follow redirects, to see where the site sends a reader.</summary>

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Regia.Core.Accounts;
+using Regia.Core.Auditing;
+
+namespace Regia.Core.Importing;
+
+/// <summary>The formats the site imports.</summary>
+public enum ImportKind
+{
+    /// <summary>Regia's actions template.</summary>
+    Actions,
+
+    /// <summary>Italia Domani PNRR projects and localisations.</summary>
+    Pnrr,
+
+    /// <summary>Decidim accountability results.</summary>
+    Decidim,
+}
+
+public enum ImportJobState
+{
+    Queued,
+    Running,
+    Completed,
+    Failed,
+
+    /// <summary>The site stopped while the import ran: its transaction was never committed, so nothing was written.</summary>
+    Interrupted,
+}
+
+/// <summary>
+/// An import started from the site, run in the background by the person who started it. Its files are kept beside
+/// the database (<see cref="Directory"/>) until the job is removed. Bookkeeping, not plan data: the actions it
+/// writes are audited one by one.
+/// </summary>
+public sealed class ImportJob
+{
+    public int Id { get; set; }
+
+    public ImportKind Kind { get; set; }
+
+    public ImportMode Mode { get; set; }
+
+    public ImportJobState State { get; set; }
+
+    /// <summary>The uploaded files' names, as the person named them (one per line).</summary>
+    public required string FileNames { get; set; }
+
+    /// <summary>Where the files and the rejected rows are kept.</summary>
+    public required string Directory { get; set; }
+
+    /// <summary>Decidim: who leads the results and the mission they serve.</summary>
+    public int? LeadOrganizationId { get; set; }
+
+    public int? Mission { get; set; }
+
+    public int? UserId { get; set; }
+
+    public required string UserName { get; set; }
+
+    public int? OrganizationId { get; set; }
+
+    public string? OrganizationName { get; set; }
+
+    public RegiaRole? Role { get; set; }
+
+    public DateTime CreatedAtUtc { get; set; }
+
+    public DateTime? StartedAtUtc { get; set; }
+
+    public DateTime? FinishedAtUtc { get; set; }
+
+    public long Created { get; set; }
+
+    public long Updated { get; set; }
+
+    public long Unchanged { get; set; }
+
+    public long Rejected { get; set; }
+
+    public long OrganizationsCreated { get; set; }
+
+    public bool Written { get; set; }
+
+    /// <summary>Why the import could not run (a file that cannot be read, missing columns), in Italian.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>The first rows' results, as JSON (<see cref="RowResult"/>).</summary>
+    public string? RowsJson { get; set; }
+
+    public const string RejectedFileName = "righe-rifiutate.csv";
+
+    public const int KeptRows = 500;
+
+    /// <summary>The caller the job acts as: the person who started it, through the site.</summary>
+    public Caller Caller => new(UserId, UserName, OrganizationId, OrganizationName, Role, ChangeChannel.Site);
+
+    public IReadOnlyList<RowResult> Rows => RowsJson is null ? [] : JsonSerializer.Deserialize<List<RowResult>>(RowsJson) ?? [];
+}
+
+internal sealed class ImportJobConfiguration : IEntityTypeConfiguration<ImportJob>
+{
+    public void Configure(EntityTypeBuilder<ImportJob> builder)
+    {
+        builder.ToTable("ImportJobs");
+        builder.Property(j => j.Kind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.Mode).HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.State).HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.Role).HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.FileNames).HasMaxLength(1000);
+        builder.Property(j => j.Directory).HasMaxLength(1000);
+        builder.Property(j => j.UserName).HasMaxLength(256);
+        builder.Property(j => j.OrganizationName).HasMaxLength(300);
+        builder.Property(j => j.Error).HasMaxLength(4000);
+        builder.Ignore(j => j.Caller);
+        builder.Ignore(j => j.Rows);
+        builder.HasIndex(j => j.CreatedAtUtc);
+    }
+}
+
+/// <summary>Runs an <see cref="ImportJob"/>: the same import as the command line, with the job's files and caller.</summary>
+public static class RunImportJob
+{
+    /// <summary>The files a kind of import takes, in order.</summary>
+    public static IReadOnlyList<string> FilesOf(ImportKind kind) => kind == ImportKind.Pnrr ? ["progetti", "localizzazioni"] : ["file"];
+
+    /// <summary>
+    /// Runs the job and records its outcome. Progress goes to <paramref name="progress"/> only: while the import's
+    /// transaction is open, SQLite lets no other connection write, so the job row is written before and after.
+    /// </summary>
+    public static async Task ExecuteAsync(RegiaDbContext db, int jobId, TimeProvider clock, IProgress<ImportProgress>? progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        var job = await db.ImportJobs.SingleAsync(j => j.Id == jobId, cancellationToken).ConfigureAwait(false);
+        job.State = ImportJobState.Running;
+        job.StartedAtUtc = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        var caller = db.Caller;
+        db.Caller = job.Caller;
+        try
+        {
+            var names = job.FileNames.Split('\n');
+            var paths = names.Select((_, i) => Path.Combine(job.Directory, string.Create(CultureInfo.InvariantCulture, $"{i}-{FilesOf(job.Kind)[i]}{Path.GetExtension(names[i]).ToLowerInvariant()}"))).ToList();
+            var files = new List<TabularFile>();
+            try
+            {
+                foreach (var path in paths)
+                {
+                    files.Add(await TabularFile.OpenPathAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false));
+                }
+
+                IActionSource source = job.Kind switch
+                {
+                    ImportKind.Pnrr => await PnrrSource.OpenAsync(files[0], files[1], cancellationToken).ConfigureAwait(false),
+                    ImportKind.Decidim => DecidimSource.Open(files[0], new DecidimImportOptions(job.LeadOrganizationId ?? 0, job.Mission ?? 0)),
+                    _ => ActionTemplateSource.Open(files[0]),
+                };
+                await using var rejected = File.Create(Path.Combine(job.Directory, ImportJob.RejectedFileName));
+                var report = await ImportActions.RunAsync(db, source, new ImportOptions { Mode = job.Mode, RejectedRows = rejected, Progress = progress, ReportedRows = ImportJob.KeptRows }, clock, cancellationToken).ConfigureAwait(false);
+                job.Created = report.Created;
+                job.Updated = report.Updated;
+                job.Unchanged = report.Unchanged;
+                job.Rejected = report.Rejected;
+                job.OrganizationsCreated = report.OrganizationsCreated;
+                job.Written = report.Written;
+                job.RowsJson = JsonSerializer.Serialize(report.Rows);
+                job.State = ImportJobState.Completed;
+            }
+            finally
+            {
+                foreach (var file in files)
+                {
+                    await file.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (TabularFileException ex)
+        {
+            job.State = ImportJobState.Failed;
+            job.Error = ex.Message;
+        }
+        catch (Proposals.ActionForbiddenException ex)
+        {
+            job.State = ImportJobState.Failed;
+            job.Error = ex.Message;
+        }
+        finally
+        {
+            db.Caller = caller;
+        }
+
+        job.FinishedAtUtc = clock.GetUtcNow().UtcDateTime;
+        db.ImportJobs.Update(job);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Jobs left running by a stop of the site: their transaction was rolled back, so they wrote nothing.</summary>
+    public static async Task<int> MarkInterruptedAsync(RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        var running = await db.ImportJobs.Where(j => j.State == ImportJobState.Running).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var job in running)
+        {
+            job.State = ImportJobState.Interrupted;
+            job.FinishedAtUtc = clock.GetUtcNow().UtcDateTime;
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return running.Count;
+    }
+}

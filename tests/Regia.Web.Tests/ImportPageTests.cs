@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.RegularExpressions;
+using Regia.Core.Accounts;
+
+namespace Regia.Tests;
+
+/// <summary>Imports from the site: upload, a dry run in the background, then the import for real. Test data only.</summary>
+public sealed partial class ImportPageTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_reviewer_uploads_the_template_sees_the_dry_run_row_by_row_and_then_imports_it(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        var first = await ActionsApiTests.SeedAsync(app);
+        await TestUsers.CreateAsync(app.Services, "revisore@example.test", "Città metropolitana di Milano", RegiaRole.Reviewer, withToken: false);
+        await TestUsers.CreateAsync(app.Services, "editor@example.test", "Comune di Milano", RegiaRole.Editor, withToken: false);
+        using var client = app.CreateNonRedirectingClient();
+        await TestUsers.SignInAsync(client, "revisore@example.test", Cancel);
+
+        // The template as the site gives it, with one title edited as in a spreadsheet (no comma: the text is edited raw).
+        var template = await client.GetStringAsync(new Uri("/gestione/azioni/modello.csv", UriKind.Relative), Cancel);
+        Assert.StartsWith("id,version,title,", template.TrimStart('\uFEFF'), StringComparison.Ordinal);
+        var edited = template.Replace("Prova 2 (test)", "Prova 2 con titolo corretto (test)", StringComparison.Ordinal);
+
+        var dryRun = await StartAsync(client, edited, "DryRun");
+        var dryRunPage = await FinishedAsync(client, dryRun);
+        Assert.Contains("Prova conclusa: nulla è stato scritto.", dryRunPage, StringComparison.Ordinal);
+        Assert.Contains("0 create, 1 aggiornate, 3 invariate, 0 rifiutate", dryRunPage, StringComparison.Ordinal);
+        Assert.Contains("<td>aggiornata</td>", dryRunPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("titolo corretto", await client.GetStringAsync(new Uri($"/azioni/{first + 1}", UriKind.Relative), Cancel), StringComparison.Ordinal);
+
+        // Confirmed from the dry run's page: the same files, for real.
+        using var confirm = await client.PostAsync(new Uri(dryRun, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = TestUsers.AntiforgeryToken(dryRunPage),
+            ["mode"] = "AllOrNothing",
+        }), Cancel);
+        Assert.Equal(HttpStatusCode.Redirect, confirm.StatusCode);
+        var real = confirm.Headers.Location!.OriginalString;
+        Assert.NotEqual(dryRun, real);
+        var realPage = await FinishedAsync(client, real);
+        Assert.Contains("Importazione completata.", realPage, StringComparison.Ordinal);
+        Assert.Contains("<h1>Prova 2 con titolo corretto (test)</h1>", await client.GetStringAsync(new Uri($"/azioni/{first + 1}", UriKind.Relative), Cancel), StringComparison.Ordinal);
+
+        // A file that is not one, and a missing file: messages beside the field, nothing queued.
+        var index = await client.GetStringAsync(new Uri("/gestione/importazioni", UriKind.Relative), Cancel);
+        using var missing = await client.PostAsync(new Uri("/gestione/importazioni", UriKind.Relative), Form(index, null, "Pnrr", "DryRun"), Cancel);
+        var missingHtml = await missing.Content.ReadAsStringAsync(Cancel);
+        Assert.Equal(HttpStatusCode.OK, missing.StatusCode);
+        Assert.Contains("Scegliere il file.", missingHtml, StringComparison.Ordinal);
+        Assert.Contains("aria-invalid=\"true\"", missingHtml, StringComparison.Ordinal);
+
+        // Editors do not import.
+        using var editor = app.CreateNonRedirectingClient();
+        await TestUsers.SignInAsync(editor, "editor@example.test", Cancel);
+        using var refused = await editor.GetAsync(new Uri("/gestione/importazioni", UriKind.Relative), Cancel);
+        using var refusedTemplate = await editor.GetAsync(new Uri("/gestione/azioni/modello.csv", UriKind.Relative), Cancel);
+        Assert.All([refused, refusedTemplate], r => Assert.StartsWith("/accesso/negato", r.Headers.Location?.AbsolutePath ?? r.Headers.Location?.OriginalString, StringComparison.Ordinal));
+    }
+
+    private static MultipartFormDataContent Form(string page, string? csv, string kind, string mode)
+    {
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(TestUsers.AntiforgeryToken(page)), "__RequestVerificationToken" },
+            { new StringContent(kind), "Kind" },
+            { new StringContent(mode), "Mode" },
+        };
+        if (csv is not null)
+        {
+            var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
+            file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            form.Add(file, "Upload", "azioni.csv");
+        }
+
+        return form;
+    }
+
+    internal static async Task<string> StartAsync(HttpClient client, string csv, string mode)
+    {
+        var index = await client.GetStringAsync(new Uri("/gestione/importazioni", UriKind.Relative), Cancel);
+        using var response = await client.PostAsync(new Uri("/gestione/importazioni", UriKind.Relative), Form(index, csv, "Actions", mode), Cancel);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!.OriginalString;
+        Assert.Matches(JobPath(), location);
+        return location;
+    }
+
+    /// <summary>The job's page once the background worker has finished it (the status endpoint says when).</summary>
+    internal static async Task<string> FinishedAsync(HttpClient client, string job)
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var status = await client.GetStringAsync(new Uri(job + "/stato", UriKind.Relative), Cancel);
+            if (!status.Contains("\"queued\"", StringComparison.Ordinal) && !status.Contains("\"running\"", StringComparison.Ordinal))
+            {
+                Assert.Contains("\"completed\"", status, StringComparison.Ordinal);
+                return await client.GetStringAsync(new Uri(job, UriKind.Relative), Cancel);
+            }
+
+            await Task.Delay(100, Cancel);
+        }
+
+        Assert.Fail($"{job} did not finish within a minute.");
+        return string.Empty;
+    }
+
+    [GeneratedRegex("^/gestione/importazioni/[0-9]+$")]
+    private static partial Regex JobPath();
+}
