@@ -78,21 +78,26 @@ internal static class BulkInsert
 
         if (db.Database.GetDbConnection() is NpgsqlConnection npgsql)
         {
-            var types = columns.Select(c => BaseType(c.Mapping.StoreType)).ToList();
+            var types = columns.Select(c => CopyType(c.Mapping.StoreType)).ToList();
             await using var importer = await npgsql.BeginBinaryImportAsync($"COPY \"{table.Name}\" ({columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
             foreach (var row in rows)
             {
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                // Synchronous writes: each value only fills a buffer, and an await per value costs more than the value.
+                importer.StartRow();
                 for (var i = 0; i < columns.Count; i++)
                 {
                     var value = Value(row, i);
                     if (value is null)
                     {
-                        await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                        importer.WriteNull();
+                    }
+                    else if (types[i].Type is { } type)
+                    {
+                        importer.Write(value, type);
                     }
                     else
                     {
-                        await importer.WriteAsync(value, types[i], cancellationToken).ConfigureAwait(false);
+                        importer.Write(value, types[i].Name);
                     }
                 }
             }
@@ -101,21 +106,58 @@ internal static class BulkInsert
             return;
         }
 
-        await using var command = Command(db);
-        command.CommandText = $"INSERT INTO \"{table.Name}\" ({columnList}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)))})";
-        var parameters = columns.Select((c, i) => c.Mapping.CreateParameter(command, "@p" + i.ToString(CultureInfo.InvariantCulture), null, c.Property.IsNullable)).ToArray();
-        command.Parameters.AddRange(parameters);
-        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var row in rows)
+        // SQLite: many rows per statement (one round through the engine per statement, not per row).
+        // Not too many: Microsoft.Data.Sqlite finds each parameter by name, which costs more as a statement has more.
+        var perStatement = Math.Max(1, 200 / columns.Count);
+        await using var full = Insert(db, table.Name, columnList, columns.Select(c => (c.Mapping, c.Property.IsNullable)).ToList(), perStatement);
+        await full.Command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in rows.Chunk(perStatement))
         {
-            for (var i = 0; i < columns.Count; i++)
+            var statement = chunk.Length == perStatement ? full : Insert(db, table.Name, columnList, columns.Select(c => (c.Mapping, c.Property.IsNullable)).ToList(), chunk.Length);
+            for (var r = 0; r < chunk.Length; r++)
             {
-                // Microsoft.Data.Sqlite binds decimals and dates as the same text EF writes; enums went through their converter.
-                parameters[i].Value = Value(row, i) ?? DBNull.Value;
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    // Microsoft.Data.Sqlite binds decimals and dates as the same text EF writes; enums went through their converter.
+                    statement.Parameters[(r * columns.Count) + i].Value = Value(chunk[r], i) ?? DBNull.Value;
+                }
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await statement.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(statement, full))
+            {
+                await statement.DisposeAsync().ConfigureAwait(false);
+            }
         }
+    }
+
+    /// <summary>An INSERT of <paramref name="rowCount"/> rows with its parameters, in order (row by row, column by column).</summary>
+    private static Statement Insert(RegiaDbContext db, string table, string columnList, List<(RelationalTypeMapping Mapping, bool Nullable)> columns, int rowCount)
+    {
+        var command = Command(db);
+        var values = new List<string>(rowCount);
+        var parameters = new DbParameter[rowCount * columns.Count];
+        for (var r = 0; r < rowCount; r++)
+        {
+            var names = new string[columns.Count];
+            for (var i = 0; i < columns.Count; i++)
+            {
+                var name = string.Create(CultureInfo.InvariantCulture, $"@p{r}_{i}");
+                names[i] = name;
+                parameters[(r * columns.Count) + i] = columns[i].Mapping.CreateParameter(command, name, null, columns[i].Nullable);
+            }
+
+            values.Add("(" + string.Join(", ", names) + ")");
+        }
+
+        command.CommandText = $"INSERT INTO \"{table}\" ({columnList}) VALUES {string.Join(", ", values)}";
+        command.Parameters.AddRange(parameters);
+        return new Statement(command, parameters);
+    }
+
+    private sealed record Statement(DbCommand Command, DbParameter[] Parameters) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Command.DisposeAsync();
     }
 
     private static DbCommand Command(RegiaDbContext db)
@@ -133,6 +175,23 @@ internal static class BulkInsert
         return (table.Name, entity.FindPrimaryKey()!.Properties.Single().GetColumnName(table)!);
     }
 
-    /// <summary>"character varying(500)" → "character varying": COPY takes the type without its length or precision.</summary>
-    private static string BaseType(string storeType) => storeType.Split('(')[0].Trim();
+    /// <summary>The COPY type of a column: Npgsql's enum for the common ones (no lookup by name per value), else the name without length or precision.</summary>
+    private static (NpgsqlTypes.NpgsqlDbType? Type, string Name) CopyType(string storeType)
+    {
+        var name = storeType.Split('(')[0].Trim();
+        NpgsqlTypes.NpgsqlDbType? type = name switch
+        {
+            "integer" => NpgsqlTypes.NpgsqlDbType.Integer,
+            "bigint" => NpgsqlTypes.NpgsqlDbType.Bigint,
+            "numeric" => NpgsqlTypes.NpgsqlDbType.Numeric,
+            "boolean" => NpgsqlTypes.NpgsqlDbType.Boolean,
+            "date" => NpgsqlTypes.NpgsqlDbType.Date,
+            "timestamp with time zone" => NpgsqlTypes.NpgsqlDbType.TimestampTz,
+            "text" => NpgsqlTypes.NpgsqlDbType.Text,
+            "character varying" => NpgsqlTypes.NpgsqlDbType.Varchar,
+            "character" => NpgsqlTypes.NpgsqlDbType.Char,
+            _ => null,
+        };
+        return (type, name);
+    }
 }
