@@ -52,6 +52,10 @@ foreach (var provider in providers)
         {
             var source = await PnrrSource.OpenAsync(projectFile, locationFile, cancel);
             report = await ImportActions.RunAsync(db, source, new ImportOptions { BatchSize = 1000, Progress = peak }, TimeProvider.System, cancel);
+            if (report.Rows.FirstOrDefault(r => r.Outcome == RowOutcome.Rejected) is { } first)
+            {
+                Console.WriteLine($"{provider}: first rejected row {first.Row}: {string.Join("; ", first.Errors.Select(e => $"{e.Column}: {e.Message}"))}");
+            }
         }
 
         clock.Stop();
@@ -102,7 +106,7 @@ static async Task<(string Projects, string Locations)> GenerateAsync(int count, 
         {
             var comune = comuni[i % comuni.Count];
             var measure = measures[i % measures.Length];
-            var amount = (10_000 + (i * 7919 % 990_000)).ToString(CultureInfo.InvariantCulture) + ".0";
+            var amount = (10_000 + (i * 7919L % 990_000)).ToString(CultureInfo.InvariantCulture) + ".0";
             // Every fourth project is led by a body Regia does not know yet (one of 500), the others by the Comune.
             var lead = i % 4 == 0 ? $"ENTE GENERATO {i % 500:000}" : "COMUNE DI " + comune.Name.ToUpperInvariant();
             var cells = new string[header.Length];

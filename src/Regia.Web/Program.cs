@@ -1,6 +1,6 @@
 using Regia.Web.Features.Actions;
 using Regia.Web.Features.Admin;
-using Regia.Web.Features.Imports;
+using Regia.Web.Features.Importing;
 using Regia.Web.Features.OpenData;
 using Regia.Web.Features.Plans;
 using Regia.Web.Features.Territory;

@@ -248,6 +248,23 @@ public sealed class PnrrImportTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_file_that_breaks_after_rows_were_written_leaves_the_database_as_it_was(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        var file = await ExcerptAsync(30);
+        // The last line opens a quote it never closes: the reader fails there, after five batches were written.
+        await File.AppendAllTextAsync(file, "PNRR,M1,\"Digitalizzazione senza fine\n", Cancel);
+        var before = await CountAsync(database);
+
+        var error = await Assert.ThrowsAsync<TabularFileException>(() => ImportAsync(database, file, new ImportOptions { BatchSize = 5 }));
+
+        Assert.Equal(32, error.Row);
+        Assert.Contains("riga 32", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await CountAsync(database));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Missing_columns_are_named_together_and_an_editor_may_not_import(string provider)
     {
         await using var database = await LoadedAsync(provider);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using Regia.Core.Accounts;
@@ -62,6 +63,70 @@ public sealed partial class ImportPageTests
         using var refused = await editor.GetAsync(new Uri("/gestione/importazioni", UriKind.Relative), Cancel);
         using var refusedTemplate = await editor.GetAsync(new Uri("/gestione/azioni/modello.csv", UriKind.Relative), Cancel);
         Assert.All([refused, refusedTemplate], r => Assert.StartsWith("/accesso/negato", r.Headers.Location?.AbsolutePath ?? r.Headers.Location?.OriginalString, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_api_starts_an_import_with_a_token_and_reports_it_row_by_row(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        await ActionsApiTests.SeedAsync(app);
+        var reviewer = await TestUsers.CreateAsync(app.Services, "revisore@example.test", "Città metropolitana di Milano", RegiaRole.Reviewer);
+        var editor = await TestUsers.CreateAsync(app.Services, "editor@example.test", "Comune di Milano", RegiaRole.Editor);
+        using var client = app.CreateClient();
+        using var staff = app.CreateNonRedirectingClient();
+        await TestUsers.SignInAsync(staff, "revisore@example.test", Cancel);
+        var template = await staff.GetStringAsync(new Uri("/gestione/azioni/modello.csv", UriKind.Relative), Cancel);
+        // One title turned into a formula: the dry run refuses that row and names its column.
+        var bad = template.Replace("Prova 2 (test)", "=SOMMA(A1)", StringComparison.Ordinal);
+
+        async Task<HttpResponseMessage> PostAsync(string token, string query, string csv)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports" + query);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var form = new MultipartFormDataContent();
+            var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
+            file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            form.Add(file, "file", "azioni.csv");
+            request.Content = form;
+            return await client.SendAsync(request, Cancel);
+        }
+
+        using var started = await PostAsync(reviewer!, "?kind=actions&mode=dry-run", bad);
+        using var forbidden = await PostAsync(editor!, "?kind=actions", template);
+        using var unknown = await PostAsync(reviewer!, "?kind=excel", template);
+
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("«excel» non è ammesso: usare uno tra actions, pnrr, decidim", await unknown.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        var location = started.Headers.Location!.OriginalString;
+        System.Text.Json.Nodes.JsonObject? job = null;
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, location);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reviewer);
+            using var response = await client.SendAsync(request, Cancel);
+            job = await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>(Cancel);
+            if ((string?)job!["state"] is not ("queued" or "running"))
+            {
+                break;
+            }
+
+            await Task.Delay(100, Cancel);
+        }
+
+        Assert.Equal("completed", (string?)job!["state"]);
+        Assert.Equal((0, 3, 1), ((int)job["created"]!, (int)job["unchanged"]!, (int)job["rejected"]!));
+        Assert.False((bool)job["written"]!);
+        var rejected = job["rows"]!.AsArray().Single(r => (string?)r!["outcome"] == "rejected")!;
+        Assert.Equal(3, (int)rejected["row"]!);
+        Assert.Equal("title", (string?)rejected["errors"]![0]!["column"]);
+        using var rows = new HttpRequestMessage(HttpMethod.Get, (string)job["rejectedRowsUrl"]!);
+        rows.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reviewer);
+        using var file = await client.SendAsync(rows, Cancel);
+        Assert.Contains("riga,errori", await file.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
     }
 
     private static MultipartFormDataContent Form(string page, string? csv, string kind, string mode)

@@ -636,9 +636,32 @@ public static class ImportActions
                 return [];
             }
 
+            // One index-friendly query per kind of key (an OR across columns would scan the table), then the actions whole.
+            var found = new HashSet<int>(ids);
+            if (external.Count > 0)
+            {
+                found.UnionWith(await db.Actions.Where(a => a.ExternalId != null && external.Contains(a.ExternalId)).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            if (cups.Count > 0)
+            {
+                found.UnionWith(await db.Actions.Where(a => a.Cup != null && cups.Contains(a.Cup)).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            if (local.Count > 0)
+            {
+                found.UnionWith(await db.Actions.Where(a => a.Cup == null && a.LocalProjectCode != null && local.Contains(a.LocalProjectCode)).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            if (found.Count == 0)
+            {
+                return [];
+            }
+
+            var wanted = found.ToList();
             return await db.Actions
                 .Include(a => a.Objectives).Include(a => a.Partners).Include(a => a.Places).Include(a => a.Funding).Include(a => a.Milestones)
-                .Where(a => ids.Contains(a.Id) || (a.ExternalId != null && external.Contains(a.ExternalId)) || (a.Cup != null && cups.Contains(a.Cup)) || (a.Cup == null && a.LocalProjectCode != null && local.Contains(a.LocalProjectCode)))
+                .Where(a => wanted.Contains(a.Id))
                 .AsSplitQuery()
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -59,9 +59,9 @@ public sealed class PnrrSource : IActionSource
 
     private readonly TabularFile projects;
     private readonly IReadOnlyDictionary<string, int> column;
-    private readonly Dictionary<ulong, Location> locations;
+    private readonly Locations locations;
 
-    private PnrrSource(TabularFile projects, IReadOnlyDictionary<string, int> column, Dictionary<ulong, Location> locations)
+    private PnrrSource(TabularFile projects, IReadOnlyDictionary<string, int> column, Locations locations)
     {
         this.projects = projects;
         this.column = column;
@@ -86,7 +86,7 @@ public sealed class PnrrSource : IActionSource
         ArgumentNullException.ThrowIfNull(locationFile);
         var column = projects.RequireColumns(ProjectColumns.Concat(FundingColumns.Select(f => f.Column)));
         var at = locationFile.RequireColumns(LocationColumns);
-        var locations = new Dictionary<ulong, Location>();
+        var locations = new Locations();
         await foreach (var row in locationFile.RowsAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!int.TryParse(row.Cell(at["Codice Provincia"]), NumberStyles.Integer, CultureInfo.InvariantCulture, out var province) || province != MetropolitanProvince)
@@ -94,25 +94,12 @@ public sealed class PnrrSource : IActionSource
                 continue;
             }
 
-            var key = CupKey(row.Cell(at["CUP"]));
-            if (!locations.TryGetValue(key, out var location))
-            {
-                locations[key] = location = new Location();
-            }
-
             var comune = row.Cell(at["Codice Comune"]).Trim();
-            if (int.TryParse(comune, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number > 0)
-            {
-                var istat = string.Create(CultureInfo.InvariantCulture, $"{province:000}{number:000}");
-                if (!location.Municipalities.Contains(istat))
-                {
-                    location.Municipalities.Add(string.Intern(istat));
-                }
-            }
-            else
-            {
-                location.WholeProvince = true; // "TUTTI I COMUNI" of the province
-            }
+            // No Comune: the localisation is "TUTTI I COMUNI" of the province.
+            var istat = int.TryParse(comune, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{province:000}{number:000}")
+                : null;
+            locations.Add(CupKey(row.Cell(at["CUP"])), istat);
         }
 
         return new PnrrSource(projects, column, locations);
@@ -127,7 +114,7 @@ public sealed class PnrrSource : IActionSource
         {
             string Cell(string name) => row.Cell(column[name]).Trim();
             var cup = Cup.Normalize(Cell("CUP"));
-            if (cup is null || !locations.TryGetValue(CupKey(cup), out var location))
+            if (cup is null || locations.Find(CupKey(cup)) is not { } location)
             {
                 OutsideTerritory++;
                 continue;
@@ -229,10 +216,73 @@ public sealed class PnrrSource : IActionSource
 
     private static ulong CupKey(string cup) => BitConverter.ToUInt64(SHA256.HashData(Encoding.ASCII.GetBytes(cup.Trim().ToUpperInvariant())), 0);
 
-    private sealed class Location
-    {
-        public List<string> Municipalities { get; } = [];
+    private sealed record Location(IReadOnlyList<string> Municipalities, bool WholeProvince);
 
-        public bool WholeProvince { get; set; }
+    /// <summary>
+    /// The metropolitan localisations by CUP, packed: most projects have one Comune, kept as an index into the
+    /// (few) Comune codes, so a million projects cost about 24 MB rather than an object and a list each.
+    /// </summary>
+    private sealed class Locations
+    {
+        private const int WholeProvince = -1;
+        private readonly Dictionary<ulong, int> byCup = [];
+        private readonly List<string> codes = [];
+        private readonly Dictionary<string, int> codeIndex = new(StringComparer.Ordinal);
+        private readonly List<List<int>> several = [];
+
+        public void Add(ulong cup, string? istat)
+        {
+            var value = istat is null ? WholeProvince : Index(istat);
+            if (!byCup.TryGetValue(cup, out var current))
+            {
+                byCup[cup] = value;
+                return;
+            }
+
+            if (current == value)
+            {
+                return;
+            }
+
+            List<int> list;
+            if (current <= -2)
+            {
+                list = several[-current - 2];
+            }
+            else
+            {
+                list = [current];
+                several.Add(list);
+                byCup[cup] = -(several.Count - 1) - 2;
+            }
+
+            if (!list.Contains(value))
+            {
+                list.Add(value);
+            }
+        }
+
+        public Location? Find(ulong cup)
+        {
+            if (!byCup.TryGetValue(cup, out var value))
+            {
+                return null;
+            }
+
+            var values = value <= -2 ? several[-value - 2] : [value];
+            return new Location([.. values.Where(v => v >= 0).Select(v => codes[v])], values.Contains(WholeProvince));
+        }
+
+        private int Index(string istat)
+        {
+            if (!codeIndex.TryGetValue(istat, out var index))
+            {
+                index = codes.Count;
+                codes.Add(istat);
+                codeIndex[istat] = index;
+            }
+
+            return index;
+        }
     }
 }

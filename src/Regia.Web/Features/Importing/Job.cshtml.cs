@@ -7,11 +7,11 @@ using Regia.Core;
 using Regia.Core.Importing;
 using Regia.Web.Infrastructure;
 
-namespace Regia.Web.Features.Imports;
+namespace Regia.Web.Features.Importing;
 
 /// <summary>One import: progress while it runs, then what it created, updated, left alone and rejected, row by row.</summary>
 [Authorize(Policy = Security.ReviewersPolicy)]
-internal sealed class JobModel(RegiaDbContext db, ImportQueue queue, ImportProgressBoard board, TimeProvider clock) : PageModel
+internal sealed class JobModel(RegiaDbContext db, ImportStarter starter, ImportProgressBoard board) : PageModel
 {
     public ImportJob Job { get; private set; } = null!;
 
@@ -35,20 +35,8 @@ internal sealed class JobModel(RegiaDbContext db, ImportQueue queue, ImportProgr
     }
 
     /// <summary>Runs a finished dry run's files for real: all or nothing, or the valid rows only.</summary>
-    public async Task<IActionResult> OnPostAsync(int id, ImportMode mode, CancellationToken cancellationToken)
-    {
-        var done = await db.ImportJobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
-        if (done is null || done.State != ImportJobState.Completed || mode == ImportMode.DryRun)
-        {
-            return NotFound();
-        }
-
-        var job = IndexModel.Create(db, clock, done.Kind, mode, done.FileNames, done.Directory);
-        job.LeadOrganizationId = done.LeadOrganizationId;
-        job.Mission = done.Mission;
-        db.ImportJobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
-        await queue.EnqueueAsync(job.Id, cancellationToken);
-        return Redirect(string.Create(CultureInfo.InvariantCulture, $"/gestione/importazioni/{job.Id}"));
-    }
+    public async Task<IActionResult> OnPostAsync(int id, ImportMode mode, CancellationToken cancellationToken) =>
+        await starter.ConfirmAsync(id, mode, cancellationToken) is { } job
+            ? Redirect(string.Create(CultureInfo.InvariantCulture, $"/gestione/importazioni/{job.Id}"))
+            : NotFound();
 }
