@@ -100,45 +100,37 @@ internal static class ImportCommands
         return import;
     }
 
-    /// <summary><c>export actions</c>: Regia's template, to edit in a spreadsheet and import again.</summary>
+    /// <summary><c>export actions</c> (Regia's template, to edit and import again) and <c>export decidim</c>.</summary>
     public static Command BuildExport()
     {
         var export = new Command("export", "Esporta dati.");
+        var actions = ExportCommand("actions", "Scrive il modello delle azioni (ogni campo, liste una voce per riga), da modificare e reimportare con «import actions».", "modello delle azioni scritto", ActionTemplate.Columns, ActionTemplate.RowsAsync);
+        var decidim = ExportCommand("decidim", "Scrive le azioni come risultati di Decidim (accountability), con la gerarchia.", "risultati per Decidim scritti", DecidimExport.Columns, DecidimExport.ResultsAsync);
+        export.Subcommands.Add(actions);
+        export.Subcommands.Add(decidim);
+        return export;
+    }
+
+    /// <summary>A command writing all actions (drafts with --drafts) to a CSV or XLSX file, in the given columns.</summary>
+    private static Command ExportCommand<T>(string name, string description, string done, IReadOnlyList<TabularColumn<T>> columns, Func<RegiaDbContext, bool, CancellationToken, IAsyncEnumerable<T>> rows)
+    {
         var output = new Option<FileInfo>("--output") { Description = "File da scrivere (.csv o .xlsx).", Required = true };
         var drafts = new Option<bool>("--drafts") { Description = "Include le azioni in bozza." };
-        var actions = new Command("actions", "Scrive il modello delle azioni (ogni campo, liste una voce per riga), da modificare e reimportare con «import actions».") { output, drafts };
-        actions.SetAction(async (result, cancellationToken) =>
+        var command = new Command(name, description) { output, drafts };
+        command.SetAction(async (result, cancellationToken) =>
         {
             var target = result.GetValue(output)!;
             var format = target.Extension.Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? TabularFormat.Xlsx : TabularFormat.Csv;
             await using var db = DatabaseCommands.Open(out _);
             await using (var stream = File.Create(target.FullName))
             {
-                await TabularExport.WriteAsync(stream, format, ActionTemplate.Columns, ActionTemplate.RowsAsync(db, result.GetValue(drafts), cancellationToken), cancellationToken).ConfigureAwait(false);
+                await TabularExport.WriteAsync(stream, format, columns, rows(db, result.GetValue(drafts), cancellationToken), cancellationToken).ConfigureAwait(false);
             }
 
-            Console.WriteLine($"{target.FullName}: modello delle azioni scritto.");
+            Console.WriteLine($"{target.FullName}: {done}.");
             return 0;
         });
-        var decidimOutput = new Option<FileInfo>("--output") { Description = "File da scrivere (.csv o .xlsx).", Required = true };
-        var decidimDrafts = new Option<bool>("--drafts") { Description = "Include le azioni in bozza." };
-        var decidim = new Command("decidim", "Scrive le azioni come risultati di Decidim (accountability), con la gerarchia.") { decidimOutput, decidimDrafts };
-        decidim.SetAction(async (result, cancellationToken) =>
-        {
-            var target = result.GetValue(decidimOutput)!;
-            var format = target.Extension.Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? TabularFormat.Xlsx : TabularFormat.Csv;
-            await using var db = DatabaseCommands.Open(out _);
-            await using (var stream = File.Create(target.FullName))
-            {
-                await TabularExport.WriteAsync(stream, format, DecidimExport.Columns, DecidimExport.ResultsAsync(db, result.GetValue(decidimDrafts), cancellationToken), cancellationToken).ConfigureAwait(false);
-            }
-
-            Console.WriteLine($"{target.FullName}: risultati per Decidim scritti.");
-            return 0;
-        });
-        export.Subcommands.Add(actions);
-        export.Subcommands.Add(decidim);
-        return export;
+        return command;
     }
 
     /// <summary>Runs an import, drawing progress on standard error, and prints the outcome; 0 when written (or a clean dry run).</summary>

@@ -18,13 +18,7 @@ public sealed class DecidimImportTests
 
     private static string Fixture => Path.Combine(AppContext.BaseDirectory, "Fixtures", "decidim-results.csv");
 
-    private static async Task<TestDatabase> LoadedAsync(string provider)
-    {
-        var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.CreateContext();
-        await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
-        return database;
-    }
+    private static Task<TestDatabase> LoadedAsync(string provider) => TestDatabase.CreateLoadedAsync(provider);
 
     private static async Task<ImportReport> ImportAsync(TestDatabase database, string path, ImportMode mode = ImportMode.AllOrNothing)
     {

@@ -19,13 +19,7 @@ public sealed class PnrrImportTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static async Task<TestDatabase> LoadedAsync(string provider)
-    {
-        var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.CreateContext();
-        await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
-        return database;
-    }
+    private static Task<TestDatabase> LoadedAsync(string provider) => TestDatabase.CreateLoadedAsync(provider);
 
     private static async Task<ImportReport> ImportAsync(TestDatabase database, string projects, ImportOptions? options = null, Caller? caller = null, Action<PnrrSource>? inspect = null)
     {

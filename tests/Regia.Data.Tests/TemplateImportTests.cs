@@ -15,9 +15,8 @@ public sealed class TemplateImportTests
 
     private static async Task<TestDatabase> SeededAsync(string provider)
     {
-        var database = await TestDatabase.CreateAsync(provider);
+        var database = await TestDatabase.CreateLoadedAsync(provider);
         await using var db = database.CreateContext();
-        await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
         var sample = await TestActions.SampleAsync(db, Cancel);
         await TestActions.SeedAsync(db, Cancel);
         // Everything a row can state: shares, two milestones (one open), actual dates, a partner with a role holding "|".

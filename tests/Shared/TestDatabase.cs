@@ -72,6 +72,15 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(DatabaseProvider.Postgres, builder.ConnectionString, null, admin, name);
     }
 
+    /// <summary>A fresh database with the shipped plan and territory loaded, as the application starts with.</summary>
+    public static async Task<TestDatabase> CreateLoadedAsync(string provider)
+    {
+        var database = await CreateAsync(provider);
+        await using var db = database.CreateContext();
+        await Regia.Core.Data.InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, TestContext.Current.CancellationToken);
+        return database;
+    }
+
     public RegiaDbContext CreateContext() => new(RegiaDatabase.Options(Provider, ConnectionString));
 
     public async ValueTask DisposeAsync()
