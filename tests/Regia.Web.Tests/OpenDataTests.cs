@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 namespace Regia.Tests;
@@ -40,5 +41,49 @@ public sealed class OpenDataTests
 
         var page = await client.GetStringAsync(new Uri("/open-data", UriKind.Relative), Cancel);
         Assert.Equal(5, System.Text.RegularExpressions.Regex.Count(page, "<section class=\"dataset"));
+    }
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Every_list_downloads_as_csv_for_italian_spreadsheets_xlsx_and_json_with_the_lists_own_rows(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+
+        var comuni = await client.GetStringAsync(new Uri("/api/v1/territory/municipalities/export?format=csv-semicolon", UriKind.Relative), Cancel);
+        var zones = await client.GetFromJsonAsync<JsonArray>("/api/v1/territory/zones/export?format=json", Cancel);
+        var objectives = await client.GetStringAsync(new Uri("/api/v1/objectives/export?mission=2", UriKind.Relative), Cancel);
+        using var organizations = await client.GetAsync(new Uri("/api/v1/organizations/export?format=xlsx&kind=municipality", UriKind.Relative), Cancel);
+        using var bad = await client.GetAsync(new Uri("/api/v1/organizations/export?format=pdf", UriKind.Relative), Cancel);
+        var page = await client.GetStringAsync(new Uri("/territorio/comuni", UriKind.Relative), Cancel);
+
+        var lines = comuni.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("istatCode;name;zone;zoneSlug;population;populationYear;areaKm2", lines[0]);
+        Assert.Equal(1 + 133, lines.Length);
+        Assert.Contains(lines, l => l.StartsWith("015146;Milano;", StringComparison.Ordinal));
+        Assert.Equal(8, zones!.Count);
+        Assert.StartsWith("code,mission,number,text,", objectives.TrimStart('\uFEFF'), StringComparison.Ordinal);
+        Assert.All(objectives.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1), l => Assert.StartsWith("M2.", l, StringComparison.Ordinal));
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", organizations.Content.Headers.ContentType?.MediaType);
+        await using (var xlsx = await TabularFileOf(organizations))
+        {
+            var rows = 0;
+            await foreach (var row in xlsx.RowsAsync(Cancel))
+            {
+                Assert.Equal("municipality", row.Cell(2));
+                rows++;
+            }
+
+            Assert.Equal(133, rows);
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("href=\"/api/v1/territory/municipalities/export?format=xlsx\"", page, StringComparison.Ordinal);
+    }
+
+    private static async Task<Regia.Core.Importing.TabularFile> TabularFileOf(HttpResponseMessage response)
+    {
+        var buffer = new MemoryStream(await response.Content.ReadAsByteArrayAsync(Cancel));
+        return await Regia.Core.Importing.TabularFile.OpenAsync(buffer, "soggetti.xlsx", cancellationToken: Cancel);
     }
 }

@@ -220,11 +220,7 @@ internal static class ActionsApi
             return TypedResults.ValidationProblem(errors, title: text["Api.InvalidQuery"]);
         }
 
-        var name = string.Create(CultureInfo.InvariantCulture, $"regia-azioni-{clock.Today():yyyy-MM-dd}.{TabularExport.Extension(chosen!.Value)}");
-        context.Response.ContentType = TabularExport.ContentType(chosen.Value);
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
-        await TabularExport.WriteAsync(context.Response.Body, chosen.Value, ExportColumns, ActionQueries.AllAsync(db, filter, cancellationToken), cancellationToken);
-        return TypedResults.Empty;
+        return await Downloads.WriteAsync(context, format, "azioni", ExportColumns, ActionQueries.AllAsync(db, filter, cancellationToken), clock, text, cancellationToken);
     }
 
     /// <summary>The columns of the actions download, in the order of the public list.</summary>

@@ -20,10 +20,20 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
     public Paged<ActionSummary> Actions { get; private set; } = new([], 1, 25, 0);
 
     /// <summary>The API download of what this page lists (all pages), for a format.</summary>
-    public string ExportUrl(string format) =>
-        $"/api/v1/actions/export?format={format}"
-        + (Mission is { } m ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"&mission={m}") : "")
-        + (Source is { } s ? "&source=" + Infrastructure.ApiQuery.Kebab(s) : "");
+    /// <summary>The download address of the list as filtered (the format is added by the downloads partial).</summary>
+    public string ExportUrl
+    {
+        get
+        {
+            string?[] filters =
+            [
+                Mission is { } m ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"mission={m}") : null,
+                Source is { } s ? "source=" + Infrastructure.ApiQuery.Kebab(s) : null,
+            ];
+            var query = string.Join("&", filters.OfType<string>());
+            return "/api/v1/actions/export" + (query.Length > 0 ? "?" + query : string.Empty);
+        }
+    }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {

@@ -367,19 +367,10 @@ internal static class ImportsApi
             : TypedResults.PhysicalFile(path, "text/csv; charset=utf-8", string.Create(CultureInfo.InvariantCulture, $"importazione-{id}-righe-rifiutate.csv"));
     }
 
-    private static async Task Template(string format, HttpContext context, RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var chosen = format == "xlsx" ? TabularFormat.Xlsx : TabularFormat.Csv;
-        await WriteAsync(context, chosen, $"regia-modello-azioni-{clock.Today():yyyy-MM-dd}", ActionTemplate.Columns, ActionTemplate.RowsAsync(db, includeDrafts: true, cancellationToken), cancellationToken);
-    }
+    private static async Task<IResult> Template(string format, HttpContext context, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        await Downloads.WriteAsync(context, format, "modello-azioni", ActionTemplate.Columns, ActionTemplate.RowsAsync(db, includeDrafts: true, cancellationToken), clock, text, cancellationToken);
 
-    private static Task Decidim(HttpContext context, RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
-        WriteAsync(context, TabularFormat.Csv, $"regia-risultati-decidim-{clock.Today():yyyy-MM-dd}", DecidimExport.Columns, DecidimExport.ResultsAsync(db, includeDrafts: true, cancellationToken), cancellationToken);
+    private static async Task<IResult> Decidim(HttpContext context, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        await Downloads.WriteAsync(context, "csv", "risultati-decidim", DecidimExport.Columns, DecidimExport.ResultsAsync(db, includeDrafts: true, cancellationToken), clock, text, cancellationToken);
 
-    private static async Task WriteAsync<T>(HttpContext context, TabularFormat format, string name, IReadOnlyList<TabularColumn<T>> columns, IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
-    {
-        context.Response.ContentType = TabularExport.ContentType(format);
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.{TabularExport.Extension(format)}\"";
-        await TabularExport.WriteAsync(context.Response.Body, format, columns, rows, cancellationToken);
-    }
 }

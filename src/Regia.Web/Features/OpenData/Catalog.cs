@@ -31,33 +31,26 @@ public static class Catalog
         return
         [
             new("azioni", "OpenData.Actions", "OpenData.ActionsText", "GOVE", CcBy, "OpenData.RightsRegia", actionsChanged,
-            [
-                new("CSV", "text/csv", "/api/v1/actions/export?format=csv"),
-                new("CSV", "text/csv", "/api/v1/actions/export?format=csv-semicolon"),
-                new("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "/api/v1/actions/export?format=xlsx"),
-                new("JSON", "application/json", "/api/v1/actions/export?format=json"),
-            ]),
+            Tabular("/api/v1/actions/export")),
             new("obiettivi", "OpenData.Objectives", "OpenData.ObjectivesText", "GOVE", null, "OpenData.RightsPlan", planLoaded,
-            [
-                new("JSON", "application/json", "/api/v1/objectives"),
-                new("JSON", "application/json", "/api/v1/plans/current"),
-            ]),
+            [.. Tabular("/api/v1/objectives/export"), new("JSON", "application/json", "/api/v1/plans/current")]),
             new("comuni", "OpenData.Municipalities", "OpenData.MunicipalitiesText", "REGI", CcBy, "OpenData.RightsIstat", territoryLoaded,
-            [
-                new("GeoJSON", "application/geo+json", "/api/v1/territory/municipalities.geojson"),
-                new("JSON", "application/json", "/api/v1/territory/municipalities"),
-            ]),
+            [.. Tabular("/api/v1/territory/municipalities/export"), new("GeoJSON", "application/geo+json", "/api/v1/territory/municipalities.geojson")]),
             new("zone-omogenee", "OpenData.Zones", "OpenData.ZonesText", "REGI", CcBy, "OpenData.RightsIstat", territoryLoaded,
-            [
-                new("GeoJSON", "application/geo+json", "/api/v1/territory/zones.geojson"),
-                new("JSON", "application/json", "/api/v1/territory/zones"),
-            ]),
+            [.. Tabular("/api/v1/territory/zones/export"), new("GeoJSON", "application/geo+json", "/api/v1/territory/zones.geojson")]),
             new("soggetti", "OpenData.Organizations", "OpenData.OrganizationsText", "GOVE", CcBy, "OpenData.RightsRegia", organizationsChanged,
-            [
-                new("JSON", "application/json", "/api/v1/organizations"),
-            ]),
+            Tabular("/api/v1/organizations/export")),
         ];
     }
+
+    /// <summary>A list's downloads: CSV, CSV for Italian spreadsheets, XLSX and JSON.</summary>
+    private static Distribution[] Tabular(string path) =>
+    [
+        new("CSV", "text/csv", path + "?format=csv"),
+        new("CSV", "text/csv", path + "?format=csv-semicolon"),
+        new("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", path + "?format=xlsx"),
+        new("JSON", "application/json", path + "?format=json"),
+    ];
 
     /// <summary>
     /// The catalogue as DCAT-AP_IT JSON-LD, for the national catalogue (dati.gov.it) to harvest. Texts in Italian, as

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;
 using Regia.Core;
+using Regia.Core.Exports;
 using Regia.Core.Plans;
 using Regia.Core.Plans.Import;
 using Regia.Web.Infrastructure;
@@ -42,6 +43,13 @@ internal static class PlanApi
             .WithName("ListObjectives")
             .WithSummary("Strategic objectives")
             .WithDescription("Strategic objectives of the plan in force in code order, optionally of one mission and of one actor level.");
+
+        api.MapGet("/objectives/export", ExportObjectives)
+            .WithName("ExportObjectives")
+            .WithSummary("Download the strategic objectives")
+            .WithDescription("The objectives of the plan in force, with the same filters as the list, as CSV, CSV for Italian spreadsheets, XLSX or JSON: code, mission, number, text, the three actor columns and origin.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem();
 
         api.MapGet("/objectives/{code}", GetObjective)
             .WithName("GetObjective")
@@ -113,6 +121,38 @@ internal static class PlanApi
         var objectives = await PlanQueries.ListObjectivesAsync(db, mission, level, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<ObjectiveDto>>([.. objectives.Select(ObjectiveDto.From)]);
     }
+
+    private static async Task<IResult> ExportObjectives(
+        [Description(Downloads.FormatDescription)] string? format,
+        [Description("Only the objectives of this mission (1–6).")] int? mission,
+        [Description("Only the objectives that involve this actor level: metropolitan-city, municipalities or intermediate-bodies.")] string? actor,
+        HttpContext context,
+        RegiaDbContext db,
+        TimeProvider clock,
+        IStringLocalizer<SharedResource> text,
+        CancellationToken cancellationToken)
+    {
+        ActorLevel? level = string.IsNullOrEmpty(actor) ? null : ActorLevelDto.Parse(actor);
+        if ((!string.IsNullOrEmpty(actor) && level is null) || mission is < Mission.FirstNumber or > Mission.LastNumber)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [level is null && !string.IsNullOrEmpty(actor) ? "actor" : "mission"] = [level is null && !string.IsNullOrEmpty(actor) ? text["Api.UnknownActor", actor!] : text["Api.MissionOutOfRange", mission!.Value]] }, title: text["Api.InvalidQuery"]);
+        }
+
+        var objectives = await PlanQueries.ListObjectivesAsync(db, mission, level, cancellationToken);
+        return await Downloads.WriteAsync(context, format, "obiettivi", ObjectiveColumns, Downloads.Rows(objectives), clock, text, cancellationToken);
+    }
+
+    private static readonly IReadOnlyList<TabularColumn<ObjectiveView>> ObjectiveColumns =
+    [
+        new("code", o => o.Code),
+        new("mission", o => o.Mission),
+        new("number", o => o.Number),
+        new("text", o => o.Title),
+        new("metropolitanCity", o => o.Actors.MetropolitanCity),
+        new("municipalities", o => o.Actors.Municipalities),
+        new("intermediateBodies", o => o.Actors.IntermediateBodies),
+        new("origin", o => ApiQuery.Kebab(o.Origin)),
+    ];
 
     private static async Task<Results<Ok<ObjectiveDto>, ProblemHttpResult>> GetObjective(
         [Description("Objective code M{mission}.{number}, e.g. M2.12.")] string code,

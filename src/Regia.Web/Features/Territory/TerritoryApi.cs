@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Localization;
 using Regia.Core;
+using Regia.Core.Exports;
 using Regia.Core.Common;
 using Regia.Core.Organizations;
 using Regia.Core.Plans;
@@ -29,6 +30,20 @@ internal static class TerritoryApi
             .WithDescription("The Comuni that exist today as a GeoJSON FeatureCollection (WGS84), one feature per Comune with its ISTAT code, name, zone and latest population. Boundaries © ISTAT via openpolis, CC BY 4.0.")
             .Produces<string>(StatusCodes.Status200OK, "application/geo+json");
 
+        territory.MapGet("/municipalities/export", ExportMunicipalities)
+            .WithName("ExportMunicipalities")
+            .WithSummary("Download the Comuni")
+            .WithDescription("The Comuni that exist today as CSV, CSV for Italian spreadsheets, XLSX or JSON: ISTAT code, name, zone, latest population and its year, area.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem();
+
+        territory.MapGet("/zones/export", ExportZones)
+            .WithName("ExportZones")
+            .WithSummary("Download the Zone omogenee")
+            .WithDescription("The Zone omogenee as CSV, CSV for Italian spreadsheets, XLSX or JSON: slug, name, slogan, number of Comuni, population and its year, area.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem();
+
         territory.MapGet("/municipalities/{istatCode}", GetMunicipality)
             .WithName("GetMunicipality")
             .WithSummary("A Comune by ISTAT code")
@@ -45,6 +60,15 @@ internal static class TerritoryApi
             .WithDescription("The Zone omogenee as a GeoJSON FeatureCollection (WGS84), dissolved from the Comuni's boundaries. CC BY 4.0.")
             .Produces<string>(StatusCodes.Status200OK, "application/geo+json");
 
+        app.MapGet("/api/v1/organizations/export", ExportOrganizations)
+            .WithTags("Soggetti")
+            .WithName("ExportOrganizations")
+            .WithSummary("Download the organisations")
+            .WithDescription("The directory of organisations, with the same filters as the list, as CSV, CSV for Italian spreadsheets, XLSX or JSON.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem()
+            .AllowAnonymous();
+
         app.MapGet("/api/v1/organizations", ListOrganizations)
             .WithTags("Soggetti")
             .WithName("ListOrganizations")
@@ -60,6 +84,62 @@ internal static class TerritoryApi
         TimeProvider clock,
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await TerritoryQueries.ListMunicipalitiesAsync(db, date ?? clock.Today(), cancellationToken: cancellationToken));
+
+    private static async Task<IResult> ExportMunicipalities([Description(Downloads.FormatDescription)] string? format, HttpContext context, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        await Downloads.WriteAsync(context, format, "comuni", MunicipalityColumns, Downloads.Rows(await TerritoryQueries.ListMunicipalitiesAsync(db, clock.Today(), cancellationToken: cancellationToken)), clock, text, cancellationToken);
+
+    private static async Task<IResult> ExportZones([Description(Downloads.FormatDescription)] string? format, HttpContext context, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        await Downloads.WriteAsync(context, format, "zone-omogenee", ZoneColumns, Downloads.Rows(await TerritoryQueries.ListZonesAsync(db, clock.Today(), cancellationToken)), clock, text, cancellationToken);
+
+    private static async Task<IResult> ExportOrganizations(
+        [Description(Downloads.FormatDescription)] string? format,
+        [Description("Words to find in the name (case and accents ignored).")] string? q,
+        [Description("Only this kind: municipality, metropolitan-city, university, …")] string? kind,
+        [Description("Only this actor level: metropolitan-city, municipalities or intermediate-bodies.")] string? actor,
+        HttpContext context,
+        RegiaDbContext db,
+        TimeProvider clock,
+        IStringLocalizer<SharedResource> text,
+        CancellationToken cancellationToken)
+    {
+        var list = await ListOrganizations(q, kind, actor, db, text, cancellationToken);
+        return list.Result is Ok<IReadOnlyList<OrganizationView>> ok
+            ? await Downloads.WriteAsync(context, format, "soggetti", OrganizationColumns, Downloads.Rows(ok.Value!), clock, text, cancellationToken)
+            : (IResult)list.Result;
+    }
+
+    private static readonly IReadOnlyList<TabularColumn<MunicipalitySummary>> MunicipalityColumns =
+    [
+        new("istatCode", m => m.IstatCode),
+        new("name", m => m.Name),
+        new("zone", m => m.Zone),
+        new("zoneSlug", m => m.ZoneSlug),
+        new("population", m => m.Population?.Value),
+        new("populationYear", m => m.Population?.Year),
+        new("areaKm2", m => m.AreaKm2),
+    ];
+
+    private static readonly IReadOnlyList<TabularColumn<ZoneSummary>> ZoneColumns =
+    [
+        new("slug", z => z.Slug),
+        new("name", z => z.Name),
+        new("slogan", z => z.Slogan),
+        new("municipalities", z => z.MunicipalityCount),
+        new("population", z => z.Population?.Value),
+        new("populationYear", z => z.Population?.Year),
+        new("areaKm2", z => z.AreaKm2),
+    ];
+
+    private static readonly IReadOnlyList<TabularColumn<OrganizationView>> OrganizationColumns =
+    [
+        new("id", o => o.Id),
+        new("name", o => o.Name),
+        new("kind", o => ApiQuery.Kebab(o.Kind)),
+        new("actorLevel", o => ApiQuery.Kebab(o.ActorLevel)),
+        new("taxCode", o => o.TaxCode),
+        new("ipaCode", o => o.IpaCode),
+        new("municipalityIstatCode", o => o.MunicipalityIstatCode),
+    ];
 
     private static async Task<IResult> MunicipalitiesGeoJson(RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
         Results.Text(await TerritoryQueries.MunicipalitiesGeoJsonAsync(db, clock.Today(), cancellationToken), "application/geo+json");
