@@ -25,7 +25,7 @@ internal static class ImportCommands
         };
         pnrr.SetAction(async (result, cancellationToken) =>
         {
-            var mode = result.GetValue(dryRun) ? ImportMode.DryRun : result.GetValue(validOnly) ? ImportMode.ValidOnly : ImportMode.AllOrNothing;
+            var mode = Mode(result.GetValue(dryRun), result.GetValue(validOnly));
             var read = new TabularReadOptions { Separator = result.GetValue(separator) };
             try
             {
@@ -50,7 +50,7 @@ internal static class ImportCommands
         };
         actions.SetAction(async (result, cancellationToken) =>
         {
-            var mode = result.GetValue(dryRun) ? ImportMode.DryRun : result.GetValue(validOnly) ? ImportMode.ValidOnly : ImportMode.AllOrNothing;
+            var mode = Mode(result.GetValue(dryRun), result.GetValue(validOnly));
             try
             {
                 await using var file = await TabularFile.OpenPathAsync(result.GetValue(input)!.FullName, new TabularReadOptions { Separator = result.GetValue(separator) }, cancellationToken).ConfigureAwait(false);
@@ -74,7 +74,7 @@ internal static class ImportCommands
         };
         decidim.SetAction(async (result, cancellationToken) =>
         {
-            var mode = result.GetValue(dryRun) ? ImportMode.DryRun : result.GetValue(validOnly) ? ImportMode.ValidOnly : ImportMode.AllOrNothing;
+            var mode = Mode(result.GetValue(dryRun), result.GetValue(validOnly));
             try
             {
                 await using var db = DatabaseCommands.Open(out _);
@@ -184,6 +184,9 @@ internal static class ImportCommands
             return 1;
         }
     }
+
+    private static ImportMode Mode(bool dryRun, bool validOnly) =>
+        dryRun ? ImportMode.DryRun : validOnly ? ImportMode.ValidOnly : ImportMode.AllOrNothing;
 
     private static string Outcome(RowOutcome outcome) => outcome switch
     {

@@ -127,6 +127,10 @@ public static class RunImportJob
     /// <summary>The files a kind of import takes, in order.</summary>
     public static IReadOnlyList<string> FilesOf(ImportKind kind) => kind == ImportKind.Pnrr ? ["progetti", "localizzazioni"] : ["file"];
 
+    /// <summary>Where the job's <paramref name="index"/>-th file is kept: the name the site stores it under and the job reads it from.</summary>
+    public static string StoredPath(string directory, ImportKind kind, int index, string originalName) =>
+        Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{index}-{FilesOf(kind)[index]}{Path.GetExtension(originalName).ToLowerInvariant()}"));
+
     /// <summary>
     /// Runs the job and records its outcome. Progress goes to <paramref name="progress"/> only: while the import's
     /// transaction is open, SQLite lets no other connection write, so the job row is written before and after.
@@ -144,7 +148,7 @@ public static class RunImportJob
         try
         {
             var names = job.FileNames.Split('\n');
-            var paths = names.Select((_, i) => Path.Combine(job.Directory, string.Create(CultureInfo.InvariantCulture, $"{i}-{FilesOf(job.Kind)[i]}{Path.GetExtension(names[i]).ToLowerInvariant()}"))).ToList();
+            var paths = names.Select((name, i) => StoredPath(job.Directory, job.Kind, i, name)).ToList();
             var files = new List<TabularFile>();
             try
             {

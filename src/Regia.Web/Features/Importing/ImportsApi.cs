@@ -143,11 +143,10 @@ internal sealed class ImportStarter(RegiaDbContext db, ImportQueue queue, Import
 
         var folder = Path.Combine(directory.Path, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var roles = RunImportJob.FilesOf(kind);
         for (var i = 0; i < files.Length; i++)
         {
             var upload = files[i].Item2!;
-            await using var target = File.Create(Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{i}-{roles[i]}{Path.GetExtension(upload.FileName).ToLowerInvariant()}")));
+            await using var target = File.Create(RunImportJob.StoredPath(folder, kind, i, upload.FileName));
             await using var source = upload.Open();
             await source.CopyToAsync(target, cancellationToken);
         }
