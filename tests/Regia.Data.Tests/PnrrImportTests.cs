@@ -21,14 +21,14 @@ public sealed class PnrrImportTests
 
     private static Task<TestDatabase> LoadedAsync(string provider) => TestDatabase.CreateLoadedAsync(provider);
 
-    private static async Task<ImportReport> ImportAsync(TestDatabase database, string projects, ImportOptions? options = null, Caller? caller = null, Action<PnrrSource>? inspect = null)
+    private static async Task<ImportReport> ImportAsync(TestDatabase database, string projects, ImportOptions? options = null, Caller? caller = null, Action<PnrrSource>? inspect = null, TimeProvider? clock = null)
     {
         await using var projectFile = await TabularFile.OpenPathAsync(projects, cancellationToken: Cancel);
         await using var locationFile = await TabularFile.OpenPathAsync(RepositoryFiles.PnrrLocations, cancellationToken: Cancel);
         var source = await PnrrSource.OpenAsync(projectFile, locationFile, Cancel);
         await using var db = database.CreateContext();
         db.Caller = caller ?? Caller.CommandLine("test");
-        var report = await ImportActions.RunAsync(db, source, options ?? new ImportOptions(), TimeProvider.System, Cancel);
+        var report = await ImportActions.RunAsync(db, source, options ?? new ImportOptions(), clock ?? TimeProvider.System, Cancel);
         inspect?.Invoke(source);
         return report;
     }
@@ -287,13 +287,48 @@ public sealed class PnrrImportTests
         await using var bulk = await LoadedAsync(provider);
         await using var tracked = await LoadedAsync(provider);
 
-        var viaBulk = await ImportAsync(bulk, file, new ImportOptions { BatchSize = 64 });
-        var viaTracker = await ImportAsync(tracked, file, new ImportOptions { BatchSize = 64, BulkCreate = false });
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 30, 15, 123, TimeSpan.Zero).AddTicks(4567));
+        var viaBulk = await ImportAsync(bulk, file, new ImportOptions { BatchSize = 64 }, clock: clock);
+        var viaTracker = await ImportAsync(tracked, file, new ImportOptions { BatchSize = 64, BulkCreate = false }, clock: clock);
 
         Assert.Equal((300L, 300L), (viaBulk.Created, viaTracker.Created));
         Assert.Equal(await StoredAsync(tracked), await StoredAsync(bulk));
+        // Byte for byte too: every column of every table as the database holds it (on SQLite also its storage class),
+        // so that dates, amounts and flags are written in the very formats EF writes and its queries compare against.
+        var rawTracked = await RawRowsAsync(tracked);
+        Assert.True(rawTracked.Count > 1200, $"{rawTracked.Count} rows compared");
+        Assert.Equal(rawTracked, await RawRowsAsync(bulk));
         // And the bulk-written actions are what a second import compares against: nothing changes.
         Assert.Equal(300, (await ImportAsync(bulk, file)).Unchanged);
+    }
+
+    /// <summary>Every row of the tables an import writes, each column as stored (SQLite: with its storage class).</summary>
+    private static async Task<List<string>> RawRowsAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(Cancel);
+        var sqlite = database.Provider == DatabaseProvider.Sqlite;
+        var rows = new List<string>();
+        Type[] written = [typeof(PlanAction), typeof(ActionObjective), typeof(ActionPlace), typeof(FundingLine), typeof(ActionPartner), typeof(Milestone), typeof(Organization), typeof(AuditEntry)];
+        foreach (var type in written)
+        {
+            var entity = db.Model.FindEntityType(type)!;
+            var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(entity.GetTableName()!);
+            var columns = entity.GetProperties().Select(p => p.GetColumnName(table)).OfType<string>().ToList();
+            var cells = columns.Select(c => sqlite ? $"typeof(\"{c}\") || ':' || COALESCE(CAST(\"{c}\" AS TEXT), 'NULL')" : $"COALESCE(CAST(\"{c}\" AS TEXT), 'NULL')");
+            await using var command = connection.CreateCommand();
+            // The audit entries of the shipped data's load carry the time each database was made: not the import's.
+            var where = type == typeof(AuditEntry) ? " WHERE \"Channel\" <> 'System'" : "";
+            command.CommandText = $"SELECT {string.Join(" || '|' || ", cells)} FROM \"{table.Name}\"{where} ORDER BY 1";
+            await using var reader = await command.ExecuteReaderAsync(Cancel);
+            while (await reader.ReadAsync(Cancel))
+            {
+                rows.Add(table.Name + ": " + reader.GetString(0));
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>Every action as the rules read it back (all fields, lists included) and every audit entry but its time.</summary>

@@ -3,13 +3,15 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Data.Sqlite;
 using Npgsql;
+using SQLitePCL;
 
 namespace Regia.Core.Importing;
 
 /// <summary>
 /// Inserts many new rows of an entity type inside the context's open transaction, bypassing the change tracker:
-/// binary <c>COPY</c> on PostgreSQL, one prepared statement on SQLite. Columns, names and value conversions come from
+/// binary <c>COPY</c> on PostgreSQL, prepared statements bound by position on SQLite. Columns, names and value conversions come from
 /// EF Core's model (the same type mappings and converters EF uses), so the rows read back exactly as if EF had
 /// written them. Keys are reserved first (<see cref="ReserveIdsAsync"/>) and set by the caller, so that children can
 /// name their parents.
@@ -106,58 +108,119 @@ internal static class BulkInsert
             return;
         }
 
-        // SQLite: many rows per statement (one round through the engine per statement, not per row).
-        // Not too many: Microsoft.Data.Sqlite finds each parameter by name, which costs more as a statement has more.
-        var perStatement = Math.Max(1, 200 / columns.Count);
-        await using var full = Insert(db, table.Name, columnList, columns.Select(c => (c.Mapping, c.Property.IsNullable)).ToList(), perStatement);
-        await full.Command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var chunk in rows.Chunk(perStatement))
+        // SQLite: a prepared multi-row INSERT whose values are bound by position through SQLite's own API.
+        // Microsoft.Data.Sqlite looks every parameter up by name, which cost more than the insert itself.
+        if (db.Database.GetDbConnection() is not SqliteConnection sqlite || sqlite.Handle is not { } handle)
         {
-            var statement = chunk.Length == perStatement ? full : Insert(db, table.Name, columnList, columns.Select(c => (c.Mapping, c.Property.IsNullable)).ToList(), chunk.Length);
-            for (var r = 0; r < chunk.Length; r++)
+            throw new InvalidOperationException("Bulk inserts need PostgreSQL or an open SQLite connection.");
+        }
+
+        var perStatement = Math.Max(1, 500 / columns.Count);
+        SqliteStatement? full = null;
+        try
+        {
+            foreach (var chunk in rows.Chunk(perStatement))
             {
-                for (var i = 0; i < columns.Count; i++)
+                cancellationToken.ThrowIfCancellationRequested();
+                var statement = chunk.Length == perStatement
+                    ? full ??= SqliteStatement.Prepare(handle, Insert(table.Name, columnList, columns.Count, perStatement))
+                    : SqliteStatement.Prepare(handle, Insert(table.Name, columnList, columns.Count, chunk.Length));
+                try
                 {
-                    // Microsoft.Data.Sqlite binds decimals and dates as the same text EF writes; enums went through their converter.
-                    statement.Parameters[(r * columns.Count) + i].Value = Value(chunk[r], i) ?? DBNull.Value;
+                    for (var r = 0; r < chunk.Length; r++)
+                    {
+                        for (var i = 0; i < columns.Count; i++)
+                        {
+                            statement.Bind((r * columns.Count) + i + 1, Value(chunk[r], i));
+                        }
+                    }
+
+                    statement.Execute();
+                }
+                finally
+                {
+                    if (!ReferenceEquals(statement, full))
+                    {
+                        statement.Dispose();
+                    }
                 }
             }
-
-            await statement.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            if (!ReferenceEquals(statement, full))
-            {
-                await statement.DisposeAsync().ConfigureAwait(false);
-            }
         }
-    }
-
-    /// <summary>An INSERT of <paramref name="rowCount"/> rows with its parameters, in order (row by row, column by column).</summary>
-    private static Statement Insert(RegiaDbContext db, string table, string columnList, List<(RelationalTypeMapping Mapping, bool Nullable)> columns, int rowCount)
-    {
-        var command = Command(db);
-        var values = new List<string>(rowCount);
-        var parameters = new DbParameter[rowCount * columns.Count];
-        for (var r = 0; r < rowCount; r++)
+        finally
         {
-            var names = new string[columns.Count];
-            for (var i = 0; i < columns.Count; i++)
-            {
-                var name = string.Create(CultureInfo.InvariantCulture, $"@p{r}_{i}");
-                names[i] = name;
-                parameters[(r * columns.Count) + i] = columns[i].Mapping.CreateParameter(command, name, null, columns[i].Nullable);
-            }
-
-            values.Add("(" + string.Join(", ", names) + ")");
+            full?.Dispose();
         }
-
-        command.CommandText = $"INSERT INTO \"{table}\" ({columnList}) VALUES {string.Join(", ", values)}";
-        command.Parameters.AddRange(parameters);
-        return new Statement(command, parameters);
     }
 
-    private sealed record Statement(DbCommand Command, DbParameter[] Parameters) : IAsyncDisposable
+    /// <summary>An INSERT of <paramref name="rowCount"/> rows with positional parameters (row by row, column by column).</summary>
+    private static string Insert(string table, string columnList, int columnCount, int rowCount)
     {
-        public ValueTask DisposeAsync() => Command.DisposeAsync();
+        var row = "(" + string.Join(", ", Enumerable.Repeat("?", columnCount)) + ")";
+        return $"INSERT INTO \"{table}\" ({columnList}) VALUES {string.Join(", ", Enumerable.Repeat(row, rowCount))}";
+    }
+
+    /// <summary>
+    /// A statement prepared on the connection's own SQLite handle (so inside its open transaction). Values are bound
+    /// as Microsoft.Data.Sqlite binds them, so that the rows equal those EF writes: decimals and dates as invariant
+    /// text in its formats, booleans as 0/1, enums already converted by EF's converters.
+    /// </summary>
+    private sealed class SqliteStatement : IDisposable
+    {
+        private readonly sqlite3 handle;
+        private readonly sqlite3_stmt statement;
+
+        private SqliteStatement(sqlite3 handle, sqlite3_stmt statement)
+        {
+            this.handle = handle;
+            this.statement = statement;
+        }
+
+        public static SqliteStatement Prepare(sqlite3 handle, string sql)
+        {
+            Check(handle, raw.sqlite3_prepare_v2(handle, sql, out var statement));
+            return new SqliteStatement(handle, statement);
+        }
+
+        public void Bind(int index, object? value)
+        {
+            var result = value switch
+            {
+                null => raw.sqlite3_bind_null(statement, index),
+                string text => raw.sqlite3_bind_text(statement, index, text),
+                int number => raw.sqlite3_bind_int64(statement, index, number),
+                long number => raw.sqlite3_bind_int64(statement, index, number),
+                short number => raw.sqlite3_bind_int64(statement, index, number),
+                byte number => raw.sqlite3_bind_int64(statement, index, number),
+                bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
+                decimal amount => raw.sqlite3_bind_text(statement, index, amount.ToString("0.0###########################", CultureInfo.InvariantCulture)),
+                double real => raw.sqlite3_bind_double(statement, index, real),
+                DateTime time => raw.sqlite3_bind_text(statement, index, time.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture)),
+                DateOnly date => raw.sqlite3_bind_text(statement, index, date.ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture)),
+                _ => throw new NotSupportedException($"Bulk inserts do not bind {value.GetType().Name} values on SQLite."),
+            };
+            Check(handle, result);
+        }
+
+        public void Execute()
+        {
+            var result = raw.sqlite3_step(statement);
+            if (result != raw.SQLITE_DONE)
+            {
+                Check(handle, result);
+            }
+
+            Check(handle, raw.sqlite3_reset(statement));
+        }
+
+        public void Dispose() => statement.Dispose();
+
+        private static void Check(sqlite3 handle, int result)
+        {
+            if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
+            {
+                throw new SqliteException(raw.sqlite3_errmsg(handle).utf8_to_string(), result, raw.sqlite3_extended_errcode(handle));
+            }
+        }
     }
 
     private static DbCommand Command(RegiaDbContext db)

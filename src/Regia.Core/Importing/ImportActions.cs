@@ -342,7 +342,7 @@ public static class ImportActions
             }
             else
             {
-                var hash = KeyHash(row.Key.ToString());
+                var hash = KeyHash.Of(row.Key.ToString());
                 if (!seenKeys.TryAdd(hash, row.Row))
                 {
                     errors.Add(new CellError(source.ColumnOf("key"), $"La chiave «{row.Key}» compare già alla riga {seenKeys[hash]}: ogni azione va una volta sola nel file."));
@@ -367,9 +367,6 @@ public static class ImportActions
                 pendingExternalIds.Add(external.Trim());
             }
         }
-
-        /// <summary>64 bits of SHA-256: a million keys cost 16 MB instead of their text, with no realistic collision.</summary>
-        private static ulong KeyHash(string key) => BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(key)), 0);
 
         private async Task RejectAsync(SourceRow row, IReadOnlyList<CellError> errors, CancellationToken cancellationToken)
         {
@@ -626,11 +623,13 @@ public static class ImportActions
         /// <summary>The actions the batch's keys name, tracked with what they own (one query per kind of key).</summary>
         private async Task<List<PlanAction>> ExistingAsync(CancellationToken cancellationToken)
         {
+            var known = await KnownKeysAsync(cancellationToken).ConfigureAwait(false);
             var keys = batch.Select(b => b.Row.Key).ToList();
             var ids = keys.Select(k => k.Id).OfType<int>().ToList();
-            var external = keys.Select(k => k.ExternalId).OfType<string>().ToList();
-            var cups = keys.Where(k => k.Id is null && k.ExternalId is null).Select(k => Cup.Normalize(k.Cup)).OfType<string>().ToList();
-            var local = keys.Where(k => k.Id is null && k.ExternalId is null && k.Cup is null).Select(k => k.LocalProjectCode).OfType<string>().ToList();
+            // Only keys Regia may hold are looked up: a file of new projects costs no query at all.
+            var external = keys.Select(k => k.ExternalId).OfType<string>().Where(known.MayHoldExternal).ToList();
+            var cups = keys.Where(k => k.Id is null && k.ExternalId is null).Select(k => Cup.Normalize(k.Cup)).OfType<string>().Where(known.MayHoldCup).ToList();
+            var local = keys.Where(k => k.Id is null && k.ExternalId is null && k.Cup is null).Select(k => k.LocalProjectCode).OfType<string>().Where(known.MayHoldLocalCode).ToList();
             if (ids.Count + external.Count + cups.Count + local.Count == 0)
             {
                 return [];
@@ -664,6 +663,60 @@ public static class ImportActions
                 .Where(a => wanted.Contains(a.Id))
                 .AsSplitQuery()
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        private KnownKeys? knownKeys;
+
+        /// <summary>The keys of the actions Regia held when the import began, read once (the file's own keys are checked apart).</summary>
+        private async Task<KnownKeys> KnownKeysAsync(CancellationToken cancellationToken)
+        {
+            if (knownKeys is null)
+            {
+                var keys = new KnownKeys();
+                var rows = db.Actions.AsNoTracking().Select(a => new { a.ExternalId, a.Cup, a.LocalProjectCode }).AsAsyncEnumerable();
+                await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    keys.Add(row.ExternalId, row.Cup, row.LocalProjectCode);
+                }
+
+                knownKeys = keys;
+            }
+
+            return knownKeys;
+        }
+
+        /// <summary>
+        /// The keys of the actions already in Regia, as 64-bit hashes (about 30 MB for a million actions): a key not
+        /// among them is certainly new, a key among them is looked up (a rare false positive costs only a query).
+        /// </summary>
+        private sealed class KnownKeys
+        {
+            private readonly HashSet<ulong> external = [];
+            private readonly HashSet<ulong> cups = [];
+            private readonly HashSet<ulong> localCodes = [];
+
+            public void Add(string? externalId, string? cup, string? localCode)
+            {
+                if (externalId is not null)
+                {
+                    external.Add(KeyHash.Of(externalId));
+                }
+
+                if (cup is not null)
+                {
+                    cups.Add(KeyHash.Of(cup));
+                }
+                else if (localCode is not null)
+                {
+                    localCodes.Add(KeyHash.Of(localCode));
+                }
+            }
+
+            public bool MayHoldExternal(string key) => external.Contains(KeyHash.Of(key));
+
+            public bool MayHoldCup(string key) => cups.Contains(KeyHash.Of(key));
+
+            public bool MayHoldLocalCode(string key) => localCodes.Contains(KeyHash.Of(key));
         }
 
         private static PlanAction? Match(List<PlanAction> existing, ImportKey key)

@@ -214,7 +214,13 @@ public sealed class PnrrSource : IActionSource
         };
     }
 
-    private static ulong CupKey(string cup) => BitConverter.ToUInt64(SHA256.HashData(Encoding.ASCII.GetBytes(cup.Trim().ToUpperInvariant())), 0);
+    private static ulong CupKey(string cup)
+    {
+        var trimmed = cup.AsSpan().Trim();
+        Span<char> upper = trimmed.Length <= 64 ? stackalloc char[trimmed.Length] : new char[trimmed.Length];
+        trimmed.ToUpperInvariant(upper);
+        return KeyHash.Of(upper);
+    }
 
     private sealed record Location(IReadOnlyList<string> Municipalities, bool WholeProvince);
 
