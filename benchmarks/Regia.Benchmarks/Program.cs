@@ -15,6 +15,12 @@ using Regia.Core.Territory;
 //
 //   dotnet run -c Release --project benchmarks/Regia.Benchmarks -- --rows 1000000 [--provider sqlite|postgres]
 //       [--postgres "Host=127.0.0.1;Port=5432;Username=postgres"] [--work DIR]
+if (args.Length > 0 && args[0] == "--child")
+{
+    // One measured run in a process of its own, so that its peak memory is the import's and nothing else's.
+    return await ChildAsync(args[1], Enum.Parse<DatabaseProvider>(args[2]), args[3], args[4], args[5]);
+}
+
 var rows = Argument("--rows", 100_000, int.Parse);
 var providers = Argument("--provider", "sqlite,postgres", s => s).Split(',', StringSplitOptions.RemoveEmptyEntries);
 var postgres = Argument<string?>("--postgres", Environment.GetEnvironmentVariable("REGIA_TEST_POSTGRES"), s => s);
@@ -42,51 +48,80 @@ foreach (var provider in providers)
             await InitializeDatabase.ExecuteAsync(db, shipped, TimeProvider.System, cancel);
         }
 
-        // A dry run first: reading, mapping, the rules and the matching of every row, without writing.
-        var dry = Stopwatch.StartNew();
-        await using (var projectFile = await TabularFile.OpenPathAsync(projects, cancellationToken: cancel))
-        await using (var locationFile = await TabularFile.OpenPathAsync(locations, cancellationToken: cancel))
-        await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection)) { Caller = Caller.CommandLine("benchmark") })
-        {
-            var source = await PnrrSource.OpenAsync(projectFile, locationFile, cancel);
-            var checkedOnly = await ImportActions.RunAsync(db, source, new ImportOptions { Mode = ImportMode.DryRun, BatchSize = 1000 }, TimeProvider.System, cancel);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{provider}: dry run (read, map, rules, matching; nothing written) of {checkedOnly.Created:N0} rows in {dry.Elapsed.TotalSeconds:0.0} s = {checkedOnly.Created / dry.Elapsed.TotalSeconds:N0} rows/s"));
-        }
-
-        GC.Collect();
-        var baseline = Environment.WorkingSet;
-        var peak = new PeakMemory();
-        var clock = Stopwatch.StartNew();
-        ImportReport report;
-        await using (var projectFile = await TabularFile.OpenPathAsync(projects, cancellationToken: cancel))
-        await using (var locationFile = await TabularFile.OpenPathAsync(locations, cancellationToken: cancel))
-        await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection)) { Caller = Caller.CommandLine("benchmark") })
-        {
-            var source = await PnrrSource.OpenAsync(projectFile, locationFile, cancel);
-            report = await ImportActions.RunAsync(db, source, new ImportOptions { BatchSize = 1000, Progress = peak }, TimeProvider.System, cancel);
-            if (report.Rows.FirstOrDefault(r => r.Outcome == RowOutcome.Rejected) is { } first)
-            {
-                Console.WriteLine($"{provider}: first rejected row {first.Row}: {string.Join("; ", first.Errors.Select(e => $"{e.Column}: {e.Message}"))}");
-            }
-        }
-
-        clock.Stop();
-        peak.Sample();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{provider}: {report.Created:N0} actions created ({report.Rejected} rejected) in {clock.Elapsed.TotalSeconds:0.0} s = {report.Created / clock.Elapsed.TotalSeconds:N0} rows/s; peak working set {peak.Peak / 1048576.0:0} MB (process before import {baseline / 1048576.0:0} MB), peak managed heap {peak.PeakManaged / 1048576.0:0} MB"));
-
+        // A dry run first (reading, mapping, the rules and the matching of every row, without writing), then the import.
+        await RunChildAsync("dry", kind, connection, projects, locations);
+        var seconds = await RunChildAsync("import", kind, connection, projects, locations);
         if (kind == DatabaseProvider.Postgres)
         {
             var copy = await CopyAsync(connection, projects);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{provider}: plain COPY of the same {rows:N0} rows into a bare 50-column table: {copy.TotalSeconds:0.0} s; import / COPY = {clock.Elapsed.TotalSeconds / copy.TotalSeconds:0.0}×"));
+                $"{provider}: plain COPY of the same {rows:N0} rows into a bare 50-column table: {copy.TotalSeconds:0.0} s; import / COPY = {seconds / copy.TotalSeconds:0.0}×"));
         }
     }
     finally
     {
         await drop();
     }
+}
+
+return 0;
+
+// Runs this program again for one measured run; its last line of output is the run's time in seconds.
+static async Task<double> RunChildAsync(string mode, DatabaseProvider kind, string connection, string projects, string locations)
+{
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+    foreach (var argument in new[] { typeof(Program).Assembly.Location, "--child", mode, kind.ToString(), connection, projects, locations })
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    using var child = Process.Start(start)!;
+    string? last = null;
+    while (await child.StandardOutput.ReadLineAsync() is { } line)
+    {
+        if (line.StartsWith("seconds=", StringComparison.Ordinal))
+        {
+            last = line["seconds=".Length..];
+        }
+        else
+        {
+            Console.WriteLine(line);
+        }
+    }
+
+    await child.WaitForExitAsync();
+    return child.ExitCode == 0 && last is not null ? double.Parse(last, CultureInfo.InvariantCulture) : throw new InvalidOperationException($"the {mode} run failed (exit code {child.ExitCode}).");
+}
+
+static async Task<int> ChildAsync(string mode, DatabaseProvider kind, string connection, string projects, string locations)
+{
+    var provider = kind.ToString().ToLowerInvariant();
+    var dryRun = mode == "dry";
+    var peak = new PeakMemory();
+    var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+    var clock = Stopwatch.StartNew();
+    ImportReport report;
+    await using (var projectFile = await TabularFile.OpenPathAsync(projects))
+    await using (var locationFile = await TabularFile.OpenPathAsync(locations))
+    await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection)) { Caller = Caller.CommandLine("benchmark") })
+    {
+        var source = await PnrrSource.OpenAsync(projectFile, locationFile);
+        report = await ImportActions.RunAsync(db, source, new ImportOptions { Mode = dryRun ? ImportMode.DryRun : ImportMode.AllOrNothing, BatchSize = 1000, Progress = peak }, TimeProvider.System);
+        if (report.Rows.FirstOrDefault(r => r.Outcome == RowOutcome.Rejected) is { } first)
+        {
+            Console.WriteLine($"{provider}: first rejected row {first.Row}: {string.Join("; ", first.Errors.Select(e => $"{e.Column}: {e.Message}"))}");
+        }
+    }
+
+    clock.Stop();
+    var rowsPerSecond = report.Created / clock.Elapsed.TotalSeconds;
+    using var process = Process.GetCurrentProcess();
+    var gc = string.Create(CultureInfo.InvariantCulture, $"{GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(1) - gen1} gen1, {GC.CollectionCount(2) - gen2} gen2 collections, paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s, {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MB allocated");
+    Console.WriteLine(dryRun
+        ? string.Create(CultureInfo.InvariantCulture, $"{provider}: dry run (read, map, rules, matching; nothing written): {report.Created:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s = {rowsPerSecond:N0} rows/s; peak working set {process.PeakWorkingSet64 / 1048576.0:0} MB")
+        : string.Create(CultureInfo.InvariantCulture, $"{provider}: {report.Created:N0} actions created ({report.Rejected} rejected) in {clock.Elapsed.TotalSeconds:0.0} s = {rowsPerSecond:N0} rows/s; peak working set of the importing process {process.PeakWorkingSet64 / 1048576.0:0} MB (sampled at each batch: {peak.Peak / 1048576.0:0} MB), peak managed heap {peak.PeakManaged / 1048576.0:0} MB; {gc}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={clock.Elapsed.TotalSeconds}"));
+    return 0;
 }
 
 // Where the time goes before any database: reading the two files cell by cell, then mapping them to actions.

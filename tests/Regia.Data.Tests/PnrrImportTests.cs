@@ -281,6 +281,56 @@ public sealed class PnrrImportTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_new_implementing_body_is_added_once_when_a_row_naming_it_is_written_and_never_for_rejected_rows_only(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        const string shared = "ENTE DI PROVA CONDIVISO [DATI DI TEST]";
+        const string rejectedOnly = "ENTE DI PROVA SOLO RIFIUTATO [DATI DI TEST]";
+        var (cupColumn, localColumn) = ("CUP", "Codice Locale Progetto");
+        string[] firstKey = ["", ""];
+        var file = await ExcerptAsync(40, (i, columns, cells) =>
+        {
+            if (i == 0)
+            {
+                firstKey = [cells[columns[cupColumn]], cells[columns[localColumn]]];
+            }
+
+            // Rows 1 and 30 name the same new body, in different batches; row 20 names another one but repeats row 0's
+            // key, so the rules reject it after the reader has handed the body a placeholder.
+            if (i is 1 or 30 or 20)
+            {
+                cells[columns["Soggetto attuatore"]] = i == 20 ? rejectedOnly : shared;
+                cells[columns["Codice fiscale soggetto attuatore"]] = string.Empty;
+            }
+
+            if (i == 20)
+            {
+                (cells[columns[cupColumn]], cells[columns[localColumn]]) = (firstKey[0], firstKey[1]);
+            }
+        });
+        var before = await CountAsync(database);
+
+        var dryRun = await ImportAsync(database, file, new ImportOptions { Mode = ImportMode.DryRun, BatchSize = 8 });
+        var report = await ImportAsync(database, file, new ImportOptions { Mode = ImportMode.ValidOnly, BatchSize = 8 });
+
+        Assert.Equal((39L, 1L), (dryRun.Created, dryRun.Rejected));
+        Assert.Equal((39L, 1L, true), (report.Created, report.Rejected, report.Written));
+        Assert.Equal(22, Assert.Single(report.Rows, r => r.Outcome == RowOutcome.Rejected).Row);
+        Assert.Equal(dryRun.OrganizationsCreated, report.OrganizationsCreated);
+        await using var db = database.CreateContext();
+        var added = await db.Organizations.Where(o => o.Name.Contains("[DATI DI TEST]")).ToListAsync(Cancel);
+        Assert.Equal(shared, Assert.Single(added).Name);
+        Assert.Equal(2, await db.Actions.CountAsync(a => a.LeadOrganizationId == added[0].Id, Cancel));
+        var id = added[0].Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.EntityType == "organization" && e.EntityId == id && e.Operation == "create", Cancel));
+        // The audit snapshot of both actions names the body, as the public history will.
+        var snapshots = await db.AuditEntries.Where(e => e.EntityType == "action" && e.Operation == "create" && e.After!.Contains("CONDIVISO")).CountAsync(Cancel);
+        Assert.Equal(2, snapshots);
+        Assert.Equal(before.Organizations + report.OrganizationsCreated, await db.Organizations.CountAsync(Cancel));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_bulk_writer_stores_exactly_what_the_change_tracker_stores(string provider)
     {
         var file = await ExcerptAsync(300);

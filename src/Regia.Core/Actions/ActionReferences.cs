@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Regia.Core.Organizations;
 using Regia.Core.Plans;
@@ -35,7 +36,8 @@ public sealed record CheckedAction(
 /// </summary>
 public sealed class ActionReferences
 {
-    private readonly Dictionary<int, OrganizationReference> organizations;
+    // Concurrent: an import reads rows (and finds new organisations) on one thread while it writes on another.
+    private readonly ConcurrentDictionary<int, OrganizationReference> organizations;
 
     private ActionReferences(
         Dictionary<string, ObjectiveReference> objectives,
@@ -52,7 +54,7 @@ public sealed class ActionReferences
         Municipalities = municipalities.ToDictionary(m => m.Key, m => m.Value.Id, StringComparer.Ordinal);
         ZoneNames = zones.ToDictionary(z => z.Key, z => z.Value.Name, StringComparer.Ordinal);
         MunicipalityNames = municipalities.ToDictionary(m => m.Key, m => m.Value.Name, StringComparer.Ordinal);
-        this.organizations = organizations;
+        this.organizations = new ConcurrentDictionary<int, OrganizationReference>(organizations);
     }
 
     /// <summary>Objectives of the plan in force by code (upper case).</summary>

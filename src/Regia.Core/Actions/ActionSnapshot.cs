@@ -1,5 +1,9 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Auditing;
 
 namespace Regia.Core.Actions;
 
@@ -85,6 +89,43 @@ public static class ActionSnapshot
     /// <summary>The snapshot of an input, naming things from references already read (imports snapshot every row this way).</summary>
     public static IReadOnlyDictionary<string, string> Of(ActionInput input, ActionReferences references)
     {
+        var snapshot = new Dictionary<string, string>();
+        foreach (var (field, value) in FieldsOf(input, references))
+        {
+            snapshot[field] = value;
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>
+    /// The snapshot of an input as the JSON the audit trail stores (<see cref="AuditJson.Serialize"/> of
+    /// <see cref="Of"/>, the same text), written without building the dictionary: imports write one per row.
+    /// </summary>
+    internal static string JsonOf(ActionInput input, ActionReferences references)
+    {
+        var buffer = jsonBuffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (field, value) in FieldsOf(input, references))
+            {
+                writer.WriteString(field, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? jsonBuffer;
+
+    /// <summary>The snapshot's fields in display order, trimmed; empty ones are left out.</summary>
+    private static IEnumerable<(string Field, string Value)> FieldsOf(ActionInput input, ActionReferences references)
+    {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(references);
         var status = references.Statuses.TryGetValue(input.Status ?? string.Empty, out var known) ? known.Name : null;
@@ -95,35 +136,42 @@ public static class ActionSnapshot
             return p.Share is { } share ? Invariant($"{name} ({share:0.######})") : name;
         }
 
-        var fields = new Dictionary<string, string?>
+        IEnumerable<(string Field, string? Value)> All()
         {
-            ["title"] = input.Title,
-            ["description"] = input.Description,
-            ["lead"] = Organization(input.LeadOrganizationId),
-            ["contributingLevel"] = input.ContributingLevel?.ToString(),
-            ["mission"] = input.Mission is { } mission ? Invariant($"M{mission}") : null,
-            ["primaryObjective"] = input.PrimaryObjective,
-            ["secondaryObjectives"] = string.Join(", ", input.SecondaryObjectives),
-            ["suggestedObjective"] = input.SuggestedObjective,
-            ["status"] = status ?? input.Status,
-            ["progress"] = input.Progress is { } progress ? Invariant($"{progress:0.##}%") : null,
-            ["weight"] = Invariant($"{input.Weight:0.###}"),
-            ["cup"] = input.Cup,
-            ["localProjectCode"] = input.LocalProjectCode,
-            ["externalId"] = input.ExternalId,
-            ["parent"] = input.ParentId is { } parent ? Invariant($"#{parent}") : null,
-            ["plannedStart"] = Date(input.PlannedStart),
-            ["plannedEnd"] = Date(input.PlannedEnd),
-            ["actualStart"] = Date(input.ActualStart),
-            ["actualEnd"] = Date(input.ActualEnd),
-            ["scope"] = input.Scope.ToString(),
-            ["places"] = string.Join("\n", input.Places.Select(Place)),
-            ["funding"] = string.Join("\n", input.Funding.Select(f => Invariant($"{f.Source}{(f.PnrrMeasure is null ? "" : " " + f.PnrrMeasure)}: {f.Planned:0.00} / {f.Committed:0.00} / {f.Paid:0.00}"))),
-            ["partners"] = string.Join("\n", input.Partners.Select(p => $"{Organization(p.OrganizationId)} — {p.Role}")),
-            ["milestones"] = string.Join("\n", input.Milestones.Select(m => $"{m.Title} — {Date(m.DueOn)}{(m.DoneOn is { } done ? " ✓ " + Date(done) : "")}")),
-            ["publication"] = input.Publication.ToString(),
-        };
-        return fields.Where(f => !string.IsNullOrWhiteSpace(f.Value)).ToDictionary(f => f.Key, f => f.Value!.Trim());
+            yield return ("title", input.Title);
+            yield return ("description", input.Description);
+            yield return ("lead", Organization(input.LeadOrganizationId));
+            yield return ("contributingLevel", input.ContributingLevel?.ToString());
+            yield return ("mission", input.Mission is { } mission ? Invariant($"M{mission}") : null);
+            yield return ("primaryObjective", input.PrimaryObjective);
+            yield return ("secondaryObjectives", input.SecondaryObjectives.Count == 0 ? null : string.Join(", ", input.SecondaryObjectives));
+            yield return ("suggestedObjective", input.SuggestedObjective);
+            yield return ("status", status ?? input.Status);
+            yield return ("progress", input.Progress is { } progress ? Invariant($"{progress:0.##}%") : null);
+            yield return ("weight", Invariant($"{input.Weight:0.###}"));
+            yield return ("cup", input.Cup);
+            yield return ("localProjectCode", input.LocalProjectCode);
+            yield return ("externalId", input.ExternalId);
+            yield return ("parent", input.ParentId is { } parent ? Invariant($"#{parent}") : null);
+            yield return ("plannedStart", Date(input.PlannedStart));
+            yield return ("plannedEnd", Date(input.PlannedEnd));
+            yield return ("actualStart", Date(input.ActualStart));
+            yield return ("actualEnd", Date(input.ActualEnd));
+            yield return ("scope", input.Scope.ToString());
+            yield return ("places", input.Places.Count == 0 ? null : string.Join("\n", input.Places.Select(Place)));
+            yield return ("funding", input.Funding.Count == 0 ? null : string.Join("\n", input.Funding.Select(f => Invariant($"{f.Source}{(f.PnrrMeasure is null ? "" : " " + f.PnrrMeasure)}: {f.Planned:0.00} / {f.Committed:0.00} / {f.Paid:0.00}"))));
+            yield return ("partners", input.Partners.Count == 0 ? null : string.Join("\n", input.Partners.Select(p => $"{Organization(p.OrganizationId)} — {p.Role}")));
+            yield return ("milestones", input.Milestones.Count == 0 ? null : string.Join("\n", input.Milestones.Select(m => $"{m.Title} — {Date(m.DueOn)}{(m.DoneOn is { } done ? " ✓ " + Date(done) : "")}")));
+            yield return ("publication", input.Publication.ToString());
+        }
+
+        foreach (var (field, value) in All())
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                yield return (field, value.Trim());
+            }
+        }
     }
 
     /// <summary>The fields whose text differs, in display order, with the value before and after (null: empty).</summary>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -55,8 +56,11 @@ internal static class BulkInsert
         return max + 1;
     }
 
-    /// <summary>Writes the rows (keys already set) in one stream.</summary>
-    public static async Task WriteAsync<T>(RegiaDbContext db, IReadOnlyCollection<T> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the rows in one stream: with the keys already set, or (<paramref name="generatedKey"/>) leaving the key
+    /// column to the database, which numbers the rows in the order given.
+    /// </summary>
+    public static async Task WriteAsync<T>(RegiaDbContext db, IReadOnlyCollection<T> rows, CancellationToken cancellationToken, bool generatedKey = false)
         where T : class
     {
         if (rows.Count == 0)
@@ -68,7 +72,7 @@ internal static class BulkInsert
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var columns = entity.GetProperties()
             .Select(p => (Property: p, Column: p.GetColumnName(table), Mapping: (RelationalTypeMapping)p.GetRelationalTypeMapping(), Getter: p.GetGetter(), Converter: p.GetTypeMapping().Converter))
-            .Where(c => c.Column is not null)
+            .Where(c => c.Column is not null && !(generatedKey && c.Property.IsPrimaryKey()))
             .ToList();
         var columnList = string.Join(", ", columns.Select(c => $"\"{c.Column}\""));
         object? Value(T row, int i)
@@ -186,19 +190,40 @@ internal static class BulkInsert
             var result = value switch
             {
                 null => raw.sqlite3_bind_null(statement, index),
-                string text => raw.sqlite3_bind_text(statement, index, text),
+                string text => BindText(index, text),
                 int number => raw.sqlite3_bind_int64(statement, index, number),
                 long number => raw.sqlite3_bind_int64(statement, index, number),
                 short number => raw.sqlite3_bind_int64(statement, index, number),
                 byte number => raw.sqlite3_bind_int64(statement, index, number),
                 bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
-                decimal amount => raw.sqlite3_bind_text(statement, index, amount.ToString("0.0###########################", CultureInfo.InvariantCulture)),
+                decimal amount => BindText(index, amount.ToString("0.0###########################", CultureInfo.InvariantCulture)),
                 double real => raw.sqlite3_bind_double(statement, index, real),
-                DateTime time => raw.sqlite3_bind_text(statement, index, time.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture)),
-                DateOnly date => raw.sqlite3_bind_text(statement, index, date.ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture)),
+                DateTime time => BindText(index, time.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture)),
+                DateOnly date => BindText(index, date.ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture)),
                 _ => throw new NotSupportedException($"Bulk inserts do not bind {value.GetType().Name} values on SQLite."),
             };
             Check(handle, result);
+        }
+
+        private byte[] utf8 = new byte[4096];
+
+        /// <summary>Text as UTF-8 from one reused buffer (SQLite copies it): no array per value, as the string overload makes.</summary>
+        private int BindText(int index, string text)
+        {
+            if (text.Length == 0)
+            {
+                // An empty span would bind NULL, not the empty string.
+                return raw.sqlite3_bind_text(statement, index, text);
+            }
+
+            var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
+            if (utf8.Length < needed)
+            {
+                utf8 = new byte[Math.Max(needed, utf8.Length * 2)];
+            }
+
+            var length = Encoding.UTF8.GetBytes(text, utf8);
+            return raw.sqlite3_bind_text(statement, index, utf8.AsSpan(0, length));
         }
 
         public void Execute()

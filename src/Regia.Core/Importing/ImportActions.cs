@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
+using System.Threading.Channels;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Regia.Core.Actions;
 using Regia.Core.Auditing;
 using Regia.Core.Exports;
@@ -162,39 +164,88 @@ public sealed class ImportContext
         return name is not null && organizationsByName.TryGetValue(NameKey(name), out var byName) ? byName : null;
     }
 
-    /// <summary>The organisation with this tax code or name; added (and audited) when Regia does not know it yet.</summary>
-    public async Task<int> OrganizationAsync(string name, string? taxCode, OrganizationKind kind, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The organisation with this tax code or name. One Regia does not know yet gets a placeholder id (negative) at
+    /// once and is added, audited, only when a row naming it is written (<see cref="CreateOrganizationsAsync"/>):
+    /// the formats read on one thread while rows are written on another, and rejected rows add nobody.
+    /// </summary>
+    public Task<int> OrganizationAsync(string name, string? taxCode, OrganizationKind kind, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (FindOrganization(taxCode, name) is { } known)
         {
-            return known;
+            return Task.FromResult(known);
         }
 
         var id = nextPlaceholder--;
-        if (Writes)
-        {
-            var organization = new Organization { Name = name.Trim(), Kind = kind, TaxCode = taxCode };
-            db.Organizations.Add(organization);
-            db.Audit(new AuditRecord("organization", () => organization.Id.ToString(CultureInfo.InvariantCulture), "create", clock.GetUtcNow().UtcDateTime)
-            {
-                After = new { organization.Name, kind = organization.Kind.ToString(), organization.TaxCode },
-                Comment = "Aggiunto da un'importazione",
-            });
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            id = organization.Id;
-        }
-
-        OrganizationsCreated++;
-        References.AddOrganization(id, new OrganizationReference(Organization.LevelOf(kind), name.Trim()));
+        var organization = new PendingOrganization(name.Trim(), taxCode, kind);
+        pending[id] = organization;
+        References.AddOrganization(id, new OrganizationReference(Organization.LevelOf(kind), organization.Name));
         if (taxCode is not null)
         {
             organizationsByTaxCode[taxCode] = id;
         }
 
         organizationsByName[NameKey(name)] = id;
-        return id;
+        return Task.FromResult(id);
     }
+
+    private sealed record PendingOrganization(string Name, string? TaxCode, OrganizationKind Kind);
+
+    /// <summary>Placeholders handed out by <see cref="OrganizationAsync"/>, until created.</summary>
+    private readonly ConcurrentDictionary<int, PendingOrganization> pending = new();
+
+    /// <summary>The id each placeholder became (in a dry run: itself).</summary>
+    private readonly ConcurrentDictionary<int, int> created = new();
+
+    /// <summary>Adds (and audits) the organisations these placeholders stand for, in one save; in a dry run only counts them.</summary>
+    internal async Task CreateOrganizationsAsync(IEnumerable<int> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.Where(id => id < 0 && !created.ContainsKey(id) && pending.ContainsKey(id)).Distinct().Order().Reverse().ToList();
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        if (!Writes)
+        {
+            foreach (var id in wanted)
+            {
+                created[id] = id;
+            }
+
+            OrganizationsCreated += wanted.Count;
+            return;
+        }
+
+        var added = new List<(int Placeholder, Organization Organization)>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var id in wanted)
+        {
+            var (name, taxCode, kind) = pending[id];
+            var organization = new Organization { Name = name, Kind = kind, TaxCode = taxCode };
+            db.Organizations.Add(organization);
+            db.Audit(new AuditRecord("organization", () => organization.Id.ToString(CultureInfo.InvariantCulture), "create", now)
+            {
+                After = new { organization.Name, kind = organization.Kind.ToString(), organization.TaxCode },
+                Comment = "Aggiunto da un'importazione",
+            });
+            added.Add((id, organization));
+        }
+
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (placeholder, organization) in added)
+        {
+            created[placeholder] = organization.Id;
+            References.AddOrganization(organization.Id, new OrganizationReference(Organization.LevelOf(organization.Kind), organization.Name));
+        }
+
+        OrganizationsCreated += added.Count;
+    }
+
+    /// <summary>The id an organisation has once created: a placeholder becomes the real id, any other id stays.</summary>
+    internal int Resolve(int id) => id < 0 && created.TryGetValue(id, out var real) ? real : id;
 
     private static string NameKey(string name) =>
         string.Join(' ', name.Replace('’', '\'').Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToUpperInvariant();
@@ -239,12 +290,13 @@ public static class ImportActions
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = writes ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        var pageCache = writes ? await SqlitePageCache.WidenAsync(db, cancellationToken).ConfigureAwait(false) : null;
         try
         {
             var references = await ActionReferences.LoadAsync(db, null, cancellationToken).ConfigureAwait(false);
             var context = new ImportContext(db, references, writes, clock);
             await context.LoadOrganizationsAsync(cancellationToken).ConfigureAwait(false);
-            var run = new Run(db, source, options, clock, context);
+            using var run = new Run(db, source, options, clock, context);
             await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
             var written = writes && (options.Mode == ImportMode.ValidOnly || run.Rejected == 0);
             if (transaction is not null)
@@ -259,37 +311,107 @@ public static class ImportActions
                 }
             }
 
-            return new ImportReport(options.Mode, run.Created, run.Updated, run.Unchanged, run.Rejected, context.OrganizationsCreated, written, run.Reported);
+            // The reader and the writer report as they go: in the file's order for whoever reads the report.
+            return new ImportReport(options.Mode, run.Created, run.Updated, run.Unchanged, run.Rejected, context.OrganizationsCreated, written, [.. run.Reported.OrderBy(r => r.Row)]);
         }
         finally
         {
             db.ChangeTracker.Clear();
             db.DiscardPendingAudit();
             db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+            if (pageCache is not null)
+            {
+                await pageCache.RestoreAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// SQLite keeps 2 MB of pages by default; an import that adds rows to a dozen indexes of a large table reads and
+    /// rewrites far more than that. The import's connection gets 48 MB while it runs, then its own setting back
+    /// (connections are pooled).
+    /// </summary>
+    private sealed class SqlitePageCache(RegiaDbContext db, long previous)
+    {
+        private const long ImportKibibytes = 48 * 1024;
+
+        public static async Task<SqlitePageCache?> WidenAsync(RegiaDbContext db, CancellationToken cancellationToken)
+        {
+            if (!db.Database.IsSqlite())
+            {
+                return null;
+            }
+
+            await using var command = Command(db);
+            command.CommandText = "PRAGMA cache_size";
+            var previous = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = -{ImportKibibytes}");
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return new SqlitePageCache(db, previous);
+        }
+
+        public async Task RestoreAsync()
+        {
+            if (db.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
+            {
+                return;
+            }
+
+            await using var command = Command(db);
+            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA cache_size = {previous}");
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        private static System.Data.Common.DbCommand Command(RegiaDbContext db)
+        {
+            var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            return command;
         }
     }
 
     /// <summary>The comment of every audit entry an import writes.</summary>
     public const string ImportComment = "Importazione";
 
-    private sealed class Run(RegiaDbContext db, IActionSource source, ImportOptions options, TimeProvider clock, ImportContext context)
+    /// <summary>
+    /// One import, in two stages on two threads: a reader reads the file, maps and checks each row and cuts batches;
+    /// a writer matches each batch with what Regia holds and writes it. The reader runs ahead by at most
+    /// <see cref="BatchesAhead"/> batches, so memory stays flat; only the writer touches the database.
+    /// </summary>
+    private sealed class Run(RegiaDbContext db, IActionSource source, ImportOptions options, TimeProvider clock, ImportContext context) : IDisposable
     {
-        private readonly Dictionary<ulong, int> seenKeys = [];
+        private const int BatchesAhead = 2;
 
+        /// <summary>A row the reader accepted: what it states, checked, and the audit snapshot of the action it would create.</summary>
+        private readonly record struct Accepted(SourceRow Row, CheckedAction Checked, string? AfterJson);
+
+        // The reader's own state.
+        private readonly Dictionary<ulong, int> seenKeys = [];
+        private readonly HashSet<string> pendingExternalIds = new(StringComparer.Ordinal);
+        private List<Accepted> batch = [];
+
+        // The writer's own state.
         /// <summary>Action ids by external id, for rows naming their parent (only rows with an external id are kept).</summary>
         private readonly Dictionary<string, int> externalIds = new(StringComparer.Ordinal);
-        private readonly HashSet<string> pendingExternalIds = new(StringComparer.Ordinal);
         private int nextPlaceholder = -1;
-        private readonly List<(SourceRow Row, CheckedAction Checked)> batch = [];
-        private Func<IEnumerable<string>, Task>? writeRejected;
 
-        public long Created { get; private set; }
-        public long Updated { get; private set; }
-        public long Unchanged { get; private set; }
-        public long Rejected { get; private set; }
+        // Shared by both: the counts, and the report and rejected-rows file, written one row at a time.
+        private readonly SemaphoreSlim reporting = new(1, 1);
+        private Func<IEnumerable<string>, Task>? writeRejected;
+        private long createdCount;
+        private long updatedCount;
+        private long unchangedCount;
+        private long rejectedCount;
+
+        public long Created => Interlocked.Read(ref createdCount);
+        public long Updated => Interlocked.Read(ref updatedCount);
+        public long Unchanged => Interlocked.Read(ref unchangedCount);
+        public long Rejected => Interlocked.Read(ref rejectedCount);
         public List<RowResult> Reported { get; } = [];
 
         private long Rows => Created + Updated + Unchanged + Rejected;
+
+        public void Dispose() => reporting.Dispose();
 
         /// <summary>All-or-nothing stops writing at the first rejected row (the transaction will be rolled back) but keeps checking.</summary>
         private bool Writing => context.Writes && (options.Mode == ImportMode.ValidOnly || Rejected == 0);
@@ -303,18 +425,31 @@ public static class ImportActions
                 writeRejected = rejectedWriter.WriteRawAsync;
             }
 
+            var batches = Channel.CreateBounded<List<Accepted>>(new BoundedChannelOptions(BatchesAhead) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var reader = Task.Run(() => ReadAsync(batches.Writer, stop.Token), stop.Token);
             try
             {
-                await foreach (var row in source.ReadAsync(context, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+                await foreach (var next in batches.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                 {
-                    await TakeAsync(row, cancellationToken).ConfigureAwait(false);
-                    if (batch.Count >= options.BatchSize)
-                    {
-                        await FlushAsync(cancellationToken).ConfigureAwait(false);
-                    }
+                    await FlushAsync(next, cancellationToken).ConfigureAwait(false);
                 }
 
-                await FlushAsync(cancellationToken).ConfigureAwait(false);
+                await reader.ConfigureAwait(false);
+            }
+            catch
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await reader.ConfigureAwait(false);
+                }
+                catch (Exception) when (!reader.IsFaulted)
+                {
+                    // Cancelled because the writer failed: the writer's exception is the one to report.
+                }
+
+                throw;
             }
             finally
             {
@@ -325,7 +460,43 @@ public static class ImportActions
             }
         }
 
-        private async Task TakeAsync(SourceRow row, CancellationToken cancellationToken)
+        /// <summary>The reader: every row of the file, mapped and checked, in batches to the writer.</summary>
+        private async Task ReadAsync(ChannelWriter<List<Accepted>> output, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await foreach (var row in source.ReadAsync(context, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    await TakeAsync(row, output, cancellationToken).ConfigureAwait(false);
+                    if (batch.Count >= options.BatchSize)
+                    {
+                        await SendAsync(output, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                await SendAsync(output, cancellationToken).ConfigureAwait(false);
+                output.Complete();
+            }
+            catch (Exception exception)
+            {
+                output.TryComplete(exception);
+                throw;
+            }
+        }
+
+        private async Task SendAsync(ChannelWriter<List<Accepted>> output, CancellationToken cancellationToken)
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            await output.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            batch = new List<Accepted>(options.BatchSize);
+            pendingExternalIds.Clear();
+        }
+
+        private async Task TakeAsync(SourceRow row, ChannelWriter<List<Accepted>> output, CancellationToken cancellationToken)
         {
             var errors = new List<CellError>(row.Errors);
             CheckedAction? valid = null;
@@ -357,11 +528,14 @@ public static class ImportActions
 
             if (row.ParentKey is { } parentKey && pendingExternalIds.Contains(parentKey))
             {
-                // The parent waits in this batch: write it first, so that the child can name its id.
-                await FlushAsync(cancellationToken).ConfigureAwait(false);
+                // The parent waits in this batch: send it to be written first, so that the child can name its id.
+                await SendAsync(output, cancellationToken).ConfigureAwait(false);
             }
 
-            batch.Add((row, valid));
+            // The audit snapshot of a new action is made here, off the writer's thread (a parent named by external key is
+            // known only when written, so that row's snapshot is the writer's to make).
+            var after = context.Writes && row.ParentKey is null ? ActionSnapshot.JsonOf(valid.Input, context.References) : null;
+            batch.Add(new Accepted(row, valid, after));
             if (valid.Input.ExternalId is { } external)
             {
                 pendingExternalIds.Add(external.Trim());
@@ -370,19 +544,26 @@ public static class ImportActions
 
         private async Task RejectAsync(SourceRow row, IReadOnlyList<CellError> errors, CancellationToken cancellationToken)
         {
-            Rejected++;
-            if (writeRejected is not null)
+            Interlocked.Increment(ref rejectedCount);
+            await reporting.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                var text = string.Join("; ", errors.Select(e => $"{e.Column}: {e.Message}"));
-                await writeRejected(row.Cells.Append(row.Row.ToString(CultureInfo.InvariantCulture)).Append(TabularExport.Neutralise(text))).ConfigureAwait(false);
-            }
+                if (writeRejected is not null)
+                {
+                    var text = string.Join("; ", errors.Select(e => $"{e.Column}: {e.Message}"));
+                    await writeRejected(row.Cells.Append(row.Row.ToString(CultureInfo.InvariantCulture)).Append(TabularExport.Neutralise(text))).ConfigureAwait(false);
+                }
 
-            await ReportAsync(new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Rejected, null, errors), cancellationToken).ConfigureAwait(false);
+                await ReportLockedAsync(new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Rejected, null, errors)).ConfigureAwait(false);
+            }
+            finally
+            {
+                reporting.Release();
+            }
         }
 
-        private async Task ReportAsync(RowResult result, CancellationToken cancellationToken)
+        private async Task ReportLockedAsync(RowResult result)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             if (Reported.Count < options.ReportedRows)
             {
                 Reported.Add(result);
@@ -394,20 +575,22 @@ public static class ImportActions
             }
         }
 
-        private async Task FlushAsync(CancellationToken cancellationToken)
+        /// <summary>The writer: one batch matched with what Regia holds, then written (in a dry run, only matched).</summary>
+        private async Task FlushAsync(List<Accepted> batch, CancellationToken cancellationToken)
         {
-            if (batch.Count == 0)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Writing || !context.Writes)
             {
-                return;
+                await context.CreateOrganizationsAsync(batch.SelectMany(b => b.Checked.Input.Partners.Select(p => p.OrganizationId).Append(b.Checked.Input.LeadOrganizationId)), cancellationToken).ConfigureAwait(false);
             }
 
-            var existing = await ExistingAsync(cancellationToken).ConfigureAwait(false);
-            await ResolveParentsAsync(cancellationToken).ConfigureAwait(false);
+            var existing = await ExistingAsync(batch, cancellationToken).ConfigureAwait(false);
+            await ResolveParentsAsync(batch, cancellationToken).ConfigureAwait(false);
             var now = clock.GetUtcNow().UtcDateTime;
             var results = new List<(RowResult Result, PlanAction? Action)>();
-            foreach (var (row, checkedRow) in batch)
+            foreach (var (row, checkedRow, afterJson) in batch)
             {
-                var valid = checkedRow;
+                var valid = WithOrganizations(checkedRow);
                 var action = Match(existing, row.Key);
                 if (row.ParentKey is { } parentKey)
                 {
@@ -428,16 +611,16 @@ public static class ImportActions
                         continue;
                     }
 
-                    Created++;
+                    Interlocked.Increment(ref createdCount);
                     PlanAction? created = null;
                     if (Writing)
                     {
                         created = new PlanAction { Title = valid.Input.Title, CreatedAtUtc = now, UpdatedAtUtc = now, Version = 1 };
                         SaveAction.Apply(db, created, valid);
-                        var after = ActionSnapshot.Of(valid.Input, context.References);
                         if (options.BulkCreate)
                         {
-                            bulk.Add((created, after));
+                            // The reader's snapshot holds: an organisation created since is named as its placeholder was.
+                            bulk.Add((created, afterJson ?? ActionSnapshot.JsonOf(valid.Input, context.References)));
                         }
                         else
                         {
@@ -445,7 +628,7 @@ public static class ImportActions
                             db.Actions.Add(tracked);
                             db.Audit(new AuditRecord("action", () => tracked.Id.ToString(CultureInfo.InvariantCulture), "create", now)
                             {
-                                After = after,
+                                After = ActionSnapshot.Of(valid.Input, context.References),
                                 Comment = ImportComment,
                                 Version = () => 1,
                                 IsPublic = tracked.Publication == PublicationState.Published,
@@ -458,7 +641,7 @@ public static class ImportActions
                 }
                 else if (!SaveAction.Differs(action, valid))
                 {
-                    Unchanged++;
+                    Interlocked.Increment(ref unchangedCount);
                     results.Add((new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Unchanged, action.Id, []), null));
                     Remember(valid.Input.ExternalId, () => action.Id);
                 }
@@ -468,7 +651,7 @@ public static class ImportActions
                 }
                 else
                 {
-                    Updated++;
+                    Interlocked.Increment(ref updatedCount);
                     if (Writing)
                     {
                         var before = await ActionSnapshot.TakeAsync(db, action.Id, cancellationToken).ConfigureAwait(false);
@@ -503,24 +686,49 @@ public static class ImportActions
             bulk.Clear();
 
             db.ChangeTracker.Clear();
-            batch.Clear();
-            pendingExternalIds.Clear();
             foreach (var (external, id) in remembered)
             {
                 externalIds[external] = id();
             }
 
             remembered.Clear();
-            foreach (var (result, created) in results)
+            await reporting.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                await ReportAsync(created is null ? result : result with { ActionId = created.Id }, cancellationToken).ConfigureAwait(false);
+                foreach (var (result, action) in results)
+                {
+                    await ReportLockedAsync(action is null ? result : result with { ActionId = action.Id }).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                reporting.Release();
             }
 
             options.Progress?.Report(new ImportProgress(Rows, Created, Updated, Unchanged, Rejected, source.Fraction));
         }
 
+        /// <summary>The input with the ids of the organisations created for it (the reader handed out placeholders).</summary>
+        private CheckedAction WithOrganizations(CheckedAction valid)
+        {
+            var input = valid.Input;
+            if (input.LeadOrganizationId >= 0 && input.Partners.All(p => p.OrganizationId >= 0))
+            {
+                return valid;
+            }
+
+            return valid with
+            {
+                Input = input with
+                {
+                    LeadOrganizationId = context.Resolve(input.LeadOrganizationId),
+                    Partners = [.. input.Partners.Select(p => p with { OrganizationId = context.Resolve(p.OrganizationId) })],
+                },
+            };
+        }
+
         /// <summary>The batch's new actions with their audit snapshot, written in bulk.</summary>
-        private readonly List<(PlanAction Action, IReadOnlyDictionary<string, string> After)> bulk = [];
+        private readonly List<(PlanAction Action, string AfterJson)> bulk = [];
 
         /// <summary>
         /// Writes the batch's new actions, what they own and their audit entries with <see cref="BulkInsert"/>: the
@@ -540,24 +748,29 @@ public static class ImportActions
                 action.Id = checked((int)nextId++);
             }
 
-            async Task ChildrenAsync<TChild>(Func<PlanAction, List<TChild>> of, Action<TChild, int, int> setIds)
+            // What the actions own, and their audit entries, are referenced by nobody: the database numbers them as it
+            // writes them (in the order given, as the change tracker would), with no ids to reserve first.
+            void Children<TChild>(Func<PlanAction, List<TChild>> of, Action<TChild, int> setAction)
                 where TChild : class
             {
-                var children = actions.SelectMany(a => of(a).Select(c => (Action: a, Child: c))).ToList();
-                var next = await BulkInsert.ReserveIdsAsync<TChild>(db, children.Count, cancellationToken).ConfigureAwait(false);
-                foreach (var (action, child) in children)
+                var children = new List<TChild>();
+                foreach (var action in actions)
                 {
-                    setIds(child, checked((int)next++), action.Id);
+                    foreach (var child in of(action))
+                    {
+                        setAction(child, action.Id);
+                        children.Add(child);
+                    }
                 }
 
-                pendingChildren.Add(() => BulkInsert.WriteAsync(db, children.Select(c => c.Child).ToList(), cancellationToken));
+                pendingChildren.Add(() => BulkInsert.WriteAsync(db, children, cancellationToken, generatedKey: true));
             }
 
-            await ChildrenAsync(a => a.Objectives, (c, id, action) => (c.Id, c.ActionId) = (id, action)).ConfigureAwait(false);
-            await ChildrenAsync(a => a.Places, (c, id, action) => (c.Id, c.ActionId) = (id, action)).ConfigureAwait(false);
-            await ChildrenAsync(a => a.Funding, (c, id, action) => (c.Id, c.ActionId) = (id, action)).ConfigureAwait(false);
-            await ChildrenAsync(a => a.Partners, (c, id, action) => (c.Id, c.ActionId) = (id, action)).ConfigureAwait(false);
-            await ChildrenAsync(a => a.Milestones, (c, id, action) => (c.Id, c.ActionId) = (id, action)).ConfigureAwait(false);
+            Children(a => a.Objectives, (c, action) => c.ActionId = action);
+            Children(a => a.Places, (c, action) => c.ActionId = action);
+            Children(a => a.Funding, (c, action) => c.ActionId = action);
+            Children(a => a.Partners, (c, action) => c.ActionId = action);
+            Children(a => a.Milestones, (c, action) => c.ActionId = action);
             var caller = db.Caller;
             var entries = bulk.Select(b => new AuditEntry
             {
@@ -569,16 +782,11 @@ public static class ImportActions
                 EntityType = "action",
                 EntityId = b.Action.Id.ToString(CultureInfo.InvariantCulture),
                 Operation = "create",
-                After = AuditJson.Serialize(b.After),
+                After = b.AfterJson,
                 Comment = ImportComment,
                 Version = 1,
                 IsPublic = b.Action.Publication == PublicationState.Published,
             }).ToList();
-            var nextEntry = await BulkInsert.ReserveIdsAsync<AuditEntry>(db, entries.Count, cancellationToken).ConfigureAwait(false);
-            foreach (var entry in entries)
-            {
-                entry.Id = nextEntry++;
-            }
 
             // Parents before children: PostgreSQL checks each row's foreign keys as it is copied.
             await BulkInsert.WriteAsync(db, actions, cancellationToken).ConfigureAwait(false);
@@ -588,7 +796,7 @@ public static class ImportActions
             }
 
             pendingChildren.Clear();
-            await BulkInsert.WriteAsync(db, entries, cancellationToken).ConfigureAwait(false);
+            await BulkInsert.WriteAsync(db, entries, cancellationToken, generatedKey: true).ConfigureAwait(false);
         }
 
         private readonly List<Func<Task>> pendingChildren = [];
@@ -605,7 +813,7 @@ public static class ImportActions
         }
 
         /// <summary>The ids of the parents the batch's rows name and Regia already holds (earlier batches are remembered).</summary>
-        private async Task ResolveParentsAsync(CancellationToken cancellationToken)
+        private async Task ResolveParentsAsync(List<Accepted> batch, CancellationToken cancellationToken)
         {
             var unknown = batch.Select(b => b.Row.ParentKey).OfType<string>().Where(k => !externalIds.ContainsKey(k)).Distinct().ToList();
             if (unknown.Count == 0)
@@ -621,7 +829,7 @@ public static class ImportActions
         }
 
         /// <summary>The actions the batch's keys name, tracked with what they own (one query per kind of key).</summary>
-        private async Task<List<PlanAction>> ExistingAsync(CancellationToken cancellationToken)
+        private async Task<List<PlanAction>> ExistingAsync(List<Accepted> batch, CancellationToken cancellationToken)
         {
             var known = await KnownKeysAsync(cancellationToken).ConfigureAwait(false);
             var keys = batch.Select(b => b.Row.Key).ToList();

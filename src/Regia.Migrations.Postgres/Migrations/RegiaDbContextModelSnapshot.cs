@@ -305,9 +305,11 @@ namespace Regia.Migrations.Postgres.Migrations
 
                     b.HasIndex("ActionId");
 
-                    b.HasIndex("MunicipalityId");
+                    b.HasIndex("MunicipalityId")
+                        .HasFilter("\"MunicipalityId\" IS NOT NULL");
 
-                    b.HasIndex("ZoneId");
+                    b.HasIndex("ZoneId")
+                        .HasFilter("\"ZoneId\" IS NOT NULL");
 
                     b.ToTable("ActionPlace");
                 });
@@ -536,7 +538,8 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.HasIndex("Cup");
 
                     b.HasIndex("ExternalId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("LeadOrganizationId");
 
@@ -544,13 +547,15 @@ namespace Regia.Migrations.Postgres.Migrations
 
                     b.HasIndex("MissionId");
 
-                    b.HasIndex("ParentId");
+                    b.HasIndex("ParentId")
+                        .HasFilter("\"ParentId\" IS NOT NULL");
 
                     b.HasIndex("Publication");
 
                     b.HasIndex("StatusId");
 
-                    b.HasIndex("SuggestedObjectiveId");
+                    b.HasIndex("SuggestedObjectiveId")
+                        .HasFilter("\"SuggestedObjectiveId\" IS NOT NULL");
 
                     b.ToTable("Actions", (string)null);
                 });

@@ -288,9 +288,11 @@ namespace Regia.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ActionId");
 
-                    b.HasIndex("MunicipalityId");
+                    b.HasIndex("MunicipalityId")
+                        .HasFilter("\"MunicipalityId\" IS NOT NULL");
 
-                    b.HasIndex("ZoneId");
+                    b.HasIndex("ZoneId")
+                        .HasFilter("\"ZoneId\" IS NOT NULL");
 
                     b.ToTable("ActionPlace");
                 });
@@ -509,7 +511,8 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.HasIndex("Cup");
 
                     b.HasIndex("ExternalId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("LeadOrganizationId");
 
@@ -517,13 +520,15 @@ namespace Regia.Migrations.Sqlite.Migrations
 
                     b.HasIndex("MissionId");
 
-                    b.HasIndex("ParentId");
+                    b.HasIndex("ParentId")
+                        .HasFilter("\"ParentId\" IS NOT NULL");
 
                     b.HasIndex("Publication");
 
                     b.HasIndex("StatusId");
 
-                    b.HasIndex("SuggestedObjectiveId");
+                    b.HasIndex("SuggestedObjectiveId")
+                        .HasFilter("\"SuggestedObjectiveId\" IS NOT NULL");
 
                     b.ToTable("Actions", (string)null);
                 });
