@@ -106,7 +106,7 @@ static async Task<int> ChildAsync(string mode, DatabaseProvider kind, string con
     await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection)) { Caller = Caller.CommandLine("benchmark") })
     {
         var source = await PnrrSource.OpenAsync(projectFile, locationFile);
-        report = await ImportActions.RunAsync(db, source, new ImportOptions { Mode = dryRun ? ImportMode.DryRun : ImportMode.AllOrNothing, BatchSize = 1000, Progress = peak }, TimeProvider.System);
+        report = await ImportActions.RunAsync(db, source, new ImportOptions { Mode = dryRun ? ImportMode.DryRun : ImportMode.AllOrNothing, Progress = peak }, TimeProvider.System);
         if (report.Rows.FirstOrDefault(r => r.Outcome == RowOutcome.Rejected) is { } first)
         {
             Console.WriteLine($"{provider}: first rejected row {first.Row}: {string.Join("; ", first.Errors.Select(e => $"{e.Column}: {e.Message}"))}");

@@ -328,12 +328,12 @@ public static class ImportActions
 
     /// <summary>
     /// SQLite keeps 2 MB of pages by default; an import that adds rows to a dozen indexes of a large table reads and
-    /// rewrites far more than that. The import's connection gets 48 MB while it runs, then its own setting back
+    /// rewrites far more than that. The import's connection gets 32 MB while it runs, then its own setting back
     /// (connections are pooled).
     /// </summary>
     private sealed class SqlitePageCache(RegiaDbContext db, long previous)
     {
-        private const long ImportKibibytes = 48 * 1024;
+        private const long ImportKibibytes = 32 * 1024;
 
         public static async Task<SqlitePageCache?> WidenAsync(RegiaDbContext db, CancellationToken cancellationToken)
         {
@@ -386,7 +386,7 @@ public static class ImportActions
         private readonly record struct Accepted(SourceRow Row, CheckedAction Checked, string? AfterJson);
 
         // The reader's own state.
-        private readonly Dictionary<ulong, int> seenKeys = [];
+        private readonly KeyMap seenKeys = new();
         private readonly HashSet<string> pendingExternalIds = new(StringComparer.Ordinal);
         private List<Accepted> batch = [];
 
@@ -514,9 +514,9 @@ public static class ImportActions
             else
             {
                 var hash = KeyHash.Of(row.Key.ToString());
-                if (!seenKeys.TryAdd(hash, row.Row))
+                if (!seenKeys.TryAdd(hash, row.Row, out var first))
                 {
-                    errors.Add(new CellError(source.ColumnOf("key"), $"La chiave «{row.Key}» compare già alla riga {seenKeys[hash]}: ogni azione va una volta sola nel file."));
+                    errors.Add(new CellError(source.ColumnOf("key"), $"La chiave «{row.Key}» compare già alla riga {first}: ogni azione va una volta sola nel file."));
                 }
             }
 
@@ -894,29 +894,29 @@ public static class ImportActions
         }
 
         /// <summary>
-        /// The keys of the actions already in Regia, as 64-bit hashes (about 30 MB for a million actions): a key not
+        /// The keys of the actions already in Regia, as 64-bit hashes (about 25 MB for a million actions): a key not
         /// among them is certainly new, a key among them is looked up (a rare false positive costs only a query).
         /// </summary>
         private sealed class KnownKeys
         {
-            private readonly HashSet<ulong> external = [];
-            private readonly HashSet<ulong> cups = [];
-            private readonly HashSet<ulong> localCodes = [];
+            private readonly KeyMap external = new();
+            private readonly KeyMap cups = new();
+            private readonly KeyMap localCodes = new();
 
             public void Add(string? externalId, string? cup, string? localCode)
             {
                 if (externalId is not null)
                 {
-                    external.Add(KeyHash.Of(externalId));
+                    external.Set(KeyHash.Of(externalId), 0);
                 }
 
                 if (cup is not null)
                 {
-                    cups.Add(KeyHash.Of(cup));
+                    cups.Set(KeyHash.Of(cup), 0);
                 }
                 else if (localCode is not null)
                 {
-                    localCodes.Add(KeyHash.Of(localCode));
+                    localCodes.Set(KeyHash.Of(localCode), 0);
                 }
             }
 

@@ -231,7 +231,7 @@ public sealed class PnrrSource : IActionSource
     private sealed class Locations
     {
         private const int WholeProvince = -1;
-        private readonly Dictionary<ulong, int> byCup = [];
+        private readonly KeyMap byCup = new();
         private readonly List<string> codes = [];
         private readonly Dictionary<string, int> codeIndex = new(StringComparer.Ordinal);
         private readonly List<List<int>> several = [];
@@ -241,7 +241,7 @@ public sealed class PnrrSource : IActionSource
             var value = istat is null ? WholeProvince : Index(istat);
             if (!byCup.TryGetValue(cup, out var current))
             {
-                byCup[cup] = value;
+                byCup.Set(cup, value);
                 return;
             }
 
@@ -259,7 +259,7 @@ public sealed class PnrrSource : IActionSource
             {
                 list = [current];
                 several.Add(list);
-                byCup[cup] = -(several.Count - 1) - 2;
+                byCup.Set(cup, -(several.Count - 1) - 2);
             }
 
             if (!list.Contains(value))
