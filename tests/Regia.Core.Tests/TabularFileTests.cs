@@ -109,4 +109,28 @@ public sealed class TabularFileTests
         Assert.Equal([(2, "Rho", "10.5"), (3, "'=1+1", "-2")], rows.Select(r => (r.Number, r.Cell(0), r.Cell(1))));
         Assert.Contains("non è un foglio XLSX valido", notXlsx.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_opened_is_closed_and_the_error_says_why()
+    {
+        foreach (var (bytes, name, why) in new[] { (Array.Empty<byte>(), "vuoto.csv", "il file è vuoto"), (Encoding.UTF8.GetBytes("Comune;Importo\n"), "falso.xlsx", "non è un foglio XLSX valido") })
+        {
+            var stream = new WatchedStream(bytes);
+            var error = await Assert.ThrowsAsync<TabularFileException>(() => TabularFile.OpenAsync(stream, name, cancellationToken: Cancel));
+
+            Assert.Contains(why, error.Message, StringComparison.Ordinal);
+            Assert.True(stream.Disposed, $"{name}: the stream was left open");
+        }
+    }
+
+    private sealed class WatchedStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public bool Disposed { get; private set; }
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
+    }
 }

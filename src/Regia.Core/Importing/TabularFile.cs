@@ -61,9 +61,18 @@ public sealed class TabularFile : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(fileName);
         options ??= new TabularReadOptions();
-        return fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)
-            ? OpenXlsx(stream)
-            : await OpenCsvAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)
+                ? OpenXlsx(stream)
+                : await OpenCsvAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The stream was handed over: a file that cannot be opened is not left open.
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>The data rows, after the header.</summary>
