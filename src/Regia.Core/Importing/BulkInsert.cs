@@ -75,11 +75,11 @@ internal static class BulkInsert
             .Where(c => c.Column is not null && !(generatedKey && c.Property.IsPrimaryKey()))
             .ToList();
         var columnList = string.Join(", ", columns.Select(c => $"\"{c.Column}\""));
+        var converters = columns.Select(c => Converter(c.Property.ClrType, c.Converter)).ToArray();
         object? Value(T row, int i)
         {
-            var (_, _, _, getter, converter) = columns[i];
-            var value = getter.GetClrValue(row);
-            return value is null ? null : converter is null ? value : converter.ConvertToProvider(value);
+            var value = columns[i].Getter.GetClrValue(row);
+            return value is null || converters[i] is not { } convert ? value : convert(value);
         }
 
         if (db.Database.GetDbConnection() is NpgsqlConnection npgsql)
@@ -156,6 +156,27 @@ internal static class BulkInsert
         }
     }
 
+    /// <summary>
+    /// EF's conversion of a column's values to what the database stores; for an enum stored as text, its values are
+    /// converted once, not at every row (the names are the same the converter gives).
+    /// </summary>
+    private static Func<object, object?>? Converter(Type clrType, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter)
+    {
+        if (converter is null)
+        {
+            return null;
+        }
+
+        var type = Nullable.GetUnderlyingType(clrType) ?? clrType;
+        if (!type.IsEnum)
+        {
+            return converter.ConvertToProvider;
+        }
+
+        var converted = Enum.GetValues(type).Cast<object>().ToDictionary(v => v, converter.ConvertToProvider);
+        return value => converted.TryGetValue(value, out var provider) ? provider : converter.ConvertToProvider(value);
+    }
+
     /// <summary>An INSERT of <paramref name="rowCount"/> rows with positional parameters (row by row, column by column).</summary>
     private static string Insert(string table, string columnList, int columnCount, int rowCount)
     {
@@ -196,10 +217,10 @@ internal static class BulkInsert
                 short number => raw.sqlite3_bind_int64(statement, index, number),
                 byte number => raw.sqlite3_bind_int64(statement, index, number),
                 bool flag => raw.sqlite3_bind_int64(statement, index, flag ? 1 : 0),
-                decimal amount => BindText(index, amount.ToString("0.0###########################", CultureInfo.InvariantCulture)),
+                decimal amount => BindFormatted(index, amount, "0.0###########################"),
                 double real => raw.sqlite3_bind_double(statement, index, real),
-                DateTime time => BindText(index, time.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture)),
-                DateOnly date => BindText(index, date.ToString(@"yyyy\-MM\-dd", CultureInfo.InvariantCulture)),
+                DateTime time => BindFormatted(index, time, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF"),
+                DateOnly date => BindFormatted(index, date, @"yyyy\-MM\-dd"),
                 _ => throw new NotSupportedException($"Bulk inserts do not bind {value.GetType().Name} values on SQLite."),
             };
             Check(handle, result);
@@ -223,6 +244,19 @@ internal static class BulkInsert
             }
 
             var length = Encoding.UTF8.GetBytes(text, utf8);
+            return raw.sqlite3_bind_text(statement, index, utf8.AsSpan(0, length));
+        }
+
+        /// <summary>A number or date formatted straight into the UTF-8 buffer (Microsoft.Data.Sqlite's formats), with no string between.</summary>
+        private int BindFormatted<TValue>(int index, TValue value, string format)
+            where TValue : IUtf8SpanFormattable
+        {
+            int length;
+            while (!value.TryFormat(utf8, out length, format, CultureInfo.InvariantCulture))
+            {
+                utf8 = new byte[utf8.Length * 2];
+            }
+
             return raw.sqlite3_bind_text(statement, index, utf8.AsSpan(0, length));
         }
 
