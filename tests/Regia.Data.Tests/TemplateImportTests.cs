@@ -213,4 +213,36 @@ public sealed class TemplateImportTests
         Assert.Contains(rejected[0].Errors, e => e.Message.Contains("«pianeta» non è ammesso: usare uno tra metropolitan, zones, municipalities", StringComparison.Ordinal));
         Assert.Equal(2, rejected[0].Row);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Cells_longer_than_their_column_are_named_by_row_and_nothing_is_written(string provider)
+    {
+        // SQLite stores any length, PostgreSQL refuses it mid-import: the rules say so first, the same on both.
+        await using var database = await SeededAsync(provider);
+        var csv = await ExportAsync(database, TabularFormat.Csv);
+        var before = Text(await StateAsync(database));
+        var row = 0;
+        var bad = await EditAsync(csv, (c, cells) =>
+        {
+            row++;
+            if (row == 1)
+            {
+                cells[c["partners"]] = cells[c["partners"]].Length == 0 ? "" : cells[c["partners"]].Split(" | ")[0] + " | " + new string('r', 101);
+                cells[c["milestones"]] = "2025-06-30 | | " + new string('t', 301);
+                cells[c["funding"]] = "pnrr | M1C1I1" + string.Concat(Enumerable.Repeat(".1", 14)) + " | 1000 | 0 | 0";
+            }
+
+            return true;
+        });
+
+        var report = await ImportAsync(database, bad);
+
+        Assert.False(report.Written);
+        var rejected = Assert.Single(report.Rows, r => r.Outcome == RowOutcome.Rejected);
+        Assert.Equal(2, rejected.Row);
+        Assert.Contains(rejected.Errors, e => e.Column == "milestones" && e.Message.Contains("non può superare 300 caratteri", StringComparison.Ordinal));
+        Assert.Contains(rejected.Errors, e => e.Column == "funding" && e.Message.Contains("non può superare 32 caratteri", StringComparison.Ordinal));
+        Assert.Equal(before, Text(await StateAsync(database)));
+    }
 }

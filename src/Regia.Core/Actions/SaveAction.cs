@@ -360,6 +360,11 @@ public static partial class SaveAction
                 Error(field, $"Una linea PNRR indica la misura nella forma M1C1I1.2 (missione, componente, investimento o riforma){(measure is null ? "" : $": «{measure}» non lo è")}.");
             }
 
+            if (measure?.Length > 32)
+            {
+                Error(field, "La misura PNRR non può superare 32 caratteri.");
+            }
+
             if (line.Source != FundingSource.Pnrr && measure is not null)
             {
                 Error(field, "La misura PNRR si indica solo per le linee di fonte PNRR.");
@@ -382,6 +387,10 @@ public static partial class SaveAction
             {
                 Error(field, "Indicare il ruolo del partner.");
             }
+            else if (partner.Role.Trim().Length > 100)
+            {
+                Error(field, "Il ruolo del partner non può superare 100 caratteri.");
+            }
         }
 
         if (input.Partners.Select(p => p.OrganizationId).Distinct().Count() != input.Partners.Count)
@@ -394,6 +403,10 @@ public static partial class SaveAction
             if (string.IsNullOrWhiteSpace(milestone.Title))
             {
                 Error(string.Create(CultureInfo.InvariantCulture, $"milestones[{index}]"), "Ogni traguardo ha un titolo.");
+            }
+            else if (milestone.Title.Trim().Length > 300)
+            {
+                Error(string.Create(CultureInfo.InvariantCulture, $"milestones[{index}]"), "Il titolo di un traguardo non può superare 300 caratteri.");
             }
         }
 

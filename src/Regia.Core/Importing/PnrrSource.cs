@@ -161,6 +161,17 @@ public sealed class PnrrSource : IActionSource
                 errors.Add(new CellError("Soggetto attuatore", "manca il soggetto attuatore (né denominazione né codice fiscale)."));
             }
 
+            // The limits of an organisation Regia may have to add for it.
+            if (leadName.Length > 300)
+            {
+                errors.Add(new CellError("Soggetto attuatore", "la denominazione supera 300 caratteri."));
+            }
+
+            if (taxCode?.Length > 16)
+            {
+                errors.Add(new CellError("Codice fiscale soggetto attuatore", $"«{taxCode[..20]}…» non è un codice fiscale (al più 16 caratteri)."));
+            }
+
             // Only a row without errors may add an organisation, so that rejected rows leave nothing behind.
             var lead = errors.Count > 0
                 ? 0
