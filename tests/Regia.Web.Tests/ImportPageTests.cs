@@ -81,19 +81,20 @@ public sealed partial class ImportPageTests
         // One title turned into a formula: the dry run refuses that row and names its column.
         var bad = template.Replace("Prova 2 (test)", "=SOMMA(A1)", StringComparison.Ordinal);
 
-        async Task<HttpResponseMessage> PostAsync(string token, string query, string csv)
+        async Task<HttpResponseMessage> PostAsync(string token, string query, string csv, string fileName = "azioni.csv")
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports" + query);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             var form = new MultipartFormDataContent();
             var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv));
             file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            form.Add(file, "file", "azioni.csv");
+            form.Add(file, "file", fileName);
             request.Content = form;
             return await client.SendAsync(request, Cancel);
         }
 
         using var started = await PostAsync(reviewer!, "?kind=actions&mode=dry-run", bad);
+        using var notGzip = await PostAsync(reviewer!, "?kind=actions&mode=dry-run", template, "azioni.csv.gz");
         using var forbidden = await PostAsync(editor!, "?kind=actions", template);
         using var unknown = await PostAsync(reviewer!, "?kind=excel", template);
 
@@ -101,23 +102,34 @@ public sealed partial class ImportPageTests
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("«excel» non è ammesso: usare uno tra actions, pnrr, decidim", await unknown.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
-        var location = started.Headers.Location!.OriginalString;
-        System.Text.Json.Nodes.JsonObject? job = null;
-        for (var attempt = 0; attempt < 600; attempt++)
+        async Task<System.Text.Json.Nodes.JsonObject> FinishedJobAsync(HttpResponseMessage response)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, location);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reviewer);
-            using var response = await client.SendAsync(request, Cancel);
-            job = await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>(Cancel);
-            if ((string?)job!["state"] is not ("queued" or "running"))
+            var location = response.Headers.Location!.OriginalString;
+            System.Text.Json.Nodes.JsonObject? job = null;
+            for (var attempt = 0; attempt < 600; attempt++)
             {
-                break;
+                using var request = new HttpRequestMessage(HttpMethod.Get, location);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reviewer);
+                using var answer = await client.SendAsync(request, Cancel);
+                job = await answer.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>(Cancel);
+                if ((string?)job!["state"] is not ("queued" or "running"))
+                {
+                    break;
+                }
+
+                await Task.Delay(100, Cancel);
             }
 
-            await Task.Delay(100, Cancel);
+            return job!;
         }
 
-        Assert.Equal("completed", (string?)job!["state"]);
+        var job = await FinishedJobAsync(started);
+        // A file named .gz that is not gzip fails with a reason, and the worker goes on to the next job.
+        var failed = await FinishedJobAsync(notGzip);
+        Assert.Equal("failed", (string?)failed["state"]);
+        Assert.Contains("non è un archivio gzip valido", (string?)failed["error"], StringComparison.Ordinal);
+
+        Assert.Equal("completed", (string?)job["state"]);
         Assert.Equal((0, 3, 1), ((int)job["created"]!, (int)job["unchanged"]!, (int)job["rejected"]!));
         Assert.False((bool)job["written"]!);
         var rejected = job["rows"]!.AsArray().Single(r => (string?)r!["outcome"] == "rejected")!;

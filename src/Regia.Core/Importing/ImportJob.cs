@@ -145,6 +145,7 @@ public static class RunImportJob
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var caller = db.Caller;
         db.Caller = job.Caller;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? unexpected = null;
         try
         {
             var names = job.FileNames.Split('\n');
@@ -192,6 +193,14 @@ public static class RunImportJob
             job.State = ImportJobState.Failed;
             job.Error = ex.Message;
         }
+#pragma warning disable CA1031 // Any other failure is recorded on the job (never left "running"), then rethrown for the log.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            job.State = ImportJobState.Failed;
+            job.Error = "Errore imprevisto: l'importazione è stata annullata e nulla è stato scritto. Il registro del sito ne riporta la causa.";
+            unexpected = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+        }
         finally
         {
             db.Caller = caller;
@@ -200,6 +209,7 @@ public static class RunImportJob
         job.FinishedAtUtc = clock.GetUtcNow().UtcDateTime;
         db.ImportJobs.Update(job);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        unexpected?.Throw();
     }
 
     /// <summary>Jobs left running by a stop of the site: their transaction was rolled back, so they wrote nothing.</summary>

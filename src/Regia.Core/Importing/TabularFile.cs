@@ -119,9 +119,14 @@ public sealed class TabularFile : IAsyncDisposable
         var temporary = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 65536, FileOptions.DeleteOnClose);
         try
         {
-            await using (var compressed = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress))
+            try
             {
+                await using var compressed = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress);
                 await compressed.CopyToAsync(temporary, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                throw new TabularFileException(null, "il file .gz non è un archivio gzip valido (è forse un CSV o un XLSX rinominato?) o è troncato.");
             }
 
             temporary.Position = 0;
