@@ -248,7 +248,8 @@ internal sealed class ActionConfiguration :
         builder.Property(a => a.Version).IsConcurrencyToken();
         builder.Property(a => a.ExternalId).HasMaxLength(100);
         builder.HasIndex(a => a.Cup);
-        builder.HasIndex(a => a.LocalProjectCode);
+        // A local project code alone is a key only for projects without a CUP (ImportActions' matching asks just that).
+        builder.HasIndex(a => a.LocalProjectCode).HasFilter("\"Cup\" IS NULL AND \"LocalProjectCode\" IS NOT NULL");
         // Columns most actions leave empty are indexed where filled only (partial indexes, same SQL on both
         // databases): smaller indexes, and nothing to maintain for the rows an import adds without them.
         builder.HasIndex(a => a.ExternalId).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
@@ -258,7 +259,7 @@ internal sealed class ActionConfiguration :
         builder.HasOne<PlanAction>().WithMany().HasForeignKey(a => a.ParentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(a => a.Mission).WithMany().HasForeignKey(a => a.MissionId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(a => a.SuggestedObjective).WithMany().HasForeignKey(a => a.SuggestedObjectiveId).OnDelete(DeleteBehavior.SetNull);
-        builder.HasIndex(a => a.Publication);
+        // No index on Publication: two values, most rows published, so no query is helped by one and every insert pays for it.
         builder.HasOne(a => a.LeadOrganization).WithMany().HasForeignKey(a => a.LeadOrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(a => a.Status).WithMany().HasForeignKey(a => a.StatusId).OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(a => a.Objectives).WithOne().HasForeignKey(o => o.ActionId).OnDelete(DeleteBehavior.Cascade);

@@ -516,14 +516,13 @@ namespace Regia.Migrations.Sqlite.Migrations
 
                     b.HasIndex("LeadOrganizationId");
 
-                    b.HasIndex("LocalProjectCode");
+                    b.HasIndex("LocalProjectCode")
+                        .HasFilter("\"Cup\" IS NULL AND \"LocalProjectCode\" IS NOT NULL");
 
                     b.HasIndex("MissionId");
 
                     b.HasIndex("ParentId")
                         .HasFilter("\"ParentId\" IS NOT NULL");
-
-                    b.HasIndex("Publication");
 
                     b.HasIndex("StatusId");
 
