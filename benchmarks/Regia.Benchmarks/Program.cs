@@ -51,6 +51,8 @@ foreach (var provider in providers)
         // A dry run first (reading, mapping, the rules and the matching of every row, without writing), then the import.
         await RunChildAsync("dry", kind, connection, projects, locations);
         var seconds = await RunChildAsync("import", kind, connection, projects, locations);
+        // The same file again: every row is matched to the action it made and found unchanged.
+        await RunChildAsync("again", kind, connection, projects, locations);
         if (kind == DatabaseProvider.Postgres)
         {
             var copy = await CopyAsync(connection, projects);
@@ -117,9 +119,13 @@ static async Task<int> ChildAsync(string mode, DatabaseProvider kind, string con
     var rowsPerSecond = report.Created / clock.Elapsed.TotalSeconds;
     using var process = Process.GetCurrentProcess();
     var gc = string.Create(CultureInfo.InvariantCulture, $"{GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(1) - gen1} gen1, {GC.CollectionCount(2) - gen2} gen2 collections, paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s, {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MB allocated");
-    Console.WriteLine(dryRun
-        ? string.Create(CultureInfo.InvariantCulture, $"{provider}: dry run (read, map, rules, matching; nothing written): {report.Created:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s = {rowsPerSecond:N0} rows/s; peak working set {process.PeakWorkingSet64 / 1048576.0:0} MB")
-        : string.Create(CultureInfo.InvariantCulture, $"{provider}: {report.Created:N0} actions created ({report.Rejected} rejected) in {clock.Elapsed.TotalSeconds:0.0} s = {rowsPerSecond:N0} rows/s; peak working set of the importing process {process.PeakWorkingSet64 / 1048576.0:0} MB (sampled at each batch: {peak.Peak / 1048576.0:0} MB), peak managed heap {peak.PeakManaged / 1048576.0:0} MB; {gc}"));
+    var peakWorkingSet = process.PeakWorkingSet64 / 1048576.0;
+    Console.WriteLine(mode switch
+    {
+        "dry" => string.Create(CultureInfo.InvariantCulture, $"{provider}: dry run (read, map, rules, matching; nothing written): {report.Created:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s = {rowsPerSecond:N0} rows/s; peak working set {peakWorkingSet:0} MB"),
+        "again" => string.Create(CultureInfo.InvariantCulture, $"{provider}: the same file imported again: {report.Unchanged:N0} rows unchanged, {report.Created + report.Updated:N0} changed, in {clock.Elapsed.TotalSeconds:0.0} s = {report.Unchanged / clock.Elapsed.TotalSeconds:N0} rows/s; peak working set {peakWorkingSet:0} MB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{provider}: {report.Created:N0} actions created ({report.Rejected} rejected) in {clock.Elapsed.TotalSeconds:0.0} s = {rowsPerSecond:N0} rows/s; peak working set of the importing process {peakWorkingSet:0} MB (sampled at each batch: {peak.Peak / 1048576.0:0} MB), peak managed heap {peak.PeakManaged / 1048576.0:0} MB; {gc}"),
+    });
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={clock.Elapsed.TotalSeconds}"));
     return 0;
 }

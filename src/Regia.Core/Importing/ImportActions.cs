@@ -821,7 +821,7 @@ public static class ImportActions
                 return;
             }
 
-            var found = await db.Actions.AsNoTracking().Where(a => a.ExternalId != null && unknown.Contains(a.ExternalId)).Select(a => new { a.Id, a.ExternalId }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var found = await db.Actions.AsNoTracking().Where(a => a.ExternalId != null && EF.Parameter(unknown).Contains(a.ExternalId)).Select(a => new { a.Id, a.ExternalId }).ToListAsync(cancellationToken).ConfigureAwait(false);
             foreach (var parent in found)
             {
                 externalIds[parent.ExternalId!] = parent.Id;
@@ -844,20 +844,22 @@ public static class ImportActions
             }
 
             // One index-friendly query per kind of key (an OR across columns would scan the table), then the actions whole.
+            // Each list goes as one parameter (EF.Parameter): EF 10 would otherwise write hundreds of parameters into
+            // the SQL and, on SQLite, spend tens of milliseconds naming them at every batch.
             var found = new HashSet<int>(ids);
             if (external.Count > 0)
             {
-                found.UnionWith(await db.Actions.Where(a => a.ExternalId != null && external.Contains(a.ExternalId)).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
+                found.UnionWith(await db.Actions.Where(a => a.ExternalId != null && EF.Parameter(external).Contains(a.ExternalId)).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
             }
 
             if (cups.Count > 0)
             {
-                found.UnionWith(await db.Actions.Where(a => a.Cup != null && cups.Contains(a.Cup)).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
+                found.UnionWith(await db.Actions.Where(a => a.Cup != null && EF.Parameter(cups).Contains(a.Cup)).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
             }
 
             if (local.Count > 0)
             {
-                found.UnionWith(await db.Actions.Where(a => a.Cup == null && a.LocalProjectCode != null && local.Contains(a.LocalProjectCode)).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
+                found.UnionWith(await db.Actions.Where(a => a.Cup == null && a.LocalProjectCode != null && EF.Parameter(local).Contains(a.LocalProjectCode)).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
             }
 
             if (found.Count == 0)
@@ -868,7 +870,7 @@ public static class ImportActions
             var wanted = found.ToList();
             return await db.Actions
                 .Include(a => a.Objectives).Include(a => a.Partners).Include(a => a.Places).Include(a => a.Funding).Include(a => a.Milestones)
-                .Where(a => wanted.Contains(a.Id))
+                .Where(a => EF.Parameter(wanted).Contains(a.Id))
                 .AsSplitQuery()
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
         }
