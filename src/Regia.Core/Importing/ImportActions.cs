@@ -654,6 +654,7 @@ public static class ImportActions
                     Interlocked.Increment(ref updatedCount);
                     if (Writing)
                     {
+                        db.Attach(action);
                         var before = await ActionSnapshot.TakeAsync(db, action.Id, cancellationToken).ConfigureAwait(false);
                         var wasPublished = action.Publication == PublicationState.Published;
                         SaveAction.Apply(db, action, valid);
@@ -828,7 +829,7 @@ public static class ImportActions
             }
         }
 
-        /// <summary>The actions the batch's keys name, tracked with what they own (one query per kind of key).</summary>
+        /// <summary>The actions the batch's keys name, with what they own (one query per kind of key).</summary>
         private async Task<List<PlanAction>> ExistingAsync(List<Accepted> batch, CancellationToken cancellationToken)
         {
             var known = await KnownKeysAsync(cancellationToken).ConfigureAwait(false);
@@ -868,7 +869,8 @@ public static class ImportActions
             }
 
             var wanted = found.ToList();
-            return await db.Actions
+            // Read without tracking: most rows of a second import are unchanged, and only a changed one is attached.
+            return await db.Actions.AsNoTracking()
                 .Include(a => a.Objectives).Include(a => a.Partners).Include(a => a.Places).Include(a => a.Funding).Include(a => a.Milestones)
                 .Where(a => EF.Parameter(wanted).Contains(a.Id))
                 .AsSplitQuery()
