@@ -425,9 +425,11 @@ public static class ImportActions
                 writeRejected = rejectedWriter.WriteRawAsync;
             }
 
+            // Read before the reader starts, which then only looks them up (never while they are written).
+            var known = await KnownKeysAsync(cancellationToken).ConfigureAwait(false);
             var batches = Channel.CreateBounded<List<Accepted>>(new BoundedChannelOptions(BatchesAhead) { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var reader = Task.Run(() => ReadAsync(batches.Writer, stop.Token), stop.Token);
+            var reader = Task.Run(() => ReadAsync(batches.Writer, known, stop.Token), stop.Token);
             try
             {
                 await foreach (var next in batches.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
@@ -461,13 +463,13 @@ public static class ImportActions
         }
 
         /// <summary>The reader: every row of the file, mapped and checked, in batches to the writer.</summary>
-        private async Task ReadAsync(ChannelWriter<List<Accepted>> output, CancellationToken cancellationToken)
+        private async Task ReadAsync(ChannelWriter<List<Accepted>> output, KnownKeys known, CancellationToken cancellationToken)
         {
             try
             {
                 await foreach (var row in source.ReadAsync(context, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
-                    await TakeAsync(row, output, cancellationToken).ConfigureAwait(false);
+                    await TakeAsync(row, output, known, cancellationToken).ConfigureAwait(false);
                     if (batch.Count >= options.BatchSize)
                     {
                         await SendAsync(output, cancellationToken).ConfigureAwait(false);
@@ -496,7 +498,7 @@ public static class ImportActions
             pendingExternalIds.Clear();
         }
 
-        private async Task TakeAsync(SourceRow row, ChannelWriter<List<Accepted>> output, CancellationToken cancellationToken)
+        private async Task TakeAsync(SourceRow row, ChannelWriter<List<Accepted>> output, KnownKeys known, CancellationToken cancellationToken)
         {
             var errors = new List<CellError>(row.Errors);
             CheckedAction? valid = null;
@@ -532,9 +534,9 @@ public static class ImportActions
                 await SendAsync(output, cancellationToken).ConfigureAwait(false);
             }
 
-            // The audit snapshot of a new action is made here, off the writer's thread (a parent named by external key is
-            // known only when written, so that row's snapshot is the writer's to make).
-            var after = context.Writes && row.ParentKey is null ? ActionSnapshot.JsonOf(valid.Input, context.References) : null;
+            // The audit snapshot of a new action is made here, off the writer's thread, for rows whose key Regia certainly
+            // does not hold yet (a row that may update an action, or names its parent by external key, is the writer's).
+            var after = context.Writes && row.ParentKey is null && !known.MayHold(row.Key) ? ActionSnapshot.JsonOf(valid.Input, context.References) : null;
             batch.Add(new Accepted(row, valid, after));
             if (valid.Input.ExternalId is { } external)
             {
@@ -923,6 +925,13 @@ public static class ImportActions
                     localCodes.Set(KeyHash.Of(localCode), 0);
                 }
             }
+
+            /// <summary>Whether an action with this key may already be in Regia (an id always may).</summary>
+            public bool MayHold(ImportKey key) =>
+                key.Id is not null
+                || (key.ExternalId is { } externalId ? MayHoldExternal(externalId)
+                : Cup.Normalize(key.Cup) is { } cup ? MayHoldCup(cup)
+                : key.LocalProjectCode is { } local && MayHoldLocalCode(local));
 
             public bool MayHoldExternal(string key) => external.Contains(KeyHash.Of(key));
 
