@@ -14,8 +14,8 @@ namespace Regia.Core.Importing;
 /// Inserts many new rows of an entity type inside the context's open transaction, bypassing the change tracker:
 /// binary <c>COPY</c> on PostgreSQL, prepared statements bound by position on SQLite. Columns, names and value conversions come from
 /// EF Core's model (the same type mappings and converters EF uses), so the rows read back exactly as if EF had
-/// written them. Keys are reserved first (<see cref="ReserveIdsAsync"/>) and set by the caller, so that children can
-/// name their parents.
+/// written them. Keys that others name (an action's, named by its children) are reserved first
+/// (<see cref="ReserveIdsAsync"/>) and set by the caller; the others can be left to the database.
 /// </summary>
 internal static class BulkInsert
 {

@@ -425,8 +425,8 @@ public static class ImportActions
                 writeRejected = rejectedWriter.WriteRawAsync;
             }
 
-            // Read before the reader starts, which then only looks them up (never while they are written).
-            var known = await KnownKeysAsync(cancellationToken).ConfigureAwait(false);
+            // Read before the reader starts; both stages then only look them up (never while they are written).
+            var known = knownKeys = await KnownKeys.ReadAsync(db, cancellationToken).ConfigureAwait(false);
             var batches = Channel.CreateBounded<List<Accepted>>(new BoundedChannelOptions(BatchesAhead) { SingleReader = true, SingleWriter = true });
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var reader = Task.Run(() => ReadAsync(batches.Writer, known, stop.Token), stop.Token);
@@ -753,6 +753,7 @@ public static class ImportActions
 
             // What the actions own, and their audit entries, are referenced by nobody: the database numbers them as it
             // writes them (in the order given, as the change tracker would), with no ids to reserve first.
+            var childWrites = new List<Func<Task>>();
             void Children<TChild>(Func<PlanAction, List<TChild>> of, Action<TChild, int> setAction)
                 where TChild : class
             {
@@ -766,7 +767,7 @@ public static class ImportActions
                     }
                 }
 
-                pendingChildren.Add(() => BulkInsert.WriteAsync(db, children, cancellationToken, generatedKey: true));
+                childWrites.Add(() => BulkInsert.WriteAsync(db, children, cancellationToken, generatedKey: true));
             }
 
             Children(a => a.Objectives, (c, action) => c.ActionId = action);
@@ -793,16 +794,13 @@ public static class ImportActions
 
             // Parents before children: PostgreSQL checks each row's foreign keys as it is copied.
             await BulkInsert.WriteAsync(db, actions, cancellationToken).ConfigureAwait(false);
-            foreach (var write in pendingChildren)
+            foreach (var write in childWrites)
             {
                 await write().ConfigureAwait(false);
             }
 
-            pendingChildren.Clear();
             await BulkInsert.WriteAsync(db, entries, cancellationToken, generatedKey: true).ConfigureAwait(false);
         }
-
-        private readonly List<Func<Task>> pendingChildren = [];
 
         /// <summary>Ids are read after the batch is saved (created actions have them only then).</summary>
         private readonly List<(string External, Func<int> Id)> remembered = [];
@@ -834,7 +832,7 @@ public static class ImportActions
         /// <summary>The actions the batch's keys name, with what they own (one query per kind of key).</summary>
         private async Task<List<PlanAction>> ExistingAsync(List<Accepted> batch, CancellationToken cancellationToken)
         {
-            var known = await KnownKeysAsync(cancellationToken).ConfigureAwait(false);
+            var known = knownKeys!;
             var keys = batch.Select(b => b.Row.Key).ToList();
             var ids = keys.Select(k => k.Id).OfType<int>().ToList();
             // Only keys Regia may hold are looked up: a file of new projects costs no query at all.
@@ -879,25 +877,8 @@ public static class ImportActions
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>The keys of the actions Regia held when the import began (the file's own keys are checked apart).</summary>
         private KnownKeys? knownKeys;
-
-        /// <summary>The keys of the actions Regia held when the import began, read once (the file's own keys are checked apart).</summary>
-        private async Task<KnownKeys> KnownKeysAsync(CancellationToken cancellationToken)
-        {
-            if (knownKeys is null)
-            {
-                var keys = new KnownKeys();
-                var rows = db.Actions.AsNoTracking().Select(a => new { a.ExternalId, a.Cup, a.LocalProjectCode }).AsAsyncEnumerable();
-                await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
-                {
-                    keys.Add(row.ExternalId, row.Cup, row.LocalProjectCode);
-                }
-
-                knownKeys = keys;
-            }
-
-            return knownKeys;
-        }
 
         /// <summary>
         /// The keys of the actions already in Regia, as 64-bit hashes (about 25 MB for a million actions): a key not
@@ -908,6 +889,18 @@ public static class ImportActions
             private readonly KeyMap external = new();
             private readonly KeyMap cups = new();
             private readonly KeyMap localCodes = new();
+
+            public static async Task<KnownKeys> ReadAsync(RegiaDbContext db, CancellationToken cancellationToken)
+            {
+                var keys = new KnownKeys();
+                var rows = db.Actions.AsNoTracking().Select(a => new { a.ExternalId, a.Cup, a.LocalProjectCode }).AsAsyncEnumerable();
+                await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    keys.Add(row.ExternalId, row.Cup, row.LocalProjectCode);
+                }
+
+                return keys;
+            }
 
             public void Add(string? externalId, string? cup, string? localCode)
             {
