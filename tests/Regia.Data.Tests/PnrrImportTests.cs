@@ -281,6 +281,31 @@ public sealed class PnrrImportTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_implementing_bodys_tax_code_longer_than_an_organisations_is_named_by_row_and_column(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        var bad = await ExcerptAsync(3, (i, columns, cells) =>
+        {
+            if (i == 1)
+            {
+                cells[columns["Codice fiscale soggetto attuatore"]] = "ABCDEFGHIJKLMNOPQ"; // 17 characters
+            }
+        });
+        var before = await CountAsync(database);
+
+        var report = await ImportAsync(database, bad);
+
+        Assert.False(report.Written);
+        var rejected = Assert.Single(report.Rows, r => r.Outcome == RowOutcome.Rejected);
+        Assert.Equal(3, rejected.Row);
+        var error = Assert.Single(rejected.Errors);
+        Assert.Equal("Codice fiscale soggetto attuatore", error.Column);
+        Assert.Contains("«ABCDEFGHIJKLMNOPQ» non è un codice fiscale", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await CountAsync(database));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_new_implementing_body_is_added_once_when_a_row_naming_it_is_written_and_never_for_rejected_rows_only(string provider)
     {
         await using var database = await LoadedAsync(provider);

@@ -980,5 +980,6 @@ public static class ImportCells
         return text;
     }
 
-    private static string Truncate(string text) => text.Length > 40 ? text[..40] + "…" : text;
+    /// <summary>A cell's text as an error message quotes it: at most 40 characters.</summary>
+    internal static string Truncate(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }

@@ -169,7 +169,7 @@ public sealed class PnrrSource : IActionSource
 
             if (taxCode?.Length > 16)
             {
-                errors.Add(new CellError("Codice fiscale soggetto attuatore", $"«{taxCode[..20]}…» non è un codice fiscale (al più 16 caratteri)."));
+                errors.Add(new CellError("Codice fiscale soggetto attuatore", $"«{ImportCells.Truncate(taxCode)}» non è un codice fiscale (al più 16 caratteri)."));
             }
 
             // Only a row without errors may add an organisation, so that rejected rows leave nothing behind.
