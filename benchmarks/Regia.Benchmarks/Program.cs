@@ -98,6 +98,14 @@ static async Task<double> RunChildAsync(string mode, DatabaseProvider kind, stri
 static async Task<int> ChildAsync(string mode, DatabaseProvider kind, string connection, string projects, string locations)
 {
     var provider = kind.ToString().ToLowerInvariant();
+    if (mode == "init")
+    {
+        // Only makes the database (for profiling one run by hand: --child init|dry|import KIND CONNECTION PROJECTS LOCATIONS).
+        await using var fresh = new RegiaDbContext(RegiaDatabase.Options(kind, connection));
+        await InitializeDatabase.ExecuteAsync(fresh, new ShippedData([Path.Combine(AppContext.BaseDirectory, "plans", "psttm-2025-2027.json")], Path.Combine(AppContext.BaseDirectory, "territory")), TimeProvider.System, CancellationToken.None);
+        return 0;
+    }
+
     var dryRun = mode == "dry";
     var peak = new PeakMemory();
     var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
