@@ -620,8 +620,6 @@ namespace Regia.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AtUtc");
-
                     b.HasIndex("EntityType", "EntityId", "Id");
 
                     b.ToTable("AuditEntries", (string)null);

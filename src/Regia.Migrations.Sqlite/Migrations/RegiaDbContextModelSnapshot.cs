@@ -591,8 +591,6 @@ namespace Regia.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AtUtc");
-
                     b.HasIndex("EntityType", "EntityId", "Id");
 
                     b.ToTable("AuditEntries", (string)null);
