@@ -1,10 +1,14 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using SQLitePCL;
@@ -69,43 +73,18 @@ internal static class BulkInsert
             return;
         }
 
-        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var columns = entity.GetProperties()
-            .Select(p => (Property: p, Column: p.GetColumnName(table), Mapping: (RelationalTypeMapping)p.GetRelationalTypeMapping(), Getter: p.GetGetter(), Converter: p.GetTypeMapping().Converter))
-            .Where(c => c.Column is not null && !(generatedKey && c.Property.IsPrimaryKey()))
-            .ToList();
-        var columnList = string.Join(", ", columns.Select(c => $"\"{c.Column}\""));
-        var converters = columns.Select(c => Converter(c.Property.ClrType, c.Converter)).ToArray();
-        object? Value(T row, int i)
-        {
-            var value = columns[i].Getter.GetClrValue(row);
-            return value is null || converters[i] is not { } convert ? value : convert(value);
-        }
-
+        var layout = Layout<T>.Of(db, generatedKey);
+        var columns = layout.Columns;
         if (db.Database.GetDbConnection() is NpgsqlConnection npgsql)
         {
-            var types = columns.Select(c => CopyType(c.Mapping.StoreType)).ToList();
-            await using var importer = await npgsql.BeginBinaryImportAsync($"COPY \"{table.Name}\" ({columnList}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            await using var importer = await npgsql.BeginBinaryImportAsync($"COPY \"{layout.Table}\" ({layout.ColumnList}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
             foreach (var row in rows)
             {
                 // Synchronous writes: each value only fills a buffer, and an await per value costs more than the value.
                 importer.StartRow();
-                for (var i = 0; i < columns.Count; i++)
+                foreach (var column in columns)
                 {
-                    var value = Value(row, i);
-                    if (value is null)
-                    {
-                        importer.WriteNull();
-                    }
-                    else if (types[i].Type is { } type)
-                    {
-                        importer.Write(value, type);
-                    }
-                    else
-                    {
-                        importer.Write(value, types[i].Name);
-                    }
+                    column.Copy(row, importer);
                 }
             }
 
@@ -120,7 +99,7 @@ internal static class BulkInsert
             throw new InvalidOperationException("Bulk inserts need PostgreSQL or an open SQLite connection.");
         }
 
-        var perStatement = Math.Max(1, 500 / columns.Count);
+        var perStatement = Math.Max(1, 500 / columns.Length);
         SqliteStatement? full = null;
         try
         {
@@ -128,15 +107,16 @@ internal static class BulkInsert
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var statement = chunk.Length == perStatement
-                    ? full ??= SqliteStatement.Prepare(handle, Insert(table.Name, columnList, columns.Count, perStatement))
-                    : SqliteStatement.Prepare(handle, Insert(table.Name, columnList, columns.Count, chunk.Length));
+                    ? full ??= SqliteStatement.Prepare(handle, Insert(layout.Table, layout.ColumnList, columns.Length, perStatement))
+                    : SqliteStatement.Prepare(handle, Insert(layout.Table, layout.ColumnList, columns.Length, chunk.Length));
                 try
                 {
-                    for (var r = 0; r < chunk.Length; r++)
+                    var parameter = 1;
+                    foreach (var row in chunk)
                     {
-                        for (var i = 0; i < columns.Count; i++)
+                        foreach (var column in columns)
                         {
-                            statement.Bind((r * columns.Count) + i + 1, Value(chunk[r], i));
+                            column.Bind(row, statement, parameter++);
                         }
                     }
 
@@ -158,24 +138,119 @@ internal static class BulkInsert
     }
 
     /// <summary>
-    /// EF's conversion of a column's values to what the database stores; for an enum stored as text, its values are
-    /// converted once, not at every row (the names are the same the converter gives).
+    /// The columns of <typeparamref name="T"/>'s table as EF Core maps them, each with two writers compiled once: one
+    /// binds a row's value on SQLite, one copies it on PostgreSQL. Values are read, converted (EF's own converters)
+    /// and written at their own type, so no value is boxed; an enum stored as text is converted once per value,
+    /// not once per row.
     /// </summary>
-    private static Func<object, object?>? Converter(Type clrType, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? converter)
+    private sealed class Layout<T>
+        where T : class
     {
-        if (converter is null)
+        private static readonly ConcurrentDictionary<(IEntityType Entity, bool GeneratedKey), Layout<T>> Cache = new();
+
+        private Layout(string table, string columnList, Column[] columns)
         {
-            return null;
+            Table = table;
+            ColumnList = columnList;
+            Columns = columns;
         }
 
-        var type = Nullable.GetUnderlyingType(clrType) ?? clrType;
-        if (!type.IsEnum)
+        public string Table { get; }
+
+        public string ColumnList { get; }
+
+        public Column[] Columns { get; }
+
+        public sealed record Column(Action<T, SqliteStatement, int> Bind, Action<T, NpgsqlBinaryImporter> Copy);
+
+        public static Layout<T> Of(RegiaDbContext db, bool generatedKey)
         {
-            return converter.ConvertToProvider;
+            var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+            return Cache.GetOrAdd((entity, generatedKey), key => Build(key.Entity, key.GeneratedKey));
         }
 
-        var converted = Enum.GetValues(type).Cast<object>().ToDictionary(v => v, converter.ConvertToProvider);
-        return value => converted.TryGetValue(value, out var provider) ? provider : converter.ConvertToProvider(value);
+        private static Layout<T> Build(IEntityType entity, bool generatedKey)
+        {
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var properties = entity.GetProperties()
+                .Where(p => p.GetColumnName(table) is not null && !(generatedKey && p.IsPrimaryKey()))
+                .ToList();
+            var columnList = string.Join(", ", properties.Select(p => $"\"{p.GetColumnName(table)}\""));
+            return new Layout<T>(table.Name, columnList, [.. properties.Select(ColumnOf)]);
+        }
+
+        private static Column ColumnOf(IProperty property)
+        {
+            var row = Expression.Parameter(typeof(T), "row");
+            var member = property.GetMemberInfo(forMaterialization: false, forSet: false);
+            Expression read = Expression.MakeMemberAccess(row, member);
+            var clrType = read.Type;
+            var underlying = Nullable.GetUnderlyingType(clrType);
+            var isNull = underlying is not null || !clrType.IsValueType
+                ? Expression.Equal(read, Expression.Constant(null, clrType))
+                : null;
+            var value = underlying is null ? read : Expression.Property(read, nameof(Nullable<int>.Value));
+            var converter = property.GetTypeMapping().Converter;
+            if (converter is not null)
+            {
+                value = converter.ModelClrType.IsEnum
+                    ? Expression.Invoke(Expression.Constant(EnumMemo(converter)), value)
+                    : Expression.Invoke(converter.ConvertToProviderExpression, Expression.Convert(value, converter.ModelClrType));
+            }
+
+            return new Column(SqliteWriter(row, isNull, value), CopyWriter(row, isNull, value, CopyType(((RelationalTypeMapping)property.GetRelationalTypeMapping()).StoreType)));
+        }
+
+        /// <summary>(row, statement, parameter) => bind the value, or NULL, with the statement's typed method.</summary>
+        private static Action<T, SqliteStatement, int> SqliteWriter(ParameterExpression row, Expression? isNull, Expression value)
+        {
+            var statement = Expression.Parameter(typeof(SqliteStatement), "statement");
+            var index = Expression.Parameter(typeof(int), "index");
+            Expression Call(string method, Expression argument) =>
+                Expression.Call(statement, typeof(SqliteStatement).GetMethod(method)!, index, argument);
+            var type = value.Type;
+            Expression bind = type == typeof(string) ? Call(nameof(SqliteStatement.BindText), value)
+                : type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte) ? Call(nameof(SqliteStatement.BindInteger), Expression.Convert(value, typeof(long)))
+                : type == typeof(bool) ? Call(nameof(SqliteStatement.BindInteger), Expression.Condition(value, Expression.Constant(1L), Expression.Constant(0L)))
+                : type == typeof(decimal) ? Call(nameof(SqliteStatement.BindDecimal), value)
+                : type == typeof(DateTime) ? Call(nameof(SqliteStatement.BindTime), value)
+                : type == typeof(DateOnly) ? Call(nameof(SqliteStatement.BindDate), value)
+                : type == typeof(double) ? Call(nameof(SqliteStatement.BindReal), value)
+                : throw new NotSupportedException($"Bulk inserts do not bind {type.Name} values on SQLite.");
+            Expression body = isNull is null ? bind : Expression.IfThenElse(isNull, Expression.Call(statement, typeof(SqliteStatement).GetMethod(nameof(SqliteStatement.BindNull))!, index), bind);
+            return Expression.Lambda<Action<T, SqliteStatement, int>>(body, row, statement, index).Compile();
+        }
+
+        /// <summary>(row, importer) => write the value at its own type (Npgsql's generic Write), or NULL.</summary>
+        private static Action<T, NpgsqlBinaryImporter> CopyWriter(ParameterExpression row, Expression? isNull, Expression value, (NpgsqlTypes.NpgsqlDbType? Type, string Name) copyType)
+        {
+            var importer = Expression.Parameter(typeof(NpgsqlBinaryImporter), "importer");
+            Expression write = copyType.Type is { } type
+                ? Expression.Call(importer, WriteTyped.MakeGenericMethod(value.Type), value, Expression.Constant(type))
+                : Expression.Call(importer, WriteNamed.MakeGenericMethod(value.Type), value, Expression.Constant(copyType.Name));
+            Expression body = isNull is null ? write : Expression.IfThenElse(isNull, Expression.Call(importer, nameof(NpgsqlBinaryImporter.WriteNull), null), write);
+            return Expression.Lambda<Action<T, NpgsqlBinaryImporter>>(body, row, importer).Compile();
+        }
+
+        private static readonly MethodInfo WriteTyped = typeof(NpgsqlBinaryImporter).GetMethods()
+            .Single(m => m.Name == nameof(NpgsqlBinaryImporter.Write) && m.IsGenericMethodDefinition && m.GetParameters() is [_, { ParameterType: var t }] && t == typeof(NpgsqlTypes.NpgsqlDbType));
+
+        private static readonly MethodInfo WriteNamed = typeof(NpgsqlBinaryImporter).GetMethods()
+            .Single(m => m.Name == nameof(NpgsqlBinaryImporter.Write) && m.IsGenericMethodDefinition && m.GetParameters() is [_, { ParameterType: var t }] && t == typeof(string));
+
+        /// <summary>EF's converter of an enum, applied once per value: a delegate over a table of every value's result.</summary>
+        private static Delegate EnumMemo(ValueConverter converter) =>
+            (Delegate)typeof(Layout<T>).GetMethod(nameof(Memo), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(converter.ModelClrType, converter.ProviderClrType)
+                .Invoke(null, [converter])!;
+
+        private static Func<TEnum, TProvider> Memo<TEnum, TProvider>(ValueConverter converter)
+            where TEnum : struct, Enum
+        {
+            var convert = (Func<TEnum, TProvider>)converter.ConvertToProviderExpression.Compile();
+            var table = Enum.GetValues<TEnum>().Distinct().ToDictionary(v => v, convert);
+            return value => table.TryGetValue(value, out var provider) ? provider : convert(value);
+        }
     }
 
     /// <summary>An INSERT of <paramref name="rowCount"/> rows with positional parameters (row by row, column by column).</summary>
@@ -252,41 +327,25 @@ internal static class BulkInsert
             return new SqliteStatement(handle, statement);
         }
 
-        public void Bind(int index, object? value)
+        /// <summary>NULL, unless the parameter already holds it (a reset statement keeps its bindings).</summary>
+        public void BindNull(int index)
         {
-            if (value is null)
+            if (!holdsNull[index])
             {
-                if (!holdsNull[index])
-                {
-                    Check(handle, Native.sqlite3_bind_null(pointer, index));
-                    holdsNull[index] = true;
-                }
-
-                return;
+                Check(handle, Native.sqlite3_bind_null(pointer, index));
+                holdsNull[index] = true;
             }
-
-            holdsNull[index] = false;
-            var result = value switch
-            {
-                string text => BindText(index, text),
-                int number => Native.sqlite3_bind_int64(pointer, index, number),
-                long number => Native.sqlite3_bind_int64(pointer, index, number),
-                bool flag => Native.sqlite3_bind_int64(pointer, index, flag ? 1 : 0),
-                decimal amount => BindDecimal(index, amount),
-                DateTime time => BindTime(index, time),
-                DateOnly date => BindFormatted(index, date, @"yyyy\-MM\-dd"),
-                double real => Native.sqlite3_bind_double(pointer, index, real),
-                short number => Native.sqlite3_bind_int64(pointer, index, number),
-                byte number => Native.sqlite3_bind_int64(pointer, index, number),
-                _ => throw new NotSupportedException($"Bulk inserts do not bind {value.GetType().Name} values on SQLite."),
-            };
-            Check(handle, result);
         }
+
+        /// <summary>Integers of every width, booleans as 0 and 1 (as Microsoft.Data.Sqlite binds them).</summary>
+        public void BindInteger(int index, long value) => Bound(index, Native.sqlite3_bind_int64(pointer, index, value));
+
+        public void BindReal(int index, double value) => Bound(index, Native.sqlite3_bind_double(pointer, index, value));
 
         private byte[] utf8 = new byte[4096];
 
         /// <summary>Text as UTF-8 from one reused buffer (SQLite copies it): no array per value.</summary>
-        private int BindText(int index, string text)
+        public void BindText(int index, string text)
         {
             var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
             if (utf8.Length < needed)
@@ -294,11 +353,11 @@ internal static class BulkInsert
                 utf8 = new byte[Math.Max(needed, utf8.Length * 2)];
             }
 
-            var length = Encoding.UTF8.GetBytes(text, utf8);
-            return BindUtf8(index, length);
+            BindUtf8(index, Encoding.UTF8.GetBytes(text, utf8));
         }
 
-        private int BindDecimal(int index, decimal amount)
+        /// <summary>Decimals as invariant text in Microsoft.Data.Sqlite's format (<see cref="TryFormatDecimal"/>).</summary>
+        public void BindDecimal(int index, decimal amount)
         {
             int length;
             while (!TryFormatDecimal(amount, utf8, out length))
@@ -306,30 +365,32 @@ internal static class BulkInsert
                 utf8 = new byte[utf8.Length * 2];
             }
 
-            return BindUtf8(index, length);
+            BindUtf8(index, length);
         }
+
+        public void BindDate(int index, DateOnly date) => BindFormatted(index, date, @"yyyy\-MM\-dd");
 
         private DateTime lastTime;
         private byte[]? lastTimeText;
 
         /// <summary>Times in Microsoft.Data.Sqlite's format; an import stamps all its rows with one time, formatted once.</summary>
-        private int BindTime(int index, DateTime time)
+        public void BindTime(int index, DateTime time)
         {
             if (lastTimeText is null || time != lastTime)
             {
-                var result = BindFormatted(index, time, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF");
+                BindFormatted(index, time, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF");
                 lastTime = time;
                 lastTimeText = utf8.AsSpan(0, lastLength).ToArray();
-                return result;
+                return;
             }
 
-            return Native.sqlite3_bind_text(pointer, index, ref lastTimeText[0], lastTimeText.Length, Native.Transient);
+            Bound(index, Native.sqlite3_bind_text(pointer, index, ref lastTimeText[0], lastTimeText.Length, Native.Transient));
         }
 
         private int lastLength;
 
-        /// <summary>A number or date formatted straight into the UTF-8 buffer (Microsoft.Data.Sqlite's formats), with no string between.</summary>
-        private int BindFormatted<TValue>(int index, TValue value, string format)
+        /// <summary>A date or time formatted straight into the UTF-8 buffer (Microsoft.Data.Sqlite's formats), with no string between.</summary>
+        private void BindFormatted<TValue>(int index, TValue value, string format)
             where TValue : IUtf8SpanFormattable
         {
             int length;
@@ -338,14 +399,20 @@ internal static class BulkInsert
                 utf8 = new byte[utf8.Length * 2];
             }
 
-            return BindUtf8(index, length);
+            BindUtf8(index, length);
         }
 
-        private int BindUtf8(int index, int length)
+        private void BindUtf8(int index, int length)
         {
             lastLength = length;
             // A zero length with a valid pointer binds the empty string (not NULL); the buffer is never empty.
-            return Native.sqlite3_bind_text(pointer, index, ref utf8[0], length, Native.Transient);
+            Bound(index, Native.sqlite3_bind_text(pointer, index, ref utf8[0], length, Native.Transient));
+        }
+
+        private void Bound(int index, int result)
+        {
+            Check(handle, result);
+            holdsNull[index] = false;
         }
 
         public void Execute()
