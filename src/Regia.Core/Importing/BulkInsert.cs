@@ -65,7 +65,7 @@ internal static class BulkInsert
     /// Writes the rows in one stream: with the keys already set, or (<paramref name="generatedKey"/>) leaving the key
     /// column to the database, which numbers the rows in the order given.
     /// </summary>
-    public static async Task WriteAsync<T>(RegiaDbContext db, IReadOnlyCollection<T> rows, CancellationToken cancellationToken, bool generatedKey = false)
+    public static async Task WriteAsync<T>(RegiaDbContext db, IReadOnlyCollection<T> rows, CancellationToken cancellationToken, bool generatedKey = false, Session? session = null)
         where T : class
     {
         if (rows.Count == 0)
@@ -106,9 +106,9 @@ internal static class BulkInsert
             foreach (var chunk in rows.Chunk(perStatement))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var statement = chunk.Length == perStatement
-                    ? full ??= SqliteStatement.Prepare(handle, Insert(layout.Table, layout.ColumnList, columns.Length, perStatement))
-                    : SqliteStatement.Prepare(handle, Insert(layout.Table, layout.ColumnList, columns.Length, chunk.Length));
+                var statement = session is not null ? session.Statement(handle, layout, chunk.Length)
+                    : chunk.Length != perStatement ? SqliteStatement.Prepare(handle, Insert(layout.Table, layout.ColumnList, columns.Length, chunk.Length))
+                    : full ??= SqliteStatement.Prepare(handle, Insert(layout.Table, layout.ColumnList, columns.Length, perStatement));
                 try
                 {
                     var parameter = 1;
@@ -124,7 +124,7 @@ internal static class BulkInsert
                 }
                 finally
                 {
-                    if (!ReferenceEquals(statement, full))
+                    if (session is null && chunk.Length != perStatement)
                     {
                         statement.Dispose();
                     }
@@ -143,7 +143,7 @@ internal static class BulkInsert
     /// and written at their own type, so no value is boxed; an enum stored as text is converted once per value,
     /// not once per row.
     /// </summary>
-    private sealed class Layout<T>
+    internal sealed class Layout<T>
         where T : class
     {
         private static readonly ConcurrentDictionary<(IEntityType Entity, bool GeneratedKey), Layout<T>> Cache = new();
@@ -253,6 +253,39 @@ internal static class BulkInsert
         }
     }
 
+    /// <summary>
+    /// The statements of one run of bulk writes on one SQLite connection (an import), prepared once and reused by
+    /// every batch: preparing an INSERT of 500 parameters costs as much as binding a few hundred values. Dispose it
+    /// before the connection goes back to its pool.
+    /// </summary>
+    internal sealed class Session : IDisposable
+    {
+        // By layout (a table's columns) and number of rows: a batch's last statement is shorter, and batches repeat.
+        private readonly Dictionary<(sqlite3 Handle, object Layout, int Rows), SqliteStatement> statements = [];
+
+        internal SqliteStatement Statement<T>(sqlite3 handle, Layout<T> layout, int rows)
+            where T : class
+        {
+            if (!statements.TryGetValue((handle, layout, rows), out var statement))
+            {
+                statement = SqliteStatement.Prepare(handle, Insert(layout.Table, layout.ColumnList, layout.Columns.Length, rows));
+                statements[(handle, layout, rows)] = statement;
+            }
+
+            return statement;
+        }
+
+        public void Dispose()
+        {
+            foreach (var statement in statements.Values)
+            {
+                statement.Dispose();
+            }
+
+            statements.Clear();
+        }
+    }
+
     /// <summary>An INSERT of <paramref name="rowCount"/> rows with positional parameters (row by row, column by column).</summary>
     private static string Insert(string table, string columnList, int columnCount, int rowCount)
     {
@@ -302,7 +335,7 @@ internal static class BulkInsert
     /// values go straight to SQLite's C functions on the statement's pointer (<see cref="Native"/>), and a parameter
     /// that already holds NULL is not bound NULL again (a reset statement keeps its bindings).
     /// </remarks>
-    private sealed class SqliteStatement : IDisposable
+    internal sealed class SqliteStatement : IDisposable
     {
         private readonly sqlite3 handle;
         private readonly sqlite3_stmt statement;

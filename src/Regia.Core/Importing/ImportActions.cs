@@ -411,7 +411,14 @@ public static class ImportActions
 
         private long Rows => Created + Updated + Unchanged + Rejected;
 
-        public void Dispose() => reporting.Dispose();
+        public void Dispose()
+        {
+            reporting.Dispose();
+            statements.Dispose();
+        }
+
+        /// <summary>The writer's SQLite statements, prepared once for the whole import.</summary>
+        private readonly BulkInsert.Session statements = new();
 
         /// <summary>All-or-nothing stops writing at the first rejected row (the transaction will be rolled back) but keeps checking.</summary>
         private bool Writing => context.Writes && (options.Mode == ImportMode.ValidOnly || Rejected == 0);
@@ -767,7 +774,7 @@ public static class ImportActions
                     }
                 }
 
-                childWrites.Add(() => BulkInsert.WriteAsync(db, children, cancellationToken, generatedKey: true));
+                childWrites.Add(() => BulkInsert.WriteAsync(db, children, cancellationToken, generatedKey: true, statements));
             }
 
             Children(a => a.Objectives, (c, action) => c.ActionId = action);
@@ -793,13 +800,13 @@ public static class ImportActions
             }).ToList();
 
             // Parents before children: PostgreSQL checks each row's foreign keys as it is copied.
-            await BulkInsert.WriteAsync(db, actions, cancellationToken).ConfigureAwait(false);
+            await BulkInsert.WriteAsync(db, actions, cancellationToken, session: statements).ConfigureAwait(false);
             foreach (var write in childWrites)
             {
                 await write().ConfigureAwait(false);
             }
 
-            await BulkInsert.WriteAsync(db, entries, cancellationToken, generatedKey: true).ConfigureAwait(false);
+            await BulkInsert.WriteAsync(db, entries, cancellationToken, generatedKey: true, statements).ConfigureAwait(false);
         }
 
         /// <summary>Ids are read after the batch is saved (created actions have them only then).</summary>
