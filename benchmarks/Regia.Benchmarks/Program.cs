@@ -58,6 +58,23 @@ foreach (var provider in providers)
             var copy = await CopyAsync(connection, projects);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{provider}: plain COPY of the same {rows:N0} rows into a bare 50-column table: {copy.TotalSeconds:0.0} s; import / COPY = {seconds / copy.TotalSeconds:0.0}×"));
+
+            // The exclusive import (command line --exclusive: foreign keys added back after the rows), into another fresh database.
+            var (_, exclusiveConnection, dropExclusive) = await FreshDatabaseAsync(provider, postgres, work);
+            try
+            {
+                await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, exclusiveConnection)))
+                {
+                    await InitializeDatabase.ExecuteAsync(db, shipped, TimeProvider.System, cancel);
+                }
+
+                var exclusive = await RunChildAsync("exclusive", kind, exclusiveConnection, projects, locations);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider}: exclusive import / COPY = {exclusive / copy.TotalSeconds:0.0}×"));
+            }
+            finally
+            {
+                await dropExclusive();
+            }
         }
     }
     finally
@@ -100,7 +117,7 @@ static async Task<int> ChildAsync(string mode, DatabaseProvider kind, string con
     var provider = kind.ToString().ToLowerInvariant();
     if (mode == "init")
     {
-        // Only makes the database (for profiling one run by hand: --child init|dry|import KIND CONNECTION PROJECTS LOCATIONS).
+        // Only makes the database (for profiling one run by hand: --child init|dry|import|again|exclusive KIND CONNECTION PROJECTS LOCATIONS).
         await using var fresh = new RegiaDbContext(RegiaDatabase.Options(kind, connection));
         await InitializeDatabase.ExecuteAsync(fresh, new ShippedData([Path.Combine(AppContext.BaseDirectory, "plans", "psttm-2025-2027.json")], Path.Combine(AppContext.BaseDirectory, "territory")), TimeProvider.System, CancellationToken.None);
         return 0;
@@ -116,7 +133,7 @@ static async Task<int> ChildAsync(string mode, DatabaseProvider kind, string con
     await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection)) { Caller = Caller.CommandLine("benchmark") })
     {
         var source = await PnrrSource.OpenAsync(projectFile, locationFile);
-        report = await ImportActions.RunAsync(db, source, new ImportOptions { Mode = dryRun ? ImportMode.DryRun : ImportMode.AllOrNothing, Progress = peak }, TimeProvider.System);
+        report = await ImportActions.RunAsync(db, source, new ImportOptions { Mode = dryRun ? ImportMode.DryRun : ImportMode.AllOrNothing, Progress = peak, Exclusive = mode == "exclusive" }, TimeProvider.System);
         if (report.Rows.FirstOrDefault(r => r.Outcome == RowOutcome.Rejected) is { } first)
         {
             Console.WriteLine($"{provider}: first rejected row {first.Row}: {string.Join("; ", first.Errors.Select(e => $"{e.Column}: {e.Message}"))}");
@@ -132,7 +149,7 @@ static async Task<int> ChildAsync(string mode, DatabaseProvider kind, string con
     {
         "dry" => string.Create(CultureInfo.InvariantCulture, $"{provider}: dry run (read, map, rules, matching; nothing written): {report.Created:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s = {rowsPerSecond:N0} rows/s; peak working set {peakWorkingSet:0} MB"),
         "again" => string.Create(CultureInfo.InvariantCulture, $"{provider}: the same file imported again: {report.Unchanged:N0} rows unchanged, {report.Created + report.Updated:N0} changed, in {clock.Elapsed.TotalSeconds:0.0} s = {report.Unchanged / clock.Elapsed.TotalSeconds:N0} rows/s; peak working set {peakWorkingSet:0} MB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{provider}: {report.Created:N0} actions created ({report.Rejected} rejected) in {clock.Elapsed.TotalSeconds:0.0} s = {rowsPerSecond:N0} rows/s; peak working set of the importing process {peakWorkingSet:0} MB (sampled at each batch: {peak.Peak / 1048576.0:0} MB), peak managed heap {peak.PeakManaged / 1048576.0:0} MB; {gc}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{provider}: {(mode == "exclusive" ? "exclusive import (foreign keys added back at the end; the site waits): " : "")}{report.Created:N0} actions created ({report.Rejected} rejected) in {clock.Elapsed.TotalSeconds:0.0} s = {rowsPerSecond:N0} rows/s; peak working set of the importing process {peakWorkingSet:0} MB (sampled at each batch: {peak.Peak / 1048576.0:0} MB), peak managed heap {peak.PeakManaged / 1048576.0:0} MB; {gc}"),
     });
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={clock.Elapsed.TotalSeconds}"));
     return 0;

@@ -19,9 +19,14 @@ internal static class ImportCommands
         var rejected = new Option<FileInfo?>("--rejected") { Description = "File CSV in cui scrivere le righe rifiutate, con i motivi, da correggere e reimportare." };
         var report = new Option<FileInfo?>("--report") { Description = "File CSV con l'esito di ogni riga (creata, aggiornata, invariata, rifiutata)." };
         var separator = new Option<char?>("--separator") { Description = "Separatore dei CSV, se non va rilevato (, ; o tabulazione)." };
+        var exclusive = new Option<bool>("--exclusive")
+        {
+            Description = "PostgreSQL: toglie i vincoli di chiave esterna delle tabelle delle azioni e li ricontrolla tutti insieme alla fine (circa un terzo più veloce). "
+                + "Il sito resta in attesa fino alla fine dell'importazione: per il primo caricamento o una finestra di manutenzione. Su SQLite non cambia nulla.",
+        };
         var pnrr = new Command("pnrr", "Importa i progetti PNRR localizzati nel territorio metropolitano come azioni (chiave: CUP e codice locale).")
         {
-            projects, locations, dryRun, validOnly, rejected, report, separator,
+            projects, locations, dryRun, validOnly, rejected, report, separator, exclusive,
         };
         pnrr.SetAction(async (result, cancellationToken) =>
         {
@@ -33,7 +38,7 @@ internal static class ImportCommands
                 await using var locationFile = await TabularFile.OpenPathAsync(result.GetValue(locations)!.FullName, read, cancellationToken).ConfigureAwait(false);
                 var source = await PnrrSource.OpenAsync(projectFile, locationFile, cancellationToken).ConfigureAwait(false);
                 await using var db = DatabaseCommands.Open(out _);
-                var outcome = await RunAsync(db, source, mode, result.GetValue(rejected), result.GetValue(report), cancellationToken).ConfigureAwait(false);
+                var outcome = await RunAsync(db, source, mode, result.GetValue(exclusive), result.GetValue(rejected), result.GetValue(report), cancellationToken).ConfigureAwait(false);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Progetti fuori dal territorio metropolitano, non importati: {source.OutsideTerritory}."));
                 return outcome;
             }
@@ -46,7 +51,7 @@ internal static class ImportCommands
         var input = new Option<FileInfo>("--input") { Description = "Modello delle azioni di Regia (CSV o XLSX, come lo scrive «export actions»).", Required = true };
         var actions = new Command("actions", "Importa il modello delle azioni di Regia: le righe con id aggiornano, le altre creano (chiave: id, externalId o CUP e codice locale).")
         {
-            input, dryRun, validOnly, rejected, report, separator,
+            input, dryRun, validOnly, rejected, report, separator, exclusive,
         };
         actions.SetAction(async (result, cancellationToken) =>
         {
@@ -56,7 +61,7 @@ internal static class ImportCommands
                 await using var file = await TabularFile.OpenPathAsync(result.GetValue(input)!.FullName, new TabularReadOptions { Separator = result.GetValue(separator) }, cancellationToken).ConfigureAwait(false);
                 var source = ActionTemplateSource.Open(file);
                 await using var db = DatabaseCommands.Open(out _);
-                return await RunAsync(db, source, mode, result.GetValue(rejected), result.GetValue(report), cancellationToken).ConfigureAwait(false);
+                return await RunAsync(db, source, mode, result.GetValue(exclusive), result.GetValue(rejected), result.GetValue(report), cancellationToken).ConfigureAwait(false);
             }
             catch (TabularFileException ex)
             {
@@ -70,7 +75,7 @@ internal static class ImportCommands
         var draft = new Option<bool>("--draft") { Description = "Importa come bozze (predefinito: pubblicate, come in Decidim)." };
         var decidim = new Command("decidim", "Importa i risultati di Decidim (accountability) come azioni, con la gerarchia risultato/sotto-risultato (chiave: decidim:<id> o external_id).")
         {
-            decidimInput, organization, mission, draft, dryRun, validOnly, rejected, report, separator,
+            decidimInput, organization, mission, draft, dryRun, validOnly, rejected, report, separator, exclusive,
         };
         decidim.SetAction(async (result, cancellationToken) =>
         {
@@ -81,7 +86,7 @@ internal static class ImportCommands
                 var lead = await Regia.Core.Accounts.UserAccounts.FindOrganizationAsync(db, result.GetValue(organization), cancellationToken).ConfigureAwait(false);
                 await using var file = await TabularFile.OpenPathAsync(result.GetValue(decidimInput)!.FullName, new TabularReadOptions { Separator = result.GetValue(separator) }, cancellationToken).ConfigureAwait(false);
                 var source = DecidimSource.Open(file, new DecidimImportOptions(lead.Id, result.GetValue(mission), result.GetValue(draft) ? PublicationState.Draft : PublicationState.Published));
-                return await RunAsync(db, source, mode, result.GetValue(rejected), result.GetValue(report), cancellationToken).ConfigureAwait(false);
+                return await RunAsync(db, source, mode, result.GetValue(exclusive), result.GetValue(rejected), result.GetValue(report), cancellationToken).ConfigureAwait(false);
             }
             catch (TabularFileException ex)
             {
@@ -134,7 +139,7 @@ internal static class ImportCommands
     }
 
     /// <summary>Runs an import, drawing progress on standard error, and prints the outcome; 0 when written (or a clean dry run).</summary>
-    public static async Task<int> RunAsync(RegiaDbContext db, IActionSource source, ImportMode mode, FileInfo? rejected, FileInfo? report, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(RegiaDbContext db, IActionSource source, ImportMode mode, bool exclusive, FileInfo? rejected, FileInfo? report, CancellationToken cancellationToken)
     {
         await using var rejectedStream = rejected is null ? null : File.Create(rejected.FullName);
         await using var reportStream = report is null ? null : File.Create(report.FullName);
@@ -150,6 +155,7 @@ internal static class ImportCommands
             var outcome = await ImportActions.RunAsync(db, source, new ImportOptions
             {
                 Mode = mode,
+                Exclusive = exclusive,
                 RejectedRows = rejectedStream,
                 Progress = bar,
                 OnRow = reportWriter is null ? null : async row => await reportWriter.WriteAsync(
@@ -177,7 +183,7 @@ internal static class ImportCommands
                 $"{verb}: {outcome.Created} create, {outcome.Updated} aggiornate, {outcome.Unchanged} invariate, {outcome.Rejected} rifiutate; {outcome.OrganizationsCreated} soggetti {(outcome.Written ? "aggiunti" : "da aggiungere")}."));
             return outcome.Rejected > 0 && mode != ImportMode.ValidOnly ? 1 : 0;
         }
-        catch (ActionForbiddenException ex)
+        catch (Exception ex) when (ex is ActionForbiddenException or ImportReferenceException)
         {
             bar.Done();
             await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);

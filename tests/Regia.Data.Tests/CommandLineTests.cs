@@ -71,7 +71,7 @@ public sealed class CommandLineTests
     }
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task The_pnrr_import_runs_from_the_command_line_with_a_dry_run_a_report_and_a_clear_error_for_a_missing_file(string provider)
+    public async Task The_pnrr_import_runs_from_the_command_line_with_a_dry_run_a_report_a_clear_error_for_a_missing_file_and_an_exclusive_first_load(string provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         Assert.Equal(0, (await RegiaAsync(database, null, "db", "init")).Code);
@@ -88,7 +88,18 @@ public sealed class CommandLineTests
         Assert.StartsWith("riga,chiave,titolo,esito", lines[0], StringComparison.Ordinal);
         Assert.All(lines.Skip(1), l => Assert.Contains(",creata,", l, StringComparison.Ordinal));
         Assert.Equal((1, "il file «/nonexistent/progetti.csv» non esiste."), (missing.Code, missing.Error.Trim()));
-        await using var db = database.CreateContext();
-        Assert.Equal(0, await db.Actions.CountAsync(Cancel));
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(0, await db.Actions.CountAsync(Cancel));
+        }
+
+        // The first load, exclusive (on PostgreSQL the foreign keys are checked once at the end; on SQLite nothing changes).
+        var exclusive = await RegiaAsync(database, null, "import", "pnrr", "--projects", RepositoryFiles.PnrrProjects, "--locations", RepositoryFiles.PnrrLocations, "--exclusive");
+        Assert.Equal(0, exclusive.Code);
+        Assert.Contains("Importazione completata: 1942 create", exclusive.Output, StringComparison.Ordinal);
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(1942, await db.Actions.CountAsync(Cancel));
+        }
     }
 }

@@ -377,6 +377,110 @@ public sealed class PnrrImportTests
         Assert.Equal(300, (await ImportAsync(bulk, file)).Unchanged);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_exclusive_import_stores_what_an_ordinary_one_stores_and_puts_every_foreign_key_back_checked(string provider)
+    {
+        var file = await ExcerptAsync(200);
+        await using var exclusive = await LoadedAsync(provider);
+        await using var ordinary = await LoadedAsync(provider);
+        var keysBefore = await ForeignKeysAsync(exclusive);
+
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        var locks = new LocksSeenMidway(exclusive);
+        var viaExclusive = await ImportAsync(exclusive, file, new ImportOptions { Exclusive = true, BatchSize = 64, Progress = locks }, clock: clock);
+        var viaOrdinary = await ImportAsync(ordinary, file, new ImportOptions { BatchSize = 64 }, clock: clock);
+
+        Assert.Equal((200L, 200L, true), (viaExclusive.Created, viaOrdinary.Created, viaExclusive.Written));
+        Assert.Equal(await RawRowsAsync(ordinary), await RawRowsAsync(exclusive));
+        // Midway, the import held the tables its foreign keys join exclusively (PostgreSQL; SQLite keeps its keys).
+        Assert.Equal(provider == "postgres" ? ["Actions", "Missions", "Municipalities"] : [], locks.Seen);
+        // The same constraints, by name and definition, and every one checked (PostgreSQL would say NOT VALID otherwise).
+        var keysAfter = await ForeignKeysAsync(exclusive);
+        Assert.Equal(keysBefore, keysAfter);
+        if (provider == "postgres")
+        {
+            Assert.Contains(keysAfter, k => k.Contains("FK_ActionPlace_Municipalities_MunicipalityId", StringComparison.Ordinal));
+            Assert.DoesNotContain(keysAfter, k => k.Contains("NOT VALID", StringComparison.Ordinal));
+        }
+
+        // They hold again at once: a place naming no Comune is refused by the database itself.
+        await using var db = exclusive.CreateContext();
+        var action = await db.Actions.OrderBy(a => a.Id).Select(a => a.Id).FirstAsync(Cancel);
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => db.Database.ExecuteSqlAsync($"INSERT INTO \"ActionPlace\" (\"ActionId\", \"MunicipalityId\") VALUES ({action}, 999999)", Cancel));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_exclusive_import_with_a_rejected_row_writes_nothing_and_leaves_the_foreign_keys_as_they_were(string provider)
+    {
+        var bad = await ExcerptAsync(30, (i, columns, cells) =>
+        {
+            if (i == 20)
+            {
+                cells[columns["Finanziamento PNRR"]] = "trentamila";
+            }
+        });
+        await using var database = await LoadedAsync(provider);
+        var before = await CountAsync(database);
+        var keysBefore = await ForeignKeysAsync(database);
+
+        var report = await ImportAsync(database, bad, new ImportOptions { Exclusive = true, BatchSize = 8 });
+
+        Assert.Equal((false, 1L), (report.Written, report.Rejected));
+        Assert.Equal(before, await CountAsync(database));
+        Assert.Equal(keysBefore, await ForeignKeysAsync(database));
+    }
+
+    /// <summary>At the first batch, which of three tables another session sees locked ACCESS EXCLUSIVE (PostgreSQL).</summary>
+    private sealed class LocksSeenMidway(TestDatabase database) : IProgress<ImportProgress>
+    {
+        public List<string> Seen { get; } = [];
+
+        private bool looked;
+
+        public void Report(ImportProgress value)
+        {
+            if (looked || database.Provider != DatabaseProvider.Postgres)
+            {
+                return;
+            }
+
+            looked = true;
+            using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+            connection.Open();
+            using var command = new Npgsql.NpgsqlCommand(
+                "SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.mode = 'AccessExclusiveLock' AND l.granted AND l.pid <> pg_backend_pid() AND c.relname IN ('Actions', 'Missions', 'Municipalities') ORDER BY 1",
+                connection);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                Seen.Add(reader.GetString(0));
+            }
+        }
+    }
+
+    /// <summary>The foreign keys of the database as it defines them: on PostgreSQL from its catalogue, on SQLite from each table's list.</summary>
+    private static async Task<List<string>> ForeignKeysAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(Cancel);
+        await using var command = connection.CreateCommand();
+        command.CommandText = database.Provider == DatabaseProvider.Postgres
+            ? "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' ORDER BY 1"
+            : "SELECT m.name || ' ' || f.\"table\" || ' ' || f.\"from\" || ' ' || f.\"to\" || ' ' || f.on_delete FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY 1";
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Cancel);
+        while (await reader.ReadAsync(Cancel))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        Assert.NotEmpty(keys);
+        return keys;
+    }
+
     /// <summary>Every row of the tables an import writes, each column as stored (SQLite: with its storage class).</summary>
     private static async Task<List<string>> RawRowsAsync(TestDatabase database)
     {

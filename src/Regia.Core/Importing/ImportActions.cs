@@ -102,6 +102,14 @@ public sealed record ImportOptions
 
     /// <summary>New actions are written in bulk (COPY / prepared statements) rather than through the change tracker; false only to compare the two.</summary>
     public bool BulkCreate { get; init; } = true;
+
+    /// <summary>
+    /// PostgreSQL: the action tables' foreign keys are dropped inside the import's transaction and added back, each
+    /// checked in one pass, before it commits; about a third faster, but the site waits (ACCESS EXCLUSIVE locks on
+    /// the action, plan, territory and organisation tables) until the import ends. For a first load or a maintenance
+    /// window; no effect on SQLite. See <see cref="DeferredForeignKeys"/>.
+    /// </summary>
+    public bool Exclusive { get; init; }
 }
 
 /// <summary>What a format may do while it reads: look up references and find or add organisations.</summary>
@@ -291,6 +299,7 @@ public static class ImportActions
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var transaction = writes ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
         var pageCache = writes ? await SqlitePageCache.WidenAsync(db, cancellationToken).ConfigureAwait(false) : null;
+        var foreignKeys = writes && options.Exclusive ? await DeferredForeignKeys.DropAsync(db, cancellationToken).ConfigureAwait(false) : null;
         try
         {
             var references = await ActionReferences.LoadAsync(db, null, cancellationToken).ConfigureAwait(false);
@@ -303,6 +312,11 @@ public static class ImportActions
             {
                 if (written)
                 {
+                    if (foreignKeys is not null)
+                    {
+                        await foreignKeys.RestoreAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
                 else
