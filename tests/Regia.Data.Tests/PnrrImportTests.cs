@@ -432,6 +432,32 @@ public sealed class PnrrImportTests
         Assert.Equal(keysBefore, await ForeignKeysAsync(database));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_report_keeps_the_first_rows_it_is_asked_to_while_every_row_reaches_whoever_takes_them_all(string provider)
+    {
+        var file = await ExcerptAsync(40, (i, columns, cells) =>
+        {
+            if (i == 30)
+            {
+                cells[columns["Finanziamento PNRR"]] = "trentamila";
+            }
+        });
+        await using var database = await LoadedAsync(provider);
+        var seen = new List<RowResult>();
+
+        var report = await ImportAsync(database, file, new ImportOptions { Mode = ImportMode.ValidOnly, BatchSize = 8, ReportedRows = 10, OnRow = r => { seen.Add(r); return ValueTask.CompletedTask; } });
+        var quiet = await ImportAsync(database, file, new ImportOptions { Mode = ImportMode.DryRun, BatchSize = 8, ReportedRows = 10 });
+
+        Assert.Equal((39L, 1L), (report.Created, report.Rejected));
+        Assert.Equal(40, seen.Count);
+        Assert.Equal(Enumerable.Range(2, 40), seen.Select(r => r.Row).Order());
+        Assert.All(seen.Where(r => r.Outcome == RowOutcome.Created), r => Assert.NotNull(r.ActionId));
+        Assert.Equal(10, report.Rows.Count);
+        // Without anyone taking every row, the report still keeps ten, the rejected one among them wherever it came.
+        Assert.Equal((39L, 1L, 10), (quiet.Unchanged, quiet.Rejected, quiet.Rows.Count));
+    }
+
     /// <summary>At the first batch, which of three tables another session sees locked ACCESS EXCLUSIVE (PostgreSQL).</summary>
     private sealed class LocksSeenMidway(TestDatabase database) : IProgress<ImportProgress>
     {
