@@ -418,6 +418,46 @@ public static partial class SaveAction
     /// <summary>Writes a checked, valid input onto an action (new or tracked), replacing what it owns.</summary>
     internal static void Apply(RegiaDbContext db, PlanAction action, CheckedAction valid)
     {
+        ApplyFields(action, valid);
+        var (objectives, places, funding, partners, milestones) = Owned(valid);
+        OwnedChildren.Replace(db, action.Objectives, objectives);
+        OwnedChildren.Replace(db, action.Places, places);
+        OwnedChildren.Replace(db, action.Funding, funding);
+        OwnedChildren.Replace(db, action.Partners, partners);
+        OwnedChildren.Replace(db, action.Milestones, milestones);
+    }
+
+    /// <summary>
+    /// A new action built from a checked input without touching a context (an import's reader builds them off the
+    /// writer's thread): the same fields and owned rows <see cref="Apply"/> gives, no id, no times, no version.
+    /// </summary>
+    internal static PlanAction New(CheckedAction valid)
+    {
+        var action = new PlanAction { Title = valid.Input.Title };
+        ApplyFields(action, valid);
+        var (objectives, places, funding, partners, milestones) = Owned(valid);
+        action.Objectives.AddRange(objectives);
+        action.Places.AddRange(places);
+        action.Funding.AddRange(funding);
+        action.Partners.AddRange(partners);
+        action.Milestones.AddRange(milestones);
+        return action;
+    }
+
+    /// <summary>What an action owns, as the input states it (objectives, places, funding lines, partners, milestones).</summary>
+    private static (IEnumerable<ActionObjective>, IEnumerable<ActionPlace>, IEnumerable<FundingLine>, IEnumerable<ActionPartner>, IEnumerable<Milestone>) Owned(CheckedAction valid)
+    {
+        var input = valid.Input;
+        return (
+            valid.Objectives.Select((o, i) => new ActionObjective { ObjectiveId = o.Id, IsPrimary = i == 0 && !string.IsNullOrWhiteSpace(input.PrimaryObjective) }),
+            valid.Places.Select(p => new ActionPlace { ZoneId = p.ZoneId, MunicipalityId = p.MunicipalityId, Share = p.Share }),
+            input.Funding.Select(f => new FundingLine { Source = f.Source, PnrrMeasure = f.PnrrMeasure?.Trim().ToUpperInvariant(), Planned = f.Planned, Committed = f.Committed, Paid = f.Paid }),
+            input.Partners.Select(p => new ActionPartner { OrganizationId = p.OrganizationId, Role = p.Role.Trim() }),
+            input.Milestones.Select(m => new Milestone { Title = m.Title.Trim(), DueOn = m.DueOn, DoneOn = m.DoneOn }));
+    }
+
+    private static void ApplyFields(PlanAction action, CheckedAction valid)
+    {
         var input = valid.Input;
         action.Title = input.Title.Trim();
         action.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
@@ -438,11 +478,6 @@ public static partial class SaveAction
         action.ActualEnd = input.ActualEnd;
         action.Scope = input.Scope;
         action.Publication = input.Publication;
-        OwnedChildren.Replace(db, action.Objectives, valid.Objectives.Select((o, i) => new ActionObjective { ObjectiveId = o.Id, IsPrimary = i == 0 && !string.IsNullOrWhiteSpace(input.PrimaryObjective) }));
-        OwnedChildren.Replace(db, action.Places, valid.Places.Select(p => new ActionPlace { ZoneId = p.ZoneId, MunicipalityId = p.MunicipalityId, Share = p.Share }));
-        OwnedChildren.Replace(db, action.Funding, input.Funding.Select(f => new FundingLine { Source = f.Source, PnrrMeasure = f.PnrrMeasure?.Trim().ToUpperInvariant(), Planned = f.Planned, Committed = f.Committed, Paid = f.Paid }));
-        OwnedChildren.Replace(db, action.Partners, input.Partners.Select(p => new ActionPartner { OrganizationId = p.OrganizationId, Role = p.Role.Trim() }));
-        OwnedChildren.Replace(db, action.Milestones, input.Milestones.Select(m => new Milestone { Title = m.Title.Trim(), DueOn = m.DueOn, DoneOn = m.DoneOn }));
     }
 
     /// <summary>

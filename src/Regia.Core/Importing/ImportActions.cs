@@ -397,8 +397,11 @@ public static class ImportActions
     {
         private const int BatchesAhead = 2;
 
-        /// <summary>A row the reader accepted: what it states, checked, and the audit snapshot of the action it would create.</summary>
-        private readonly record struct Accepted(SourceRow Row, CheckedAction Checked, string? AfterJson);
+        /// <summary>
+        /// A row the reader accepted: what it states, checked, and, when Regia certainly holds no action with its key,
+        /// the audit snapshot and the entity of the action it would create (built off the writer's thread).
+        /// </summary>
+        private readonly record struct Accepted(SourceRow Row, CheckedAction Checked, string? AfterJson, PlanAction? New);
 
         // The reader's own state.
         private readonly KeyMap seenKeys = new();
@@ -560,7 +563,7 @@ public static class ImportActions
             // The audit snapshot of a new action is made here, off the writer's thread, for rows whose key Regia certainly
             // does not hold yet (a row that may update an action, or names its parent by external key, is the writer's).
             var after = context.Writes && row.ParentKey is null && !known.MayHold(row.Key) ? ActionSnapshot.JsonOf(valid.Input, context.References) : null;
-            batch.Add(new Accepted(row, valid, after));
+            batch.Add(new Accepted(row, valid, after, after is not null && options.BulkCreate ? SaveAction.New(valid) : null));
             if (valid.Input.ExternalId is { } external)
             {
                 pendingExternalIds.Add(external.Trim());
@@ -617,7 +620,7 @@ public static class ImportActions
             // Past the report's length, with no one taking every row, a written row's result would be dropped: not made.
             // (The count only grows, and the reader adds to it under the lock, so a stale read errs on making it.)
             var wanted = options.OnRow is not null || Volatile.Read(ref reportedCount) < options.ReportedRows;
-            foreach (var (row, checkedRow, afterJson) in batch)
+            foreach (var (row, checkedRow, afterJson, built) in batch)
             {
                 var valid = WithOrganizations(checkedRow);
                 var action = Match(existing, row.Key);
@@ -644,8 +647,18 @@ public static class ImportActions
                     PlanAction? created = null;
                     if (Writing)
                     {
-                        created = new PlanAction { Title = valid.Input.Title, CreatedAtUtc = now, UpdatedAtUtc = now, Version = 1 };
-                        SaveAction.Apply(db, created, valid);
+                        if (built is not null)
+                        {
+                            created = built;
+                            WithOrganizations(created, valid.Input);
+                        }
+                        else
+                        {
+                            created = new PlanAction { Title = valid.Input.Title };
+                            SaveAction.Apply(db, created, valid);
+                        }
+
+                        (created.CreatedAtUtc, created.UpdatedAtUtc, created.Version) = (now, now, 1);
                         if (options.BulkCreate)
                         {
                             // The reader's snapshot holds: an organisation created since is named as its placeholder was.
@@ -745,6 +758,16 @@ public static class ImportActions
             }
 
             options.Progress?.Report(new ImportProgress(Rows, Created, Updated, Unchanged, Rejected, source.Fraction));
+        }
+
+        /// <summary>The reader's entity with the ids of the organisations created since (it named their placeholders).</summary>
+        private static void WithOrganizations(PlanAction action, ActionInput resolved)
+        {
+            action.LeadOrganizationId = resolved.LeadOrganizationId;
+            for (var i = 0; i < action.Partners.Count; i++)
+            {
+                action.Partners[i].OrganizationId = resolved.Partners[i].OrganizationId;
+            }
         }
 
         /// <summary>The input with the ids of the organisations created for it (the reader handed out placeholders).</summary>
