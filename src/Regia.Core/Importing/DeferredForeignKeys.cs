@@ -17,8 +17,10 @@ namespace Regia.Core.Importing;
 /// and a row whose reference does not hold fails the commit, so nothing is written. The price is the locks: dropping
 /// a foreign key takes an ACCESS EXCLUSIVE lock on its table and on the table it references (plan, territory,
 /// organisations), so the site waits until the import ends. Hence an operator's choice for a first load or a
-/// maintenance window, offered by the command line only. On SQLite it does nothing: foreign keys cannot be switched
-/// off inside a transaction there, and their checks cost about 2 s in a million projects.
+/// maintenance window, offered by the command line only. On a busy site taking the locks first waits for the
+/// queries under way, and may end in a deadlock that PostgreSQL breaks by failing the import: nothing is written, and
+/// it can be run again. On SQLite it does nothing: foreign keys cannot be switched off inside a transaction there,
+/// and their checks cost about 2 s in a million projects.
 /// </remarks>
 internal sealed class DeferredForeignKeys
 {
