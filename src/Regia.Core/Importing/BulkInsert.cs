@@ -63,9 +63,10 @@ internal static class BulkInsert
 
     /// <summary>
     /// Writes the rows in one stream: with the keys already set, or (<paramref name="generatedKey"/>) leaving the key
-    /// column to the database, which numbers the rows in the order given.
+    /// column to the database, which numbers the rows in the order given. On SQLite the statements come from
+    /// <paramref name="statements"/>, the import's own, prepared once.
     /// </summary>
-    public static async Task WriteAsync<T>(RegiaDbContext db, IReadOnlyCollection<T> rows, CancellationToken cancellationToken, bool generatedKey = false, Session? session = null)
+    public static async Task WriteAsync<T>(RegiaDbContext db, IReadOnlyCollection<T> rows, Session statements, CancellationToken cancellationToken, bool generatedKey = false)
         where T : class
     {
         if (rows.Count == 0)
@@ -99,41 +100,20 @@ internal static class BulkInsert
             throw new InvalidOperationException("Bulk inserts need PostgreSQL or an open SQLite connection.");
         }
 
-        var perStatement = Math.Max(1, 500 / columns.Length);
-        SqliteStatement? full = null;
-        try
+        foreach (var chunk in rows.Chunk(Math.Max(1, 500 / columns.Length)))
         {
-            foreach (var chunk in rows.Chunk(perStatement))
+            cancellationToken.ThrowIfCancellationRequested();
+            var statement = statements.Statement(handle, layout, chunk.Length);
+            var parameter = 1;
+            foreach (var row in chunk)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var statement = session is not null ? session.Statement(handle, layout, chunk.Length)
-                    : chunk.Length != perStatement ? SqliteStatement.Prepare(handle, Insert(layout.Table, layout.ColumnList, columns.Length, chunk.Length))
-                    : full ??= SqliteStatement.Prepare(handle, Insert(layout.Table, layout.ColumnList, columns.Length, perStatement));
-                try
+                foreach (var column in columns)
                 {
-                    var parameter = 1;
-                    foreach (var row in chunk)
-                    {
-                        foreach (var column in columns)
-                        {
-                            column.Bind(row, statement, parameter++);
-                        }
-                    }
-
-                    statement.Execute();
-                }
-                finally
-                {
-                    if (session is null && chunk.Length != perStatement)
-                    {
-                        statement.Dispose();
-                    }
+                    column.Bind(row, statement, parameter++);
                 }
             }
-        }
-        finally
-        {
-            full?.Dispose();
+
+            statement.Execute();
         }
     }
 
@@ -401,7 +381,7 @@ internal static class BulkInsert
             BindUtf8(index, length);
         }
 
-        public void BindDate(int index, DateOnly date) => BindFormatted(index, date, @"yyyy\-MM\-dd");
+        public void BindDate(int index, DateOnly date) => BindUtf8(index, Format(date, @"yyyy\-MM\-dd"));
 
         private DateTime lastTime;
         private byte[]? lastTimeText;
@@ -411,19 +391,18 @@ internal static class BulkInsert
         {
             if (lastTimeText is null || time != lastTime)
             {
-                BindFormatted(index, time, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF");
+                var length = Format(time, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF");
                 lastTime = time;
-                lastTimeText = utf8.AsSpan(0, lastLength).ToArray();
+                lastTimeText = utf8.AsSpan(0, length).ToArray();
+                BindUtf8(index, length);
                 return;
             }
 
             Bound(index, Native.sqlite3_bind_text(pointer, index, ref lastTimeText[0], lastTimeText.Length, Native.Transient));
         }
 
-        private int lastLength;
-
-        /// <summary>A date or time formatted straight into the UTF-8 buffer (Microsoft.Data.Sqlite's formats), with no string between.</summary>
-        private void BindFormatted<TValue>(int index, TValue value, string format)
+        /// <summary>A date or time formatted straight into the UTF-8 buffer (Microsoft.Data.Sqlite's formats), with no string between; its length.</summary>
+        private int Format<TValue>(TValue value, string format)
             where TValue : IUtf8SpanFormattable
         {
             int length;
@@ -432,12 +411,11 @@ internal static class BulkInsert
                 utf8 = new byte[utf8.Length * 2];
             }
 
-            BindUtf8(index, length);
+            return length;
         }
 
         private void BindUtf8(int index, int length)
         {
-            lastLength = length;
             // A zero length with a valid pointer binds the empty string (not NULL); the buffer is never empty.
             Bound(index, Native.sqlite3_bind_text(pointer, index, ref utf8[0], length, Native.Transient));
         }
@@ -510,11 +488,12 @@ internal static class BulkInsert
         public static extern int sqlite3_bind_text(IntPtr statement, int index, ref byte text, int length, IntPtr destructor);
     }
 
-    private static DbCommand Command(RegiaDbContext db)
+    /// <summary>A command on the context's connection, inside the import's open transaction (the only place raw SQL of an import runs).</summary>
+    internal static DbCommand Command(RegiaDbContext db)
     {
         var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Bulk inserts run inside the import's transaction.");
+            ?? throw new InvalidOperationException("Bulk writes and their schema changes run inside the import's transaction.");
         return command;
     }
 

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Regia.Core.Actions;
 
@@ -46,7 +44,7 @@ internal sealed class DeferredForeignKeys
 
         var tables = Written.Select(t => db.Model.FindEntityType(t)!.GetTableName()!).ToArray();
         var keys = new List<(string Table, string Name, string Definition)>();
-        await using (var command = Command(db))
+        await using (var command = BulkInsert.Command(db))
         {
             command.CommandText = """
                 SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
@@ -99,17 +97,9 @@ internal sealed class DeferredForeignKeys
 
     private static async Task ExecuteAsync(RegiaDbContext db, string sql, CancellationToken cancellationToken)
     {
-        await using var command = Command(db);
+        await using var command = BulkInsert.Command(db);
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static DbCommand Command(RegiaDbContext db)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Foreign keys are deferred only inside the import's transaction.");
-        return command;
     }
 }
 

@@ -826,7 +826,7 @@ public static class ImportActions
                     }
                 }
 
-                childWrites.Add(() => BulkInsert.WriteAsync(db, children, cancellationToken, generatedKey: true, statements));
+                childWrites.Add(() => BulkInsert.WriteAsync(db, children, statements, cancellationToken, generatedKey: true));
             }
 
             Children(a => a.Objectives, (c, action) => c.ActionId = action);
@@ -852,13 +852,13 @@ public static class ImportActions
             }).ToList();
 
             // Parents before children: PostgreSQL checks each row's foreign keys as it is copied.
-            await BulkInsert.WriteAsync(db, actions, cancellationToken, session: statements).ConfigureAwait(false);
+            await BulkInsert.WriteAsync(db, actions, statements, cancellationToken).ConfigureAwait(false);
             foreach (var write in childWrites)
             {
                 await write().ConfigureAwait(false);
             }
 
-            await BulkInsert.WriteAsync(db, entries, cancellationToken, generatedKey: true, statements).ConfigureAwait(false);
+            await BulkInsert.WriteAsync(db, entries, statements, cancellationToken, generatedKey: true).ConfigureAwait(false);
         }
 
         /// <summary>Ids are read after the batch is saved (created actions have them only then).</summary>
