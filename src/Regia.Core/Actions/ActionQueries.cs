@@ -93,8 +93,47 @@ public static class ActionQueries
 {
     public static async Task<Paged<ActionSummary>> ListAsync(RegiaDbContext db, ActionFilter filter, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
+        var query = Filtered(db, filter);
+        var total = await query.CountAsync(cancellationToken).ConfigureAwait(false);
+        var pageSize = Math.Clamp(filter.PageSize, 1, 500);
+        var page = Math.Max(filter.Page, 1);
+        var items = await Summaries(query.OrderByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize), cancellationToken).ConfigureAwait(false);
+        return new Paged<ActionSummary>(items, page, pageSize, total);
+    }
+
+    /// <summary>
+    /// Every action the filter selects (paging ignored), newest first as in the list, read 500 at a time after the
+    /// last id read (keyset), so that memory stays flat and each batch costs the same however far the export has got.
+    /// </summary>
+    public static async IAsyncEnumerable<ActionSummary> AllAsync(RegiaDbContext db, ActionFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var query = Filtered(db, filter);
+        int? before = null;
+        while (true)
+        {
+            // "Id < last" only from the second batch: an "@last IS NULL OR" would keep PostgreSQL's generic plan off the key's range.
+            var rest = before is { } last ? query.Where(a => a.Id < last) : query;
+            var batch = await Summaries(rest.OrderByDescending(a => a.Id).Take(500), cancellationToken).ConfigureAwait(false);
+            foreach (var item in batch)
+            {
+                yield return item;
+            }
+
+            if (batch.Count < 500)
+            {
+                yield break;
+            }
+
+            before = batch[^1].Id;
+        }
+    }
+
+    /// <summary>The actions a filter selects, unordered.</summary>
+    private static IQueryable<PlanAction> Filtered(RegiaDbContext db, ActionFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(db);
         var query = db.Actions.AsNoTracking();
         if (!filter.IncludeDrafts)
         {
@@ -139,30 +178,7 @@ public static class ActionQueries
             query = query.Where(a => a.Funding.Any(f => f.Source == source));
         }
 
-        var total = await query.CountAsync(cancellationToken).ConfigureAwait(false);
-        var pageSize = Math.Clamp(filter.PageSize, 1, 500);
-        var page = Math.Max(filter.Page, 1);
-        var items = await Summaries(query.OrderByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize), cancellationToken).ConfigureAwait(false);
-        return new Paged<ActionSummary>(items, page, pageSize, total);
-    }
-
-    /// <summary>Every action the filter selects (paging ignored), read a page at a time so that memory stays flat.</summary>
-    public static async IAsyncEnumerable<ActionSummary> AllAsync(RegiaDbContext db, ActionFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        for (var page = 1; ; page++)
-        {
-            var batch = await ListAsync(db, filter with { Page = page, PageSize = 500 }, cancellationToken).ConfigureAwait(false);
-            foreach (var item in batch.Items)
-            {
-                yield return item;
-            }
-
-            if (page * batch.PageSize >= batch.Total || batch.Items.Count == 0)
-            {
-                yield break;
-            }
-        }
+        return query;
     }
 
     public static async Task<ActionDetail?> GetAsync(RegiaDbContext db, int id, bool includeDrafts, DateOnly day, CancellationToken cancellationToken = default)

@@ -25,34 +25,62 @@ public static class ActionSnapshot
     public static async Task<(ActionInput Input, int Version)?> InputOfAsync(RegiaDbContext db, int id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var action = await db.Actions.AsNoTracking()
-            .Include(a => a.Status).Include(a => a.Mission).Include(a => a.SuggestedObjective)
-            .Include(a => a.Objectives).ThenInclude(o => o.Objective)
-            .Include(a => a.Partners)
-            .Include(a => a.Places).ThenInclude(p => p.Zone)
-            .Include(a => a.Places).ThenInclude(p => p.Municipality)
-            .Include(a => a.Funding).Include(a => a.Milestones)
-            .AsSplitQuery()
-            .SingleOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
-        if (action is null)
-        {
-            return null;
-        }
+        var stored = await Stated(db.Actions.Where(a => a.Id == id)).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return stored is null ? null : (InputOf(stored), stored.Action.Version);
+    }
 
-        var input = new ActionInput
+    /// <summary>
+    /// The stored actions after <paramref name="afterId"/> (by id, at most <paramref name="take"/>, drafts only when
+    /// asked) as inputs with their ids and versions: one set of queries for the whole batch, so that an export of every
+    /// action reads a batch at a time instead of an action at a time.
+    /// </summary>
+    public static async Task<IReadOnlyList<(int Id, ActionInput Input, int Version)>> InputsAfterAsync(
+        RegiaDbContext db, int afterId, int take, bool includeDrafts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var batch = await Stated(db.Actions
+                .Where(a => a.Id > afterId && (includeDrafts || a.Publication == PublicationState.Published))
+                .OrderBy(a => a.Id).Take(take))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. batch.Select(s => (s.Action.Id, InputOf(s), s.Action.Version))];
+    }
+
+    /// <summary>
+    /// What an input states of each action, by code (objectives, status, places), read without tracking and split
+    /// (one query per list). A projection, not includes: these read the codes only, never a Comune's boundary or an
+    /// objective's text.
+    /// </summary>
+    private static IQueryable<StoredAction> Stated(IQueryable<PlanAction> actions) => actions.AsNoTracking()
+        .Select(a => new StoredAction(
+            a,
+            a.Status!.Code,
+            a.Mission != null ? a.Mission.Number : null,
+            a.SuggestedObjective != null ? a.SuggestedObjective.Code : null,
+            a.Objectives.Select(o => new StoredObjective(o.Objective!.Code, o.IsPrimary)).ToList(),
+            a.Places.OrderBy(p => p.Id).Select(p => new PlaceInput(p.Zone != null ? p.Zone.Slug : null, p.Municipality != null ? p.Municipality.IstatCode : null, p.Share)).ToList(),
+            a.Funding.OrderBy(f => f.Id).Select(f => new FundingInput(f.Source, f.PnrrMeasure, f.Planned, f.Committed, f.Paid)).ToList(),
+            a.Partners.OrderBy(p => p.Id).Select(p => new PartnerInput(p.OrganizationId, p.Role)).ToList(),
+            a.Milestones.OrderBy(m => m.DueOn).ThenBy(m => m.Id).Select(m => new MilestoneInput(m.Title, m.DueOn, m.DoneOn)).ToList()))
+        .AsSplitQuery();
+
+    private static ActionInput InputOf(StoredAction stored)
+    {
+        var action = stored.Action;
+        var primary = stored.Objectives.Where(o => o.IsPrimary).Select(o => o.Code).FirstOrDefault();
+        return new ActionInput
         {
             Title = action.Title,
             Description = action.Description,
             LeadOrganizationId = action.LeadOrganizationId,
             ContributingLevel = action.ContributingLevel,
-            PrimaryObjective = action.Objectives.Where(o => o.IsPrimary).Select(o => o.Objective!.Code).FirstOrDefault(),
+            PrimaryObjective = primary,
             // The mission is stated only for an action without a primary objective; otherwise it is the objective's.
-            Mission = action.Objectives.Any(o => o.IsPrimary) ? null : action.Mission?.Number,
-            SuggestedObjective = action.SuggestedObjective?.Code,
+            Mission = primary is null ? stored.Mission : null,
+            SuggestedObjective = stored.SuggestedObjective,
             ExternalId = action.ExternalId,
             ParentId = action.ParentId,
-            SecondaryObjectives = action.Objectives.Where(o => !o.IsPrimary).Select(o => o.Objective!.Code).Order(StringComparer.Ordinal).ToList(),
-            Status = action.Status!.Code,
+            SecondaryObjectives = stored.Objectives.Where(o => !o.IsPrimary).Select(o => o.Code).Order(StringComparer.Ordinal).ToList(),
+            Status = stored.Status,
             Progress = action.Progress,
             Weight = action.Weight,
             Cup = action.Cup,
@@ -62,14 +90,26 @@ public static class ActionSnapshot
             ActualStart = action.ActualStart,
             ActualEnd = action.ActualEnd,
             Scope = action.Scope,
-            Places = action.Places.OrderBy(p => p.Id).Select(p => new PlaceInput(p.Zone?.Slug, p.Municipality?.IstatCode, p.Share)).ToList(),
-            Funding = action.Funding.OrderBy(f => f.Id).Select(f => new FundingInput(f.Source, f.PnrrMeasure, f.Planned, f.Committed, f.Paid)).ToList(),
-            Partners = action.Partners.OrderBy(p => p.Id).Select(p => new PartnerInput(p.OrganizationId, p.Role)).ToList(),
-            Milestones = action.Milestones.OrderBy(m => m.DueOn).ThenBy(m => m.Id).Select(m => new MilestoneInput(m.Title, m.DueOn, m.DoneOn)).ToList(),
+            Places = stored.Places,
+            Funding = stored.Funding,
+            Partners = stored.Partners,
+            Milestones = stored.Milestones,
             Publication = action.Publication,
         };
-        return (input, action.Version);
     }
+
+    private sealed record StoredObjective(string Code, bool IsPrimary);
+
+    private sealed record StoredAction(
+        PlanAction Action,
+        string Status,
+        int? Mission,
+        string? SuggestedObjective,
+        List<StoredObjective> Objectives,
+        List<PlaceInput> Places,
+        List<FundingInput> Funding,
+        List<PartnerInput> Partners,
+        List<MilestoneInput> Milestones);
 
     /// <summary>The stored action's snapshot, or null when it does not exist.</summary>
     public static async Task<IReadOnlyDictionary<string, string>?> TakeAsync(RegiaDbContext db, int id, CancellationToken cancellationToken = default)

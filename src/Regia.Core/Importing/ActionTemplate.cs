@@ -59,24 +59,18 @@ public static class ActionTemplate
         var after = 0;
         while (true)
         {
-            var ids = await db.Actions.AsNoTracking()
-                .Where(a => a.Id > after && (includeDrafts || a.Publication == PublicationState.Published))
-                .OrderBy(a => a.Id).Select(a => a.Id).Take(500)
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            if (ids.Count == 0)
+            var batch = await ActionSnapshot.InputsAfterAsync(db, after, 500, includeDrafts, cancellationToken).ConfigureAwait(false);
+            if (batch.Count == 0)
             {
                 yield break;
             }
 
-            foreach (var id in ids)
+            foreach (var (id, input, version) in batch)
             {
-                if (await ActionSnapshot.InputOfAsync(db, id, cancellationToken).ConfigureAwait(false) is { } stored)
-                {
-                    yield return new TemplateRow(id, stored.Version, organizations.GetValueOrDefault(stored.Input.LeadOrganizationId, ""), stored.Input);
-                }
+                yield return new TemplateRow(id, version, organizations.GetValueOrDefault(input.LeadOrganizationId, ""), input);
             }
 
-            after = ids[^1];
+            after = batch[^1].Id;
         }
     }
 

@@ -279,35 +279,52 @@ public static class DecidimExport
         new("url", r => r.Url),
     ];
 
-    /// <summary>The published actions (drafts too, when asked) as results, parents before children.</summary>
+    /// <summary>
+    /// The published actions (drafts too, when asked) as results, by id, read 1,000 at a time after the last id read so
+    /// that memory stays flat. A parent that is not exported (a draft) is left out of its children's <c>parent/id</c>.
+    /// Decidim's order does not matter: the import puts parents before children itself.
+    /// </summary>
     public static async IAsyncEnumerable<DecidimResult> ResultsAsync(RegiaDbContext db, bool includeDrafts, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var query = db.Actions.AsNoTracking().Where(a => includeDrafts || a.Publication == PublicationState.Published);
-        var rows = await query.OrderBy(a => a.Id).Select(a => new
+        const int BatchSize = 1000;
+        var after = 0;
+        while (true)
         {
-            a.Id,
-            a.ParentId,
-            a.Title,
-            a.Description,
-            a.PlannedStart,
-            a.PlannedEnd,
-            Status = a.Status!.Code,
-            StatusName = a.Status.Name,
-            a.Progress,
-            a.Weight,
-            a.ExternalId,
-            Primary = a.Objectives.Where(o => o.IsPrimary).Select(o => o.Objective!.Code).FirstOrDefault(),
-            Mission = a.Mission != null ? a.Mission.Number : (int?)null,
-        }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var exported = rows.Select(r => r.Id).ToHashSet();
-        foreach (var r in rows)
-        {
-            yield return new DecidimResult(
-                r.Id, r.ParentId is { } parent && exported.Contains(parent) ? parent : null, r.Title, r.Description, r.PlannedStart, r.PlannedEnd,
-                r.Status, r.StatusName, r.Progress, r.Weight, r.ExternalId ?? string.Create(CultureInfo.InvariantCulture, $"regia:{r.Id}"),
-                r.Primary ?? (r.Mission is { } m ? string.Create(CultureInfo.InvariantCulture, $"M{m}") : null),
-                string.Create(CultureInfo.InvariantCulture, $"/azioni/{r.Id}"));
+            var rows = await db.Actions.AsNoTracking()
+                .Where(a => a.Id > after && (includeDrafts || a.Publication == PublicationState.Published))
+                .OrderBy(a => a.Id).Take(BatchSize)
+                .Select(a => new
+                {
+                    a.Id,
+                    ParentId = includeDrafts ? a.ParentId : db.Actions.Where(p => p.Id == a.ParentId && p.Publication == PublicationState.Published).Select(p => (int?)p.Id).FirstOrDefault(),
+                    a.Title,
+                    a.Description,
+                    a.PlannedStart,
+                    a.PlannedEnd,
+                    Status = a.Status!.Code,
+                    StatusName = a.Status.Name,
+                    a.Progress,
+                    a.Weight,
+                    a.ExternalId,
+                    Primary = a.Objectives.Where(o => o.IsPrimary).Select(o => o.Objective!.Code).FirstOrDefault(),
+                    Mission = a.Mission != null ? a.Mission.Number : (int?)null,
+                }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var r in rows)
+            {
+                yield return new DecidimResult(
+                    r.Id, r.ParentId, r.Title, r.Description, r.PlannedStart, r.PlannedEnd,
+                    r.Status, r.StatusName, r.Progress, r.Weight, r.ExternalId ?? string.Create(CultureInfo.InvariantCulture, $"regia:{r.Id}"),
+                    r.Primary ?? (r.Mission is { } m ? string.Create(CultureInfo.InvariantCulture, $"M{m}") : null),
+                    string.Create(CultureInfo.InvariantCulture, $"/azioni/{r.Id}"));
+            }
+
+            if (rows.Count < BatchSize)
+            {
+                yield break;
+            }
+
+            after = rows[^1].Id;
         }
     }
 }

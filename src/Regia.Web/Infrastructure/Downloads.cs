@@ -28,15 +28,4 @@ internal static class Downloads
         await TabularExport.WriteAsync(context.Response.Body, chosen.Value, columns, rows, cancellationToken);
         return TypedResults.Empty;
     }
-
-    /// <summary>A list already in memory, as the rows of a download.</summary>
-    public static async IAsyncEnumerable<T> Rows<T>(IEnumerable<T> items)
-    {
-        foreach (var item in items)
-        {
-            yield return item;
-        }
-
-        await Task.CompletedTask;
-    }
 }

@@ -139,7 +139,7 @@ internal static class PlanApi
         }
 
         var objectives = await PlanQueries.ListObjectivesAsync(db, mission, level, cancellationToken);
-        return await Downloads.WriteAsync(context, format, "obiettivi", ObjectiveColumns, Downloads.Rows(objectives), clock, text, cancellationToken);
+        return await Downloads.WriteAsync(context, format, "obiettivi", ObjectiveColumns, objectives.ToAsyncEnumerable(), clock, text, cancellationToken);
     }
 
     private static readonly IReadOnlyList<TabularColumn<ObjectiveView>> ObjectiveColumns =

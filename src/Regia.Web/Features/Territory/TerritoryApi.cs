@@ -86,10 +86,10 @@ internal static class TerritoryApi
         TypedResults.Ok(await TerritoryQueries.ListMunicipalitiesAsync(db, date ?? clock.Today(), cancellationToken: cancellationToken));
 
     private static async Task<IResult> ExportMunicipalities([Description(Downloads.FormatDescription)] string? format, HttpContext context, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
-        await Downloads.WriteAsync(context, format, "comuni", MunicipalityColumns, Downloads.Rows(await TerritoryQueries.ListMunicipalitiesAsync(db, clock.Today(), cancellationToken: cancellationToken)), clock, text, cancellationToken);
+        await Downloads.WriteAsync(context, format, "comuni", MunicipalityColumns, (await TerritoryQueries.ListMunicipalitiesAsync(db, clock.Today(), cancellationToken: cancellationToken)).ToAsyncEnumerable(), clock, text, cancellationToken);
 
     private static async Task<IResult> ExportZones([Description(Downloads.FormatDescription)] string? format, HttpContext context, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
-        await Downloads.WriteAsync(context, format, "zone-omogenee", ZoneColumns, Downloads.Rows(await TerritoryQueries.ListZonesAsync(db, clock.Today(), cancellationToken)), clock, text, cancellationToken);
+        await Downloads.WriteAsync(context, format, "zone-omogenee", ZoneColumns, (await TerritoryQueries.ListZonesAsync(db, clock.Today(), cancellationToken)).ToAsyncEnumerable(), clock, text, cancellationToken);
 
     private static async Task<IResult> ExportOrganizations(
         [Description(Downloads.FormatDescription)] string? format,
@@ -104,7 +104,7 @@ internal static class TerritoryApi
     {
         var list = await ListOrganizations(q, kind, actor, db, text, cancellationToken);
         return list.Result is Ok<IReadOnlyList<OrganizationView>> ok
-            ? await Downloads.WriteAsync(context, format, "soggetti", OrganizationColumns, Downloads.Rows(ok.Value!), clock, text, cancellationToken)
+            ? await Downloads.WriteAsync(context, format, "soggetti", OrganizationColumns, ok.Value!.ToAsyncEnumerable(), clock, text, cancellationToken)
             : (IResult)list.Result;
     }
 
