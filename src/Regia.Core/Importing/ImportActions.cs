@@ -318,6 +318,7 @@ public static class ImportActions
                     }
 
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    await PlannerStatistics.RefreshAsync(db, run.Created + run.Updated).ConfigureAwait(false);
                 }
                 else
                 {
