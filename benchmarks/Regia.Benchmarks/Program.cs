@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Regia.Core;
+using Regia.Core.Actions;
 using Regia.Core.Auditing;
 using Regia.Core.Data;
 using Regia.Core.Exports;
@@ -53,6 +54,7 @@ foreach (var provider in providers)
         var seconds = await RunChildAsync("import", kind, connection, projects, locations);
         // The same file again: every row is matched to the action it made and found unchanged.
         await RunChildAsync("again", kind, connection, projects, locations);
+        await RunChildAsync("export", kind, connection, projects, locations);
         if (kind == DatabaseProvider.Postgres)
         {
             var copy = await CopyAsync(connection, projects);
@@ -117,10 +119,15 @@ static async Task<int> ChildAsync(string mode, DatabaseProvider kind, string con
     var provider = kind.ToString().ToLowerInvariant();
     if (mode == "init")
     {
-        // Only makes the database (for profiling one run by hand: --child init|dry|import|again|exclusive KIND CONNECTION PROJECTS LOCATIONS).
+        // Only makes the database (for profiling one run by hand: --child init|dry|import|again|exclusive|export KIND CONNECTION PROJECTS LOCATIONS).
         await using var fresh = new RegiaDbContext(RegiaDatabase.Options(kind, connection));
         await InitializeDatabase.ExecuteAsync(fresh, new ShippedData([Path.Combine(AppContext.BaseDirectory, "plans", "psttm-2025-2027.json")], Path.Combine(AppContext.BaseDirectory, "territory")), TimeProvider.System, CancellationToken.None);
         return 0;
+    }
+
+    if (mode == "export")
+    {
+        return await ExportChildAsync(kind, connection, Path.GetDirectoryName(projects)!);
     }
 
     var dryRun = mode == "dry";
@@ -152,6 +159,46 @@ static async Task<int> ChildAsync(string mode, DatabaseProvider kind, string con
         _ => string.Create(CultureInfo.InvariantCulture, $"{provider}: {(mode == "exclusive" ? "exclusive import (foreign keys added back at the end; the site waits): " : "")}{report.Created:N0} actions created ({report.Rejected} rejected) in {clock.Elapsed.TotalSeconds:0.0} s = {rowsPerSecond:N0} rows/s; peak working set of the importing process {peakWorkingSet:0} MB (sampled at each batch: {peak.Peak / 1048576.0:0} MB), peak managed heap {peak.PeakManaged / 1048576.0:0} MB; {gc}"),
     });
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={clock.Elapsed.TotalSeconds}"));
+    return 0;
+}
+
+// The exports of every action once the file is in: Regia's template (what an office edits and imports again), the
+// list's download (the API's /api/v1/actions/export) and Decidim's results, each to a CSV file, in this one process.
+static async Task<int> ExportChildAsync(DatabaseProvider kind, string connection, string directory)
+{
+    var provider = kind.ToString().ToLowerInvariant();
+    var total = Stopwatch.StartNew();
+    async Task ExportAsync<T>(string name, IReadOnlyList<TabularColumn<T>> columns, Func<RegiaDbContext, IAsyncEnumerable<T>> rows)
+    {
+        var path = Path.Combine(directory, $"export-{provider}-{name}.csv");
+        var clock = Stopwatch.StartNew();
+        var count = 0L;
+        await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection)))
+        await using (var output = File.Create(path))
+        {
+            await TabularExport.WriteAsync(output, TabularFormat.Csv, columns, Counted(rows(db)), CancellationToken.None);
+        }
+
+        clock.Stop();
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{provider}: export, {name}: {count:N0} rows ({new FileInfo(path).Length / 1048576.0:N0} MB) in {clock.Elapsed.TotalSeconds:0.0} s = {count / clock.Elapsed.TotalSeconds:N0} rows/s; peak working set so far {process.PeakWorkingSet64 / 1048576.0:0} MB"));
+        File.Delete(path);
+
+        async IAsyncEnumerable<T> Counted(IAsyncEnumerable<T> items)
+        {
+            await foreach (var item in items)
+            {
+                count++;
+                yield return item;
+            }
+        }
+    }
+
+    await ExportAsync("template", ActionTemplate.Columns, db => ActionTemplate.RowsAsync(db, includeDrafts: true));
+    await ExportAsync("list", ActionQueries.DownloadColumns, db => ActionQueries.AllAsync(db, new ActionFilter { IncludeDrafts = true }));
+    await ExportAsync("decidim", DecidimExport.Columns, db => DecidimExport.ResultsAsync(db, includeDrafts: true));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={total.Elapsed.TotalSeconds}"));
     return 0;
 }
 

@@ -1,4 +1,7 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Regia.Core.Common;
+using Regia.Core.Exports;
 using Regia.Core.Plans;
 using Regia.Core.Territory;
 
@@ -91,6 +94,20 @@ public sealed record ObjectiveProgress(IReadOnlyList<ActionSummary> Actions, Pro
 /// <summary>Read operations on actions, shared by the pages and the API.</summary>
 public static class ActionQueries
 {
+    /// <summary>The columns of the list's download (<see cref="AllAsync"/>), in the order of the public list.</summary>
+    public static readonly IReadOnlyList<TabularColumn<ActionSummary>> DownloadColumns =
+    [
+        new("id", a => a.Id),
+        new("title", a => a.Title),
+        new("leadOrganization", a => a.LeadOrganization),
+        new("primaryObjective", a => a.PrimaryObjective),
+        new("status", a => a.Status),
+        new("progress", a => a.Progress),
+        new("plannedFunding", a => a.PlannedFunding),
+        new("scope", a => EnumNames.Kebab(a.Scope)),
+        new("url", a => string.Create(CultureInfo.InvariantCulture, $"/azioni/{a.Id}")),
+    ];
+
     public static async Task<Paged<ActionSummary>> ListAsync(RegiaDbContext db, ActionFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);

@@ -220,22 +220,8 @@ internal static class ActionsApi
             return TypedResults.ValidationProblem(errors, title: text["Api.InvalidQuery"]);
         }
 
-        return await Downloads.WriteAsync(context, format, "azioni", ExportColumns, ActionQueries.AllAsync(db, filter, cancellationToken), clock, text, cancellationToken);
+        return await Downloads.WriteAsync(context, format, "azioni", ActionQueries.DownloadColumns, ActionQueries.AllAsync(db, filter, cancellationToken), clock, text, cancellationToken);
     }
-
-    /// <summary>The columns of the actions download, in the order of the public list.</summary>
-    private static readonly IReadOnlyList<TabularColumn<ActionSummary>> ExportColumns =
-    [
-        new("id", a => a.Id),
-        new("title", a => a.Title),
-        new("leadOrganization", a => a.LeadOrganization),
-        new("primaryObjective", a => a.PrimaryObjective),
-        new("status", a => a.Status),
-        new("progress", a => a.Progress),
-        new("plannedFunding", a => a.PlannedFunding),
-        new("scope", a => ApiQuery.Kebab(a.Scope)),
-        new("url", a => string.Create(CultureInfo.InvariantCulture, $"/azioni/{a.Id}")),
-    ];
 
     /// <summary>The filter of the list and the download, with a message for each unusable value.</summary>
     private static (ActionFilter Filter, Dictionary<string, string[]> Errors) Filter(string? objective, int? mission, string? municipality, string? zone, int? organization, string? status, string? source, IStringLocalizer text)
