@@ -166,17 +166,26 @@ public sealed class ActionTests
         await using var db = database.CreateContext();
         await TestActions.SeedAsync(db, Cancel);
 
-        var milano = await ActionQueries.ForMunicipalitiesAsync(db, ["015146"], Today, Cancel);
+        var milano = await ActionQueries.ForMunicipalitiesAsync(db, ["015146"], Today, cancellationToken: Cancel);
         var zones = await TerritoryQueries.ListZonesAsync(db, Today, Cancel);
         var byZone = new List<decimal>();
         foreach (var zone in zones)
         {
             var members = await TerritoryQueries.ListMunicipalitiesAsync(db, Today, zone.Slug, Cancel);
-            byZone.Add((await ActionQueries.ForMunicipalitiesAsync(db, [.. members.Select(m => m.IstatCode)], Today, Cancel)).Sum(a => a.Amount));
+            var inZone = await ActionQueries.ForMunicipalitiesAsync(db, [.. members.Select(m => m.IstatCode)], Today, cancellationToken: Cancel);
+            Assert.Equal(inZone.Total, inZone.Largest.Sum(a => a.Amount));
+            byZone.Add(inZone.Total);
         }
 
-        Assert.Equal(["Prova 3 senza avanzamento (test)", "Prova 2 (test)"], milano.Select(a => a.Action.Title));
-        Assert.Equal(300_000m, milano.Sum(a => a.Amount));
+        // The most money here first: Prova 2 is Milano's own (300,000 €), Prova 3 is metropolitan and has none.
+        Assert.Equal(["Prova 2 (test)", "Prova 3 senza avanzamento (test)"], milano.Largest.Select(a => a.Action.Title));
+        Assert.Equal((2, 300_000m), (milano.Count, milano.Total));
+        Assert.Equal([300_000m, 0m], milano.Largest.Select(a => a.Amount));
+
+        // Only the largest are listed, the count and the total still cover them all.
+        var first = await ActionQueries.ForMunicipalitiesAsync(db, ["015146"], Today, take: 1, cancellationToken: Cancel);
+        Assert.Equal((2, 300_000m), (first.Count, first.Total));
+        Assert.Equal("Prova 2 (test)", Assert.Single(first.Largest).Action.Title);
         Assert.Equal(1_500_000m, byZone.Sum());
         Assert.Equal(0m, byZone[zones.ToList().FindIndex(z => z.Slug == "adda-martesana")]);
     }

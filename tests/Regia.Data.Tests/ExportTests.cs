@@ -6,18 +6,21 @@ using Regia.Core.Actions;
 using Regia.Core.Auditing;
 using Regia.Core.Exports;
 using Regia.Core.Importing;
+using Regia.Core.Territory;
 
 namespace Regia.Tests;
 
 /// <summary>
-/// Exports of every action read a batch at a time (the template and the list 500, Decidim 1,000): across the
-/// batches' edges each action comes once, in order, as the one-at-a-time reads see it. Test data only.
+/// Reads of every action a batch at a time (the template and the list 500, Decidim and a place's money 1,000): across
+/// the batches' edges each action comes once, in order, as the one-at-a-time reads see it. Test data only.
 /// </summary>
 public sealed class ExportTests
 {
-    private const int Copies = 200;
+    private const int Copies = 300;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
 
     /// <summary>The four seeded actions and two more, then <see cref="Copies"/> copies of each made by a template import.</summary>
     private static async Task<(TestDatabase Database, int DraftId)> ManyAsync(string provider)
@@ -34,7 +37,7 @@ public sealed class ExportTests
         }
 
         // Each copy is a new row (no id, version, CUP or local code; its own external id); half of the copies of the
-        // first action are parts of a draft, and every seventh copy is itself a draft.
+        // first action are parts of a draft, and every tenth copy is itself a draft.
         var path = Path.Combine(Path.GetTempPath(), $"regia-export-{Guid.NewGuid():N}.csv");
         await using (var db = database.CreateContext())
         {
@@ -48,7 +51,7 @@ public sealed class ExportTests
                     LocalProjectCode = null,
                     ExternalId = Invariant($"prova-export:{row.Id}:{k}"),
                     ParentId = row.Id == rows[0].Id && k % 2 == 0 ? draftId : row.Input.ParentId,
-                    Publication = k % 7 == 6 ? PublicationState.Draft : row.Input.Publication,
+                    Publication = k % 10 == 9 ? PublicationState.Draft : row.Input.Publication,
                 },
             }));
             // New rows: the template's columns with the id and the version left empty.
@@ -72,7 +75,7 @@ public sealed class ExportTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Every_export_holds_each_action_once_in_order_across_its_batches(string provider)
+    public async Task Reads_of_every_action_a_batch_at_a_time_hold_each_action_once_in_order(string provider)
     {
         var (database, draftId) = await ManyAsync(provider);
         await using var _ = database;
@@ -80,7 +83,7 @@ public sealed class ExportTests
         var all = await db.Actions.AsNoTracking().OrderBy(a => a.Id).Select(a => new { a.Id, a.ParentId, a.Publication }).ToListAsync(Cancel);
         var published = all.Where(a => a.Publication == PublicationState.Published).ToList();
         Assert.Equal(6 + (6 * Copies), all.Count);
-        Assert.InRange(published.Count, 501, all.Count - 1);
+        Assert.InRange(published.Count, 1001, all.Count - 1);
 
         // The template: every action by id, each as its own one-at-a-time read gives it; the published ones without drafts.
         var template = await ActionTemplate.RowsAsync(db, includeDrafts: true, Cancel).ToListAsync(Cancel);
@@ -110,6 +113,27 @@ public sealed class ExportTests
 
             Assert.True(pages.Count > 500, $"the filter selects {pages.Count} actions, fewer than a batch");
             Assert.Equal(pages.Select(p => JsonSerializer.Serialize(p)), (await ActionQueries.AllAsync(db, filter, Cancel).ToListAsync(Cancel)).Select(p => JsonSerializer.Serialize(p)));
+        }
+
+        // A place's money: over every Comune, each published action once and all its planned money (the split loses
+        // no euro); the largest listed are in order, each with what its own page apportions there.
+        var codes = (await TerritoryQueries.ListMunicipalitiesAsync(db, Today, cancellationToken: Cancel)).Select(m => m.IstatCode).ToList();
+        var everywhere = await ActionQueries.ForMunicipalitiesAsync(db, codes, Today, cancellationToken: Cancel);
+        var planned = await db.Actions.Where(a => a.Publication == PublicationState.Published).SelectMany(a => a.Funding).Select(f => f.Planned).ToListAsync(Cancel);
+        Assert.Equal((published.Count, planned.Sum()), (everywhere.Count, everywhere.Total));
+        Assert.Equal(50, everywhere.Largest.Count);
+        Assert.Equal(everywhere.Largest.Select(a => a.Amount).OrderDescending(), everywhere.Largest.Select(a => a.Amount));
+        foreach (var item in everywhere.Largest.Take(5))
+        {
+            Assert.Equal((await ActionQueries.GetAsync(db, item.Action.Id, includeDrafts: false, Today, Cancel))!.PlannedFunding, item.Amount);
+        }
+
+        var milano = await ActionQueries.ForMunicipalitiesAsync(db, ["015146"], Today, cancellationToken: Cancel);
+        Assert.Equal((await ActionQueries.ListAsync(db, new ActionFilter { Municipality = "015146" }, Cancel)).Total, milano.Count);
+        foreach (var item in milano.Largest.Take(5))
+        {
+            var detail = (await ActionQueries.GetAsync(db, item.Action.Id, includeDrafts: false, Today, Cancel))!;
+            Assert.Equal(detail.Apportioned.Where(m => m.IstatCode == "015146").Sum(m => m.Amount), item.Amount);
         }
 
         // Decidim: the published results by id; a part of a draft loses its parent, a part of a published action keeps it.

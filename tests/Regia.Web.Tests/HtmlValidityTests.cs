@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Regia.Tests;
 
@@ -13,7 +14,7 @@ public sealed class HtmlValidityTests
         "/obiettivi", "/obiettivi?missione=2&attore=Municipalities", "/obiettivi/M2.12", "/obiettivi/M1.5", "/errore/404", "/api/docs",
         "/territorio", "/territorio/zone/adda-martesana", "/territorio/comuni", "/territorio/comuni?cerca=san&zona=sud-est", "/territorio/comuni/015146", "/territorio/comuni/015251", "/soggetti", "/soggetti?cerca=comune&livello=Municipalities",
         "/azioni", "/azioni?missione=3&fonte=Pnrr", "/azioni/1", "/obiettivi/M3.6", "/metodo", "/territorio/zone/nord-milano",
-        "/accesso", "/azioni/2/storia", "/open-data",
+        "/accesso", "/azioni/2/storia", "/open-data", "/azioni?comune=015146&pagina=2", "/azioni?zona=milano",
     ];
 
     /// <summary>Back-office pages, read by a signed-in administrator (proposal 1 is an editor's change to action 2).</summary>
@@ -38,6 +39,12 @@ public sealed class HtmlValidityTests
         using var client = app.CreateNonRedirectingClient();
         using var staff = app.CreateNonRedirectingClient();
         Assert.Equal(1, await ActionsApiTests.SeedAsync(app));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // More than a page of the list and than Milano's table shows, so that the pager and the "all actions" link are checked too.
+            await TestActions.ManyInMilanoAsync(scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>(), 60, cancel);
+        }
+
         await TestUsers.CreateAsync(app.Services, "admin@example.test", "Città metropolitana di Milano", Regia.Core.Accounts.RegiaRole.Admin, withToken: false);
         var editor = await TestUsers.CreateAsync(app.Services, "editor@example.test", "Comune di Milano", Regia.Core.Accounts.RegiaRole.Editor);
         using (var proposal = new HttpRequestMessage(HttpMethod.Put, "/api/v1/actions/2"))

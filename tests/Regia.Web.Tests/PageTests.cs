@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Regia.Tests;
 
@@ -82,6 +83,47 @@ public sealed partial class PageTests
         Assert.Contains("/obiettivi/M3.10\"", filtered, StringComparison.Ordinal);
         Assert.Equal(70, ObjectiveRow().Count(badFilter));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_Comune_page_lists_its_largest_actions_and_links_to_all_of_them_in_the_paged_list(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await TestActions.ManyInMilanoAsync(scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>(), 60, Cancel);
+        }
+
+        // The Comune's page: all 60 counted and summed (1,000 € + … + 60,000 € = 1,830,000 €), the 50 largest listed.
+        var page = Whitespace().Replace(await client.GetStringAsync(new Uri("/territorio/comuni/015146", UriKind.Relative), Cancel), " ");
+        Assert.Contains("60 azioni pubblicate; risorse previste ripartite qui: 1.830.000,00 €.", page, StringComparison.Ordinal);
+        Assert.Contains("Le 50 azioni con più risorse previste ripartite su Milano, in euro", page, StringComparison.Ordinal);
+        Assert.Equal(50, ActionRow().Count(page));
+        Assert.Contains(">Azione di Milano 60 (test)<", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(">Azione di Milano 10 (test)<", page, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/azioni?comune=015146\">Tutte le 60 azioni che toccano Milano, nell&#x27;elenco delle azioni</a>", page, StringComparison.Ordinal);
+
+        // The list filtered on the Comune: 25 a page, the filter said and kept in the form, the pager and the download.
+        var list = Whitespace().Replace(await client.GetStringAsync(new Uri("/azioni?comune=015146&pagina=2", UriKind.Relative), Cancel), " ");
+        Assert.Contains("Azioni che toccano Milano.", list, StringComparison.Ordinal);
+        Assert.Contains("<p role=\"status\">60 azioni pubblicate</p>", list, StringComparison.Ordinal);
+        Assert.Contains("<input type=\"hidden\" name=\"comune\" value=\"015146\">", list, StringComparison.Ordinal);
+        Assert.Contains("href=\"/azioni?pagina=2&amp;comune=015146\" aria-current=\"page\">2</a>", list, StringComparison.Ordinal);
+        Assert.Contains("href=\"/azioni?pagina=1&amp;comune=015146\">Pagina precedente</a>", list, StringComparison.Ordinal);
+        Assert.Contains("href=\"/azioni?pagina=3&amp;comune=015146\">Pagina successiva</a>", list, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/actions/export?municipality=015146", list, StringComparison.Ordinal);
+        Assert.Equal(25, ActionRow().Count(list));
+
+        // An unknown Comune is dropped like any unusable filter.
+        var unknown = await client.GetStringAsync(new Uri("/azioni?comune=999999", UriKind.Relative), Cancel);
+        Assert.DoesNotContain("Azioni che toccano", unknown, StringComparison.Ordinal);
+        Assert.Contains("<p role=\"status\">60 azioni pubblicate</p>", unknown, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<th scope=\"row\"><a href=\"/azioni/[0-9]+\">")]
+    private static partial Regex ActionRow();
 
     [Fact]
     public async Task A_missing_page_answers_404_with_a_page_of_the_site()

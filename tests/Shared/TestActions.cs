@@ -36,6 +36,30 @@ public static class TestActions
         Publication = PublicationState.Published,
     };
 
+    /// <summary>
+    /// <paramref name="count"/> published actions of the Comune di Milano, placed in Milano, the i-th (from 1) with
+    /// i × 1,000 € of municipal money: more than a page of the list and than a place's table shows.
+    /// </summary>
+    public static async Task ManyInMilanoAsync(RegiaDbContext db, int count, CancellationToken cancellationToken)
+    {
+        var sample = await SampleAsync(db, cancellationToken);
+        var milano = await OrganizationId(db, "Comune di Milano", cancellationToken);
+        for (var i = 1; i <= count; i++)
+        {
+            await SaveAction.CreateAsync(db, sample with
+            {
+                Title = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Azione di Milano {i} (test)"),
+                LeadOrganizationId = milano,
+                Partners = [],
+                Cup = null,
+                LocalProjectCode = null,
+                Scope = ActionScope.Municipalities,
+                Places = [new PlaceInput(null, "015146", null)],
+                Funding = [new FundingInput(FundingSource.Municipal, null, i * 1_000m, 0, 0)],
+            }, TimeProvider.System, cancellationToken: cancellationToken);
+        }
+    }
+
     /// <summary>Three published actions on M3.6 (one without progress, part of the first) and one draft; returns the first one's id.</summary>
     public static async Task<int> SeedAsync(RegiaDbContext db, CancellationToken cancellationToken)
     {

@@ -88,6 +88,12 @@ public sealed record ActionDetail(
 /// <summary>An action touching a place, with the part of its planned money apportioned to that place.</summary>
 public sealed record PlaceAction(ActionSummary Action, decimal Amount);
 
+/// <summary>The actions touching a place: how many, the money apportioned there in all, and those with the most of it.</summary>
+public sealed record PlaceActions(int Count, decimal Total, IReadOnlyList<PlaceAction> Largest);
+
+/// <summary>A place of an action as the apportionment needs it: a Comune or a zone, and its stated share (null: by population).</summary>
+internal sealed record PlaceShareOf(string? IstatCode, string? ZoneSlug, decimal? Share);
+
 /// <summary>An objective's actions, its progress roll-up and its money by source.</summary>
 public sealed record ObjectiveProgress(IReadOnlyList<ActionSummary> Actions, ProgressSummary Progress, IReadOnlyList<FundingView> FundingBySource, IReadOnlyList<MunicipalitySummary> Municipalities);
 
@@ -227,7 +233,7 @@ public static class ActionQueries
             .Where(x => (x.Id == a.ParentId || x.ParentId == a.Id) && (includeDrafts || x.Publication == PublicationState.Published))
             .OrderBy(x => x.Title).Select(x => new { x.Id, x.Title, x.ParentId })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var apportioned = Apportion(a, funding.Sum(f => f.Planned), municipalities);
+        var apportioned = Apportion(a.Scope, [.. a.Places.Select(p => new PlaceShareOf(p.Municipality?.IstatCode, p.Zone?.Slug, p.Share))], funding.Sum(f => f.Planned), municipalities);
         return new ActionDetail(
             a.Id, a.Version, a.Title, a.Description, a.LeadOrganizationId, a.LeadOrganization!.Name, a.ContributingLevel, a.Status!.Code, a.Status.Name,
             a.Progress, a.Weight, a.Cup, a.LocalProjectCode, a.PlannedStart, a.PlannedEnd, a.ActualStart, a.ActualEnd, a.Scope, a.Publication,
@@ -301,33 +307,70 @@ public static class ActionQueries
     }
 
     /// <summary>
-    /// The published actions that touch the given Comuni (directly, through their zone, or metropolitan-wide), each
-    /// with the planned money apportioned to those Comuni together. A Comune page passes one code, a zone page its
-    /// Comuni, so a zone's figure is the sum of its Comuni's and no euro is counted twice.
+    /// The published actions that touch the given Comuni (directly, through their zone, or metropolitan-wide): how many,
+    /// the planned money apportioned to those Comuni together, and the <paramref name="take"/> actions with the most of
+    /// it here (the newest first among equals). A Comune page passes one code, a zone page its Comuni, so a zone's
+    /// figure is the sum of its Comuni's and no euro is counted twice.
     /// </summary>
-    public static async Task<IReadOnlyList<PlaceAction>> ForMunicipalitiesAsync(RegiaDbContext db, IReadOnlyCollection<string> istatCodes, DateOnly day, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Every action is apportioned, a thousand at a time with only what the split needs (scope, places, planned
+    /// amounts), and only the largest are read in full: a zone touched by 22,000 actions took 43 s one action at a time.
+    /// </remarks>
+    public static async Task<PlaceActions> ForMunicipalitiesAsync(RegiaDbContext db, IReadOnlyCollection<string> istatCodes, DateOnly day, int take = 50, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(istatCodes);
-        var ids = await db.Actions.AsNoTracking()
+        const int BatchSize = 1000;
+        var codes = istatCodes.ToHashSet(StringComparer.Ordinal);
+        var query = db.Actions.AsNoTracking()
             .Where(a => a.Publication == PublicationState.Published)
             .Where(a => a.Scope == ActionScope.Metropolitan
-                || a.Places.Any(p => istatCodes.Contains(p.Municipality!.IstatCode) || p.Zone!.Municipalities.Any(m => istatCodes.Contains(m.IstatCode))))
-            .OrderByDescending(a => a.Id)
-            .Select(a => a.Id)
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
+                || a.Places.Any(p => istatCodes.Contains(p.Municipality!.IstatCode) || p.Zone!.Municipalities.Any(m => istatCodes.Contains(m.IstatCode))));
         var municipalities = await TerritoryQueries.ListMunicipalitiesAsync(db, day, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var result = new List<PlaceAction>();
-        foreach (var id in ids)
+        var count = 0;
+        var total = 0m;
+        // The largest so far, smallest on top: (amount, id) orders by amount, then the newer action first.
+        var largest = new PriorityQueue<(int Id, decimal Amount), (decimal Amount, int Id)>();
+        var after = 0;
+        while (true)
         {
-            // One detail query per action (the territory is read once): fine for the hundreds of actions a Comune sees; precompute when it is not.
-            var detail = (await GetAsync(db, id, includeDrafts: false, municipalities, cancellationToken).ConfigureAwait(false))!;
-            var amount = detail.Apportioned.Where(m => istatCodes.Contains(m.IstatCode)).Sum(m => m.Amount);
-            var summary = new ActionSummary(detail.Id, detail.Title, detail.LeadOrganization, detail.Status, detail.Progress, detail.Objectives.FirstOrDefault(o => o.IsPrimary)?.Code ?? string.Empty, detail.PlannedFunding, detail.Scope, detail.Publication, detail.Mission);
-            result.Add(new PlaceAction(summary, amount));
+            var batch = await query.Where(a => a.Id > after).OrderBy(a => a.Id).Take(BatchSize)
+                .Select(a => new
+                {
+                    a.Id,
+                    a.Scope,
+                    Places = a.Places.Select(p => new PlaceShareOf(p.Municipality != null ? p.Municipality.IstatCode : null, p.Zone != null ? p.Zone.Slug : null, p.Share)).ToList(),
+                    Planned = a.Funding.Select(f => f.Planned).ToList(),
+                })
+                .AsSplitQuery()
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var action in batch)
+            {
+                var amount = Apportion(action.Scope, action.Places, action.Planned.Sum(), municipalities).Where(m => codes.Contains(m.IstatCode)).Sum(m => m.Amount);
+                count++;
+                total += amount;
+                largest.Enqueue((action.Id, amount), (amount, action.Id));
+                if (largest.Count > take)
+                {
+                    largest.Dequeue();
+                }
+            }
+
+            if (batch.Count < BatchSize)
+            {
+                break;
+            }
+
+            after = batch[^1].Id;
         }
 
-        return result;
+        var amounts = largest.UnorderedItems.ToDictionary(i => i.Element.Id, i => i.Element.Amount);
+        var ids = amounts.Keys.ToList();
+        var summaries = await Summaries(db.Actions.AsNoTracking().Where(a => EF.Parameter(ids).Contains(a.Id)), cancellationToken).ConfigureAwait(false);
+        return new PlaceActions(
+            count,
+            total,
+            [.. summaries.Select(s => new PlaceAction(s, amounts[s.Id])).OrderByDescending(a => a.Amount).ThenByDescending(a => a.Action.Id)]);
     }
 
     private static async Task<List<ActionSummary>> Summaries(IQueryable<PlanAction> query, CancellationToken cancellationToken)
@@ -353,29 +396,29 @@ public static class ActionQueries
     /// The planned money by Comune: shares as stated, or by resident population (latest year) where no share is
     /// stated; a zone's part is split among its Comuni by population; a metropolitan action among all Comuni.
     /// </summary>
-    private static IReadOnlyList<MunicipalityAmount> Apportion(PlanAction action, decimal amount, IReadOnlyList<MunicipalitySummary> municipalities)
+    private static IReadOnlyList<MunicipalityAmount> Apportion(ActionScope scope, IReadOnlyList<PlaceShareOf> places, decimal amount, IReadOnlyList<MunicipalitySummary> municipalities)
     {
         decimal Residents(MunicipalitySummary m) => m.Population?.Value ?? 0;
         IReadOnlyList<PlaceShare> ByPopulation(IEnumerable<MunicipalitySummary> among) =>
             Apportionment.SharesFrom([.. among.Select(m => (m.IstatCode, Residents(m)))]);
 
         IReadOnlyList<PlaceShare> shares;
-        switch (action.Scope)
+        switch (scope)
         {
             case ActionScope.Metropolitan:
                 shares = ByPopulation(municipalities);
                 break;
             case ActionScope.Municipalities:
-                var chosen = municipalities.Where(m => action.Places.Any(p => p.Municipality?.IstatCode == m.IstatCode)).ToList();
+                var chosen = municipalities.Where(m => places.Any(p => p.IstatCode == m.IstatCode)).ToList();
                 // A Comune merged away since keeps its stated share out of today's split: the shares left are renormalised.
-                shares = action.Places.All(p => p.Share is not null)
-                    ? [.. action.Places.Where(p => chosen.Any(c => c.IstatCode == p.Municipality!.IstatCode)).Select(p => new PlaceShare(p.Municipality!.IstatCode, p.Share!.Value))]
+                shares = places.All(p => p.Share is not null)
+                    ? [.. places.Where(p => chosen.Any(c => c.IstatCode == p.IstatCode)).Select(p => new PlaceShare(p.IstatCode!, p.Share!.Value))]
                     : ByPopulation(chosen);
                 break;
             default:
-                var zoneShares = action.Places.All(p => p.Share is not null)
-                    ? [.. action.Places.Select(p => new PlaceShare(p.Zone!.Slug, p.Share!.Value))]
-                    : Apportionment.SharesFrom([.. action.Places.Select(p => (p.Zone!.Slug, municipalities.Where(m => m.ZoneSlug == p.Zone.Slug).Sum(Residents)))]);
+                var zoneShares = places.All(p => p.Share is not null)
+                    ? [.. places.Select(p => new PlaceShare(p.ZoneSlug!, p.Share!.Value))]
+                    : Apportionment.SharesFrom([.. places.Select(p => (p.ZoneSlug!, municipalities.Where(m => m.ZoneSlug == p.ZoneSlug).Sum(Residents)))]);
                 shares = [.. zoneShares.SelectMany(z => ByPopulation(municipalities.Where(m => m.ZoneSlug == z.Key)).Select(s => new PlaceShare(s.Key, s.Share * z.Share)))];
                 break;
         }

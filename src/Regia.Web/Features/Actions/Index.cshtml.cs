@@ -1,11 +1,13 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Regia.Core;
 using Regia.Core.Actions;
 
 namespace Regia.Web.Features.Actions;
 
-/// <summary>The public register: published actions, filtered by mission and funding source, paged.</summary>
+/// <summary>The public register: published actions, filtered by mission, funding source and place (a Comune or a zone, as linked from the territory's pages), paged.</summary>
 internal sealed class IndexModel(RegiaDbContext db) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "missione")]
@@ -17,6 +19,17 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
     [BindProperty(SupportsGet = true, Name = "pagina")]
     public int PageNumber { get; set; } = 1;
 
+    /// <summary>ISTAT code of a Comune: the actions touching it (directly, through its zone, or metropolitan-wide).</summary>
+    [BindProperty(SupportsGet = true, Name = "comune")]
+    public string? Municipality { get; set; }
+
+    /// <summary>Slug of a Zona omogenea: the actions touching it.</summary>
+    [BindProperty(SupportsGet = true, Name = "zona")]
+    public string? Zone { get; set; }
+
+    /// <summary>The name of the Comune or zone filtered on, when one is.</summary>
+    public string? PlaceName { get; private set; }
+
     public Paged<ActionSummary> Actions { get; private set; } = new([], 1, 25, 0);
 
     /// <summary>The API download of what this page lists (all pages), for a format.</summary>
@@ -27,11 +40,54 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
         {
             string?[] filters =
             [
-                Mission is { } m ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"mission={m}") : null,
+                Mission is { } m ? string.Create(CultureInfo.InvariantCulture, $"mission={m}") : null,
                 Source is { } s ? "source=" + Infrastructure.ApiQuery.Kebab(s) : null,
+                Municipality is { } c ? "municipality=" + c : null,
+                Zone is { } z ? "zone=" + Uri.EscapeDataString(z) : null,
             ];
             var query = string.Join("&", filters.OfType<string>());
             return "/api/v1/actions/export" + (query.Length > 0 ? "?" + query : string.Empty);
+        }
+    }
+
+    /// <summary>The address of a page of this list, with the filters as chosen.</summary>
+    public string PageUrl(int page)
+    {
+        string?[] parts =
+        [
+            string.Create(CultureInfo.InvariantCulture, $"pagina={page}"),
+            Mission is { } m ? string.Create(CultureInfo.InvariantCulture, $"missione={m}") : null,
+            Source is { } s ? "fonte=" + s : null,
+            Municipality is { } c ? "comune=" + c : null,
+            Zone is { } z ? "zona=" + Uri.EscapeDataString(z) : null,
+        ];
+        return "/azioni?" + string.Join("&", parts.OfType<string>());
+    }
+
+    /// <summary>The pages offered: the first, the last, and two either side of the current one (null: a gap).</summary>
+    public IReadOnlyList<int?> PageLinks
+    {
+        get
+        {
+            var last = (int)Math.Max(1, (Actions.Total + Actions.PageSize - 1) / Actions.PageSize);
+            var shown = new SortedSet<int> { 1, last };
+            for (var p = Math.Max(1, Actions.Page - 2); p <= Math.Min(last, Actions.Page + 2); p++)
+            {
+                shown.Add(p);
+            }
+
+            var links = new List<int?>();
+            foreach (var p in shown)
+            {
+                if (links.Count > 0 && links[^1] is { } previous && p > previous + 1)
+                {
+                    links.Add(null);
+                }
+
+                links.Add(p);
+            }
+
+            return links;
         }
     }
 
@@ -43,6 +99,17 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
             (Mission, Source, PageNumber) = (null, null, 1);
         }
 
-        Actions = await ActionQueries.ListAsync(db, new ActionFilter { Mission = Mission, Source = Source, Page = Math.Max(PageNumber, 1), PageSize = 25 }, cancellationToken);
+        // A place is kept only when Regia knows it; an unknown one is dropped like any unusable filter.
+        PlaceName = Zone is { Length: > 0 } slug
+            ? await db.Zones.Where(z => z.Slug == slug).Select(z => z.Name).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        Zone = PlaceName is null ? null : Zone;
+        if (Zone is null && Regia.Core.Territory.Municipality.IsIstatCode(Municipality))
+        {
+            PlaceName = await db.Municipalities.Where(m => m.IstatCode == Municipality).Select(m => m.Name).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        Municipality = Zone is null && PlaceName is not null ? Municipality : null;
+        Actions = await ActionQueries.ListAsync(db, new ActionFilter { Mission = Mission, Source = Source, Municipality = Municipality, Zone = Zone, Page = Math.Max(PageNumber, 1), PageSize = 25 }, cancellationToken);
     }
 }

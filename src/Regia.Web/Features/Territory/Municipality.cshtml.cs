@@ -12,7 +12,10 @@ internal sealed class MunicipalityModel(RegiaDbContext db, TimeProvider clock) :
 {
     public MunicipalityDetail Municipality { get; private set; } = null!;
 
-    public IReadOnlyList<PlaceAction> Actions { get; private set; } = [];
+    public PlaceActions Actions { get; private set; } = new(0, 0, []);
+
+    /// <summary>The public list of all the actions touching the Comune.</summary>
+    public string ListUrl => "/azioni?comune=" + Municipality.IstatCode;
 
     public async Task<IActionResult> OnGetAsync(string istatCode, CancellationToken cancellationToken)
     {
@@ -25,7 +28,7 @@ internal sealed class MunicipalityModel(RegiaDbContext db, TimeProvider clock) :
         }
 
         Municipality = municipality;
-        Actions = await ActionQueries.ForMunicipalitiesAsync(db, [municipality.IstatCode], clock.Today(), cancellationToken);
+        Actions = await ActionQueries.ForMunicipalitiesAsync(db, [municipality.IstatCode], clock.Today(), cancellationToken: cancellationToken);
         return Page();
     }
 }

@@ -12,19 +12,22 @@ internal sealed class ZoneModel(RegiaDbContext db, TimeProvider clock) : PageMod
 {
     public ZoneDetail Detail { get; private set; } = null!;
 
-    public IReadOnlyList<PlaceAction> Actions { get; private set; } = [];
+    public PlaceActions Actions { get; private set; } = new(0, 0, []);
+
+    /// <summary>The public list of all the actions touching the zone.</summary>
+    public string ListUrl => "/azioni?zona=" + Uri.EscapeDataString(Detail.Zone.Slug);
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
     {
         var today = clock.Today();
-        var detail = await TerritoryQueries.GetZoneAsync(db, slug, today, cancellationToken);
+        var detail = await TerritoryQueries.GetZoneAsync(db, slug, today, cancellationToken: cancellationToken);
         if (detail is null)
         {
             return NotFound();
         }
 
         Detail = detail;
-        Actions = await ActionQueries.ForMunicipalitiesAsync(db, [.. detail.Municipalities.Select(m => m.IstatCode)], today, cancellationToken);
+        Actions = await ActionQueries.ForMunicipalitiesAsync(db, [.. detail.Municipalities.Select(m => m.IstatCode)], today, cancellationToken: cancellationToken);
         return Page();
     }
 }
