@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddRegiaDatabase();
 builder.Services.AddRegiaLocalization();
 builder.Services.AddRegiaApi();
+builder.Services.AddRegiaActions();
 // Feature folders: pages live beside the API of the same feature.
 // Italian text is written as it is (città, not citt&#xE0;); markup characters are still encoded.
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>

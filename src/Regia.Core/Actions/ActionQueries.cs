@@ -260,7 +260,8 @@ public static class ActionQueries
         var actions = await Summaries(query.OrderBy(a => a.Title), cancellationToken).ConfigureAwait(false);
         var weights = await query.Select(a => new { a.Id, a.Weight }).ToListAsync(cancellationToken).ConfigureAwait(false);
         var lines = await query.SelectMany(a => a.Funding).Select(f => new { f.Source, f.Planned, f.Committed, f.Paid }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var progress = ProgressRollup.Summarize([.. actions.Select(s => new ProgressInput(s.Progress, weights.Single(w => w.Id == s.Id).Weight, s.PlannedFunding))]);
+        var weightOf = weights.ToDictionary(w => w.Id, w => w.Weight);
+        var progress = ProgressRollup.Summarize([.. actions.Select(s => new ProgressInput(s.Progress, weightOf[s.Id], s.PlannedFunding))]);
         return new ObjectiveProgress(
             actions,
             progress,
@@ -290,20 +291,31 @@ public static class ActionQueries
     public static async Task<(IReadOnlyDictionary<int, ProgressSummary> ByMission, ProgressSummary Plan)> RollupAsync(RegiaDbContext db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var rows = await db.Actions.AsNoTracking()
-            .Where(a => a.Publication == PublicationState.Published)
-            .Select(a => new
-            {
-                Mission = a.Mission != null ? a.Mission.Number : 0,
-                a.Progress,
-                a.Weight,
-                Planned = a.Funding.Select(f => f.Planned).ToList(),
-            })
+        // Two flat reads joined here: a list of amounts per action made EF join and sort every funding line (twice the time).
+        var published = db.Actions.AsNoTracking().Where(a => a.Publication == PublicationState.Published);
+        var actions = await published
+            .Select(a => new { a.Id, Mission = a.Mission != null ? a.Mission.Number : 0, a.Progress, a.Weight })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var inputs = rows.Select(r => (r.Mission, Input: new ProgressInput(r.Progress, r.Weight, r.Planned.Sum()))).ToList();
+        var planned = new Dictionary<int, decimal>(actions.Count);
+        await foreach (var line in published.SelectMany(a => a.Funding).Select(f => new { f.ActionId, f.Planned }).AsAsyncEnumerable().WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            planned[line.ActionId] = planned.GetValueOrDefault(line.ActionId) + line.Planned;
+        }
+
+        var inputs = actions.Select(r => (r.Mission, Input: new ProgressInput(r.Progress, r.Weight, planned.GetValueOrDefault(r.Id)))).ToList();
         return (
             inputs.GroupBy(i => i.Mission).ToDictionary(g => g.Key, g => ProgressRollup.Summarize([.. g.Select(i => i.Input)])),
             ProgressRollup.Summarize([.. inputs.Select(i => i.Input)]));
+    }
+
+    /// <summary>
+    /// The id of the latest entry of the audit trail: every change to an action (site, API, command line, import)
+    /// writes one, so while it stays the same no action has changed. One lookup at the end of the primary key.
+    /// </summary>
+    public static async Task<long> LastChangeAsync(RegiaDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return await db.AuditEntries.MaxAsync(a => (long?)a.Id, cancellationToken).ConfigureAwait(false) ?? 0;
     }
 
     /// <summary>

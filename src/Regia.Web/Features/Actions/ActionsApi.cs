@@ -20,6 +20,10 @@ namespace Regia.Web.Features.Actions;
 /// </summary>
 internal static class ActionsApi
 {
+    /// <summary>The services of the actions feature: the roll-ups kept between page views (one for the site).</summary>
+    public static IServiceCollection AddRegiaActions(this IServiceCollection services) =>
+        services.AddSingleton(provider => new RollupCache(provider.GetRequiredService<TimeProvider>()));
+
     public static void MapActionsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/actions").WithTags("Azioni");

@@ -6,7 +6,7 @@ using Regia.Core.Plans;
 namespace Regia.Web.Features.Plans;
 
 /// <summary>Home: the plan in force, its vision, coordinates, actor levels and six missions.</summary>
-internal sealed class IndexModel(RegiaDbContext db) : PageModel
+internal sealed class IndexModel(RegiaDbContext db, RollupCache rollups) : PageModel
 {
     public PlanView? Plan { get; private set; }
 
@@ -15,6 +15,6 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Plan = await PlanQueries.GetCurrentPlanAsync(db, cancellationToken);
-        Progress = (await ActionQueries.RollupAsync(db, cancellationToken)).Plan;
+        Progress = (await rollups.GetAsync(db, cancellationToken)).Plan;
     }
 }

@@ -7,7 +7,7 @@ using Regia.Core.Plans;
 namespace Regia.Web.Features.Plans;
 
 /// <summary>One mission: statement, thematic areas and the objectives as the plan's table with its three actor columns.</summary>
-internal sealed class MissionModel(RegiaDbContext db) : PageModel
+internal sealed class MissionModel(RegiaDbContext db, RollupCache rollups) : PageModel
 {
     public MissionView Mission { get; private set; } = null!;
 
@@ -29,7 +29,7 @@ internal sealed class MissionModel(RegiaDbContext db) : PageModel
         }
 
         (Plan, Mission) = (plan, mission);
-        var rollup = await ActionQueries.RollupAsync(db, cancellationToken);
+        var rollup = await rollups.GetAsync(db, cancellationToken);
         Progress = rollup.ByMission.GetValueOrDefault(number) ?? ProgressRollup.Summarize([]);
         return Page();
     }
