@@ -133,23 +133,16 @@ public static class ActionQueries
     {
         ArgumentNullException.ThrowIfNull(filter);
         var query = Filtered(db, filter);
-        int? before = null;
-        while (true)
+        const int BatchSize = 500;
+        // "Id < last" only from the second batch: an "@last IS NULL OR" would keep PostgreSQL's generic plan off the key's range.
+        var rows = Keyset.ReadAsync(
+            BatchSize,
+            (last, cancel) => Summaries((last is { } before ? query.Where(a => a.Id < before) : query).OrderByDescending(a => a.Id).Take(BatchSize), cancel),
+            s => s.Id,
+            cancellationToken);
+        await foreach (var row in rows.ConfigureAwait(false))
         {
-            // "Id < last" only from the second batch: an "@last IS NULL OR" would keep PostgreSQL's generic plan off the key's range.
-            var rest = before is { } last ? query.Where(a => a.Id < last) : query;
-            var batch = await Summaries(rest.OrderByDescending(a => a.Id).Take(500), cancellationToken).ConfigureAwait(false);
-            foreach (var item in batch)
-            {
-                yield return item;
-            }
-
-            if (batch.Count < 500)
-            {
-                yield break;
-            }
-
-            before = batch[^1].Id;
+            yield return row;
         }
     }
 
@@ -343,10 +336,9 @@ public static class ActionQueries
         var total = 0m;
         // The largest so far, smallest on top: (amount, id) orders by amount, then the newer action first.
         var largest = new PriorityQueue<(int Id, decimal Amount), (decimal Amount, int Id)>();
-        var after = 0;
-        while (true)
-        {
-            var batch = await query.Where(a => a.Id > after).OrderBy(a => a.Id).Take(BatchSize)
+        var actions = Keyset.ReadAsync(
+            BatchSize,
+            (last, cancel) => query.Where(a => a.Id > (last ?? 0)).OrderBy(a => a.Id).Take(BatchSize)
                 .Select(a => new
                 {
                     a.Id,
@@ -355,25 +347,19 @@ public static class ActionQueries
                     Planned = a.Funding.Select(f => f.Planned).ToList(),
                 })
                 .AsSplitQuery()
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var action in batch)
+                .ToListAsync(cancel),
+            a => a.Id,
+            cancellationToken);
+        await foreach (var action in actions.ConfigureAwait(false))
+        {
+            var amount = Apportion(action.Scope, action.Places, action.Planned.Sum(), municipalities).Where(m => codes.Contains(m.IstatCode)).Sum(m => m.Amount);
+            count++;
+            total += amount;
+            largest.Enqueue((action.Id, amount), (amount, action.Id));
+            if (largest.Count > take)
             {
-                var amount = Apportion(action.Scope, action.Places, action.Planned.Sum(), municipalities).Where(m => codes.Contains(m.IstatCode)).Sum(m => m.Amount);
-                count++;
-                total += amount;
-                largest.Enqueue((action.Id, amount), (amount, action.Id));
-                if (largest.Count > take)
-                {
-                    largest.Dequeue();
-                }
+                largest.Dequeue();
             }
-
-            if (batch.Count < BatchSize)
-            {
-                break;
-            }
-
-            after = batch[^1].Id;
         }
 
         var amounts = largest.UnorderedItems.ToDictionary(i => i.Element.Id, i => i.Element.Amount);

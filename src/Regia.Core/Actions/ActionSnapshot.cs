@@ -34,7 +34,7 @@ public static class ActionSnapshot
     /// asked) as inputs with their ids and versions: one set of queries for the whole batch, so that an export of every
     /// action reads a batch at a time instead of an action at a time.
     /// </summary>
-    public static async Task<IReadOnlyList<(int Id, ActionInput Input, int Version)>> InputsAfterAsync(
+    public static async Task<List<(int Id, ActionInput Input, int Version)>> InputsAfterAsync(
         RegiaDbContext db, int afterId, int take, bool includeDrafts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);

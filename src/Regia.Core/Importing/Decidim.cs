@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Regia.Core.Actions;
+using Regia.Core.Common;
 using Regia.Core.Exports;
 
 namespace Regia.Core.Importing;
@@ -288,11 +289,10 @@ public static class DecidimExport
     {
         ArgumentNullException.ThrowIfNull(db);
         const int BatchSize = 1000;
-        var after = 0;
-        while (true)
-        {
-            var rows = await db.Actions.AsNoTracking()
-                .Where(a => a.Id > after && (includeDrafts || a.Publication == PublicationState.Published))
+        var rows = Keyset.ReadAsync(
+            BatchSize,
+            (last, cancel) => db.Actions.AsNoTracking()
+                .Where(a => a.Id > (last ?? 0) && (includeDrafts || a.Publication == PublicationState.Published))
                 .OrderBy(a => a.Id).Take(BatchSize)
                 .Select(a => new
                 {
@@ -309,22 +309,16 @@ public static class DecidimExport
                     a.ExternalId,
                     Primary = a.Objectives.Where(o => o.IsPrimary).Select(o => o.Objective!.Code).FirstOrDefault(),
                     Mission = a.Mission != null ? a.Mission.Number : (int?)null,
-                }).ToListAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var r in rows)
-            {
-                yield return new DecidimResult(
-                    r.Id, r.ParentId, r.Title, r.Description, r.PlannedStart, r.PlannedEnd,
-                    r.Status, r.StatusName, r.Progress, r.Weight, r.ExternalId ?? string.Create(CultureInfo.InvariantCulture, $"regia:{r.Id}"),
-                    r.Primary ?? (r.Mission is { } m ? string.Create(CultureInfo.InvariantCulture, $"M{m}") : null),
-                    string.Create(CultureInfo.InvariantCulture, $"/azioni/{r.Id}"));
-            }
-
-            if (rows.Count < BatchSize)
-            {
-                yield break;
-            }
-
-            after = rows[^1].Id;
+                }).ToListAsync(cancel),
+            r => r.Id,
+            cancellationToken);
+        await foreach (var r in rows.ConfigureAwait(false))
+        {
+            yield return new DecidimResult(
+                r.Id, r.ParentId, r.Title, r.Description, r.PlannedStart, r.PlannedEnd,
+                r.Status, r.StatusName, r.Progress, r.Weight, r.ExternalId ?? string.Create(CultureInfo.InvariantCulture, $"regia:{r.Id}"),
+                r.Primary ?? (r.Mission is { } m ? string.Create(CultureInfo.InvariantCulture, $"M{m}") : null),
+                string.Create(CultureInfo.InvariantCulture, $"/azioni/{r.Id}"));
         }
     }
 }

@@ -31,8 +31,8 @@ internal sealed class DeferredForeignKeys
         this.keys = keys;
     }
 
-    /// <summary>The tables an import writes that have foreign keys (audit entries have none).</summary>
-    private static readonly Type[] Written = [typeof(PlanAction), typeof(ActionObjective), typeof(ActionPartner), typeof(ActionPlace), typeof(FundingLine), typeof(Milestone)];
+    /// <summary>The tables an import writes that have foreign keys (audit entries have none; organisations keep theirs).</summary>
+    internal static readonly Type[] Written = [typeof(PlanAction), typeof(ActionObjective), typeof(ActionPartner), typeof(ActionPlace), typeof(FundingLine), typeof(Milestone)];
 
     /// <summary>Drops the foreign keys on PostgreSQL; on SQLite does nothing and returns null.</summary>
     public static async Task<DeferredForeignKeys?> DropAsync(RegiaDbContext db, CancellationToken cancellationToken)

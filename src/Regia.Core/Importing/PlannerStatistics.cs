@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Regia.Core.Actions;
 using Regia.Core.Auditing;
 using Regia.Core.Organizations;
 
@@ -17,8 +16,8 @@ internal static class PlannerStatistics
     /// <summary>Fewer changed actions than this leave the statistics to autovacuum: they barely move them.</summary>
     public const long ChangedActions = 1_000;
 
-    /// <summary>The tables an import writes.</summary>
-    private static readonly Type[] Written = [typeof(PlanAction), typeof(ActionObjective), typeof(ActionPartner), typeof(ActionPlace), typeof(FundingLine), typeof(Milestone), typeof(AuditEntry), typeof(Organization)];
+    /// <summary>The tables an import writes: the action tables, the audit trail, the organisations it adds.</summary>
+    private static readonly Type[] Written = [.. DeferredForeignKeys.Written, typeof(AuditEntry), typeof(Organization)];
 
     /// <summary>
     /// Refreshes the statistics on PostgreSQL when at least <see cref="ChangedActions"/> actions were created or

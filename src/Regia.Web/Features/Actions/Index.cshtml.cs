@@ -64,12 +64,15 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
         return "/azioni?" + string.Join("&", parts.OfType<string>());
     }
 
+    /// <summary>How many pages the list has (at least one).</summary>
+    public int PageCount => Math.Max(1, (Actions.Total + Actions.PageSize - 1) / Actions.PageSize);
+
     /// <summary>The pages offered: the first, the last, and two either side of the current one (null: a gap).</summary>
     public IReadOnlyList<int?> PageLinks
     {
         get
         {
-            var last = (int)Math.Max(1, (Actions.Total + Actions.PageSize - 1) / Actions.PageSize);
+            var last = PageCount;
             var shown = new SortedSet<int> { 1, last };
             for (var p = Math.Max(1, Actions.Page - 2); p <= Math.Min(last, Actions.Page + 2); p++)
             {
