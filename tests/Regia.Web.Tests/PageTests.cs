@@ -116,6 +116,10 @@ public sealed partial class PageTests
         Assert.Contains("/api/v1/actions/export?municipality=015146", list, StringComparison.Ordinal);
         Assert.Equal(25, ActionRow().Count(list));
 
+        // Leaving the place keeps the other filters.
+        var bySource = await client.GetStringAsync(new Uri("/azioni?comune=015146&fonte=Municipal", UriKind.Relative), Cancel);
+        Assert.Contains("<a href=\"/azioni?pagina=1&amp;fonte=Municipal\">Mostra le azioni di tutto il territorio</a>", bySource, StringComparison.Ordinal);
+
         // An unknown Comune is dropped like any unusable filter.
         var unknown = await client.GetStringAsync(new Uri("/azioni?comune=999999", UriKind.Relative), Cancel);
         Assert.DoesNotContain("Azioni che toccano", unknown, StringComparison.Ordinal);

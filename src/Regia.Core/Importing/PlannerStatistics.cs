@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Regia.Core.Auditing;
 using Regia.Core.Organizations;
@@ -21,7 +22,8 @@ internal static class PlannerStatistics
 
     /// <summary>
     /// Refreshes the statistics on PostgreSQL when at least <see cref="ChangedActions"/> actions were created or
-    /// updated; call it after the commit. It runs to its end even when the import's caller has given up: the rows are in.
+    /// updated; call it after the commit. It runs to its end even when the import's caller has given up, and a database
+    /// error here is left to autovacuum, never thrown: the rows are in.
     /// </summary>
     public static async Task RefreshAsync(RegiaDbContext db, long changedActions)
     {
@@ -31,14 +33,28 @@ internal static class PlannerStatistics
         }
 
         var tables = Written.Select(t => "\"" + db.Model.FindEntityType(t)!.GetTableName()!.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
-        await db.Database.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+        // The import has committed: a failure from here on must not report it as failed. Autovacuum analyses the
+        // tables in its own time.
         try
         {
-            // The names come from Regia's own model, quoted: no outside text reaches the statement.
-            // After the commit: outside any transaction, on the import's own connection.
+            await db.Database.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            return;
+        }
+
+        try
+        {
+            // After the commit: outside any transaction, on the import's own connection. The names come from
+            // Regia's own model, quoted: no outside text reaches the statement.
             await using var command = db.Database.GetDbConnection().CreateCommand();
             command.CommandText = "ANALYZE " + string.Join(", ", tables);
             await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            // As above: the rows are in.
         }
         finally
         {

@@ -50,16 +50,16 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
         }
     }
 
-    /// <summary>The address of a page of this list, with the filters as chosen.</summary>
-    public string PageUrl(int page)
+    /// <summary>The address of a page of this list, with the filters as chosen (without the place's when <paramref name="place"/> is false).</summary>
+    public string PageUrl(int page, bool place = true)
     {
         string?[] parts =
         [
             string.Create(CultureInfo.InvariantCulture, $"pagina={page}"),
             Mission is { } m ? string.Create(CultureInfo.InvariantCulture, $"missione={m}") : null,
             Source is { } s ? "fonte=" + s : null,
-            Municipality is { } c ? "comune=" + c : null,
-            Zone is { } z ? "zona=" + Uri.EscapeDataString(z) : null,
+            place && Municipality is { } c ? "comune=" + c : null,
+            place && Zone is { } z ? "zona=" + Uri.EscapeDataString(z) : null,
         ];
         return "/azioni?" + string.Join("&", parts.OfType<string>());
     }
