@@ -40,7 +40,10 @@ public sealed class Site : IAsyncLifetime
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             // Test actions (labelled as test data) so that the register's pages have something to show.
-            await TestActions.SeedAsync(scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>(), CancellationToken.None);
+            var db = scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>();
+            await TestActions.SeedAsync(db, CancellationToken.None);
+            // More than a page of the register and than Milano's table shows, so that the pager and the "all actions" link are scanned too.
+            await TestActions.ManyInMilanoAsync(db, 60, CancellationToken.None);
         }
 
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
