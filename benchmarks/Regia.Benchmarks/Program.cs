@@ -12,7 +12,8 @@ using Regia.Core.Territory;
 
 // The import benchmark of issue 6: generates a PNRR-format file of N projects (GENERATED DATA, labelled as such in
 // every title) located in the metropolitan territory, imports it into a fresh database and prints rows per second
-// and peak memory; on PostgreSQL also the time of a plain COPY of the same file into a bare table, in the same run.
+// and peak memory; on PostgreSQL also the time of a plain COPY of the same file into a bare table, in the same run,
+// and the floor under any import into Regia's schema (the rows it wrote, copied back into copies of their tables).
 //
 //   dotnet run -c Release --project benchmarks/Regia.Benchmarks -- --rows 1000000 [--provider sqlite|postgres]
 //       [--postgres "Host=127.0.0.1;Port=5432;Username=postgres"] [--work DIR]
@@ -60,6 +61,7 @@ foreach (var provider in providers)
             var copy = await CopyAsync(connection, projects);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{provider}: plain COPY of the same {rows:N0} rows into a bare 50-column table: {copy.TotalSeconds:0.0} s; import / COPY = {seconds / copy.TotalSeconds:0.0}×"));
+            await FloorAsync(connection, work, copy);
 
             // The exclusive import (command line --exclusive: foreign keys added back after the rows), into another fresh database.
             var (_, exclusiveConnection, dropExclusive) = await FreshDatabaseAsync(provider, postgres, work);
@@ -344,6 +346,116 @@ static async Task<TimeSpan> CopyAsync(string connectionString, string projects)
     }
 
     return clock.Elapsed;
+}
+
+// The floor under any import into Regia's schema: the rows the import wrote (each action, what it owns, its audit
+// entry), streamed back with COPY into copies of their tables, first bare, then with the tables' own indexes, then with
+// their foreign keys too. No import that keeps those rows, indexes and keys can take less than the last figure.
+static async Task FloorAsync(string connectionString, string work, TimeSpan plainCopy)
+{
+    string[] tables;
+    await using (var db = new RegiaDbContext(RegiaDatabase.Options(DatabaseProvider.Postgres, connectionString)))
+    {
+        tables = [.. new[] { typeof(PlanAction), typeof(ActionObjective), typeof(ActionPartner), typeof(ActionPlace), typeof(FundingLine), typeof(Milestone), typeof(AuditEntry) }
+            .Select(t => db.Model.FindEntityType(t)!.GetTableName()!)];
+    }
+
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    async Task ExecuteAsync(string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    async Task<List<string>> TextsAsync(string sql)
+    {
+        var texts = new List<string>();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter("tables", tables));
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            texts.Add(reader.GetString(0));
+        }
+
+        return texts;
+    }
+
+    static string Floor(string table) => "\"floor_" + table + "\"";
+    var files = tables.ToDictionary(t => t, t => Path.Combine(work, $"floor-{t}.bin"));
+    long bytes = 0;
+    long rowCount = 0;
+    foreach (var table in tables)
+    {
+        await using (var file = File.Create(files[table]))
+        await using (var output = await connection.BeginRawBinaryCopyAsync($"COPY \"{table}\" TO STDOUT (FORMAT BINARY)"))
+        {
+            await output.CopyToAsync(file);
+        }
+
+        bytes += new FileInfo(files[table]).Length;
+        await using var count = new NpgsqlCommand($"SELECT count(*) FROM \"{table}\"", connection);
+        rowCount += (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    // Each table's foreign keys, with those naming a copied table pointed at its copy.
+    var foreignKeys = await TextsAsync("""
+        SELECT 'ALTER TABLE ' || quote_ident('floor_' || r.relname) || ' ADD ' || pg_get_constraintdef(c.oid)
+        FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid
+        WHERE c.contype = 'f' AND r.relname = ANY (@tables)
+        """);
+    foreignKeys = [.. foreignKeys.Select(k => tables.Aggregate(k, (text, table) => text.Replace($"REFERENCES \"{table}\"(", $"REFERENCES {Floor(table)}(", StringComparison.Ordinal)))];
+    var indexCount = (await TextsAsync("SELECT count(*)::text FROM pg_index i JOIN pg_class r ON r.oid = i.indrelid WHERE r.relname = ANY (@tables)")).Single();
+
+    async Task<double> LoadAsync(string like, IEnumerable<string> after)
+    {
+        foreach (var table in tables)
+        {
+            await ExecuteAsync($"DROP TABLE IF EXISTS {Floor(table)} CASCADE; CREATE TABLE {Floor(table)} (LIKE \"{table}\" {like})");
+        }
+
+        foreach (var sql in after)
+        {
+            await ExecuteAsync(sql);
+        }
+
+        await ExecuteAsync("CHECKPOINT");
+        var clock = Stopwatch.StartNew();
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            foreach (var table in tables)
+            {
+                await using (var file = File.OpenRead(files[table]))
+                await using (var input = await connection.BeginRawBinaryCopyAsync($"COPY {Floor(table)} FROM STDIN (FORMAT BINARY)"))
+                {
+                    await file.CopyToAsync(input);
+                }
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    try
+    {
+        var bare = await LoadAsync("INCLUDING DEFAULTS", []);
+        var indexed = await LoadAsync("INCLUDING DEFAULTS INCLUDING INDEXES", []);
+        var keyed = await LoadAsync("INCLUDING DEFAULTS INCLUDING INDEXES", foreignKeys);
+        var copy = plainCopy.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"postgres: floor: COPY of the {rowCount:N0} rows of the tables the import writes ({bytes / 1048576.0:N0} MB) into copies of those tables: bare {bare:0.0} s ({bare / copy:0.0}× the plain COPY); with their {indexCount} indexes {indexed:0.0} s ({indexed / copy:0.0}×); with the indexes and their {foreignKeys.Count} foreign keys {keyed:0.0} s ({keyed / copy:0.0}×)"));
+    }
+    finally
+    {
+        foreach (var table in tables)
+        {
+            await ExecuteAsync($"DROP TABLE IF EXISTS {Floor(table)} CASCADE");
+            File.Delete(files[table]);
+        }
+    }
 }
 
 /// <summary>Samples the process's working set and managed heap at every progress report (each batch).</summary>
