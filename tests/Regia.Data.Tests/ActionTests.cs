@@ -193,6 +193,37 @@ public sealed class ActionTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_action_in_two_Comuni_of_a_zone_counts_once_on_the_zone_and_in_its_list(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        await using var db = database.CreateContext();
+        await TestActions.SeedAsync(db, Cancel);
+        // Two Comuni of Adda Martesana (Agrate Brianza and Basiano): two places, one action.
+        await SaveAction.CreateAsync(db, (await SampleAsync(db)) with
+        {
+            Title = "Due Comuni della Martesana (test)",
+            Cup = null,
+            Scope = ActionScope.Municipalities,
+            Places = [new PlaceInput(null, "015014", 0.25m), new PlaceInput(null, "015016", 0.75m)],
+            Funding = [new FundingInput(FundingSource.Municipal, null, 400_000m, 0, 0)],
+        }, TimeProvider.System, cancellationToken: Cancel);
+
+        var members = await TerritoryQueries.ListMunicipalitiesAsync(db, Today, "adda-martesana", Cancel);
+        var zone = await ActionQueries.ForMunicipalitiesAsync(db, [.. members.Select(m => m.IstatCode)], Today, cancellationToken: Cancel);
+        // With the metropolitan Prova 3 (no money); not the zones' action of nord-milano and sud-est, nor the draft.
+        Assert.Equal((2, 400_000m), (zone.Count, zone.Total));
+        Assert.Equal(["Due Comuni della Martesana (test)", "Prova 3 senza avanzamento (test)"], zone.Largest.Select(a => a.Action.Title));
+        var agrate = await ActionQueries.ForMunicipalitiesAsync(db, ["015014"], Today, cancellationToken: Cancel);
+        Assert.Equal((2, 100_000m), (agrate.Count, agrate.Total));
+
+        var listed = await ActionQueries.ListAsync(db, new ActionFilter { Zone = "adda-martesana" }, Cancel);
+        Assert.Equal(["Due Comuni della Martesana (test)", "Prova 3 senza avanzamento (test)"], listed.Items.Select(a => a.Title));
+        Assert.Equal(2, listed.Total);
+        Assert.Equal(2, (await ActionQueries.ListAsync(db, new ActionFilter { Municipality = "015016" }, Cancel)).Total);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Money_by_Comune_and_by_zone_adds_up_to_the_money_of_the_actions_never_twice(string provider)
     {
         await using var database = await LoadedAsync(provider);

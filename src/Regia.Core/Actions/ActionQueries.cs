@@ -146,6 +146,24 @@ public static class ActionQueries
         }
     }
 
+    /// <summary>
+    /// The ids of the actions that touch any of these Comuni: naming one of them or its zone among their places, or
+    /// metropolitan-wide. Read from the places' partial indexes and the metropolitan actions' one, so that its cost
+    /// follows the actions found, not all of them: testing every action's places took Milano's page 1.0 s and its list
+    /// 0.35 s among 200,000 actions on SQLite (now 0.11 s and 0.02 s). One Comune of a zone is enough to name the zone:
+    /// every zone has Comuni.
+    /// </summary>
+    private static IQueryable<int> Touching(RegiaDbContext db, IQueryable<Municipality> comuni)
+    {
+        // Three index-friendly reads joined by UNION: an OR of the two place columns made PostgreSQL scan every place.
+        var municipalityIds = comuni.Select(m => (int?)m.Id);
+        var zoneIds = comuni.Select(m => (int?)m.ZoneId);
+        var places = db.Set<ActionPlace>();
+        return places.Where(p => municipalityIds.Contains(p.MunicipalityId)).Select(p => p.ActionId)
+            .Union(places.Where(p => zoneIds.Contains(p.ZoneId)).Select(p => p.ActionId))
+            .Union(db.Actions.Where(a => a.Scope == ActionScope.Metropolitan).Select(a => a.Id));
+    }
+
     /// <summary>The actions a filter selects, unordered.</summary>
     private static IQueryable<PlanAction> Filtered(RegiaDbContext db, ActionFilter filter)
     {
@@ -169,14 +187,14 @@ public static class ActionQueries
 
         if (filter.Municipality is { } istat)
         {
-            query = query.Where(a => a.Scope == ActionScope.Metropolitan
-                || a.Places.Any(p => p.Municipality!.IstatCode == istat || p.Zone!.Municipalities.Any(m => m.IstatCode == istat)));
+            var touching = Touching(db, db.Municipalities.Where(m => m.IstatCode == istat));
+            query = query.Where(a => touching.Contains(a.Id));
         }
 
         if (filter.Zone is { } zone)
         {
-            query = query.Where(a => a.Scope == ActionScope.Metropolitan
-                || a.Places.Any(p => p.Zone!.Slug == zone || p.Municipality!.Zone!.Slug == zone));
+            var touching = Touching(db, db.Municipalities.Where(m => m.Zone!.Slug == zone));
+            query = query.Where(a => touching.Contains(a.Id));
         }
 
         if (filter.Organization is { } organization)
@@ -318,8 +336,9 @@ public static class ActionQueries
     /// figure is the sum of its Comuni's and no euro is counted twice.
     /// </summary>
     /// <remarks>
-    /// Every action is apportioned, a thousand at a time with only what the split needs (scope, places, planned
-    /// amounts), and only the largest are read in full: a zone touched by 22,000 actions took 43 s one action at a time.
+    /// The actions are found from their places (<see cref="Touching"/>), then apportioned a thousand at a time with
+    /// only what the split needs (scope, places, planned amounts), and only the largest are read in full: a zone touched
+    /// by 22,000 actions took 43 s one action at a time.
     /// </remarks>
     public static async Task<PlaceActions> ForMunicipalitiesAsync(RegiaDbContext db, IReadOnlyCollection<string> istatCodes, DateOnly day, int take = 50, CancellationToken cancellationToken = default)
     {
@@ -327,38 +346,40 @@ public static class ActionQueries
         ArgumentNullException.ThrowIfNull(istatCodes);
         const int BatchSize = 1000;
         var codes = istatCodes.ToHashSet(StringComparer.Ordinal);
-        var query = db.Actions.AsNoTracking()
-            .Where(a => a.Publication == PublicationState.Published)
-            .Where(a => a.Scope == ActionScope.Metropolitan
-                || a.Places.Any(p => istatCodes.Contains(p.Municipality!.IstatCode) || p.Zone!.Municipalities.Any(m => istatCodes.Contains(m.IstatCode))));
+        var list = codes.ToList();
+        var touching = await Touching(db, db.Municipalities.Where(m => EF.Parameter(list).Contains(m.IstatCode))).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var published = db.Actions.AsNoTracking().Where(a => a.Publication == PublicationState.Published);
         var municipalities = await TerritoryQueries.ListMunicipalitiesAsync(db, day, cancellationToken: cancellationToken).ConfigureAwait(false);
         var count = 0;
         var total = 0m;
         // The largest so far, smallest on top: (amount, id) orders by amount, then the newer action first.
         var largest = new PriorityQueue<(int Id, decimal Amount), (decimal Amount, int Id)>();
-        var actions = Keyset.ReadAsync(
-            BatchSize,
-            (last, cancel) => query.Where(a => a.Id > (last ?? 0)).OrderBy(a => a.Id).Take(BatchSize)
-                .Select(a => new
-                {
-                    a.Id,
-                    a.Scope,
-                    Places = a.Places.Select(p => new PlaceShareOf(p.Municipality != null ? p.Municipality.IstatCode : null, p.Zone != null ? p.Zone.Slug : null, p.Share)).ToList(),
-                    Planned = a.Funding.Select(f => f.Planned).ToList(),
-                })
-                .AsSplitQuery()
-                .ToListAsync(cancel),
-            a => a.Id,
-            cancellationToken);
-        await foreach (var action in actions.ConfigureAwait(false))
+        // A thousand of the ids found at a time, of which the published ones, with only what the split needs, in three
+        // flat reads: one query with the places and amounts as lists took twice as long.
+        var places = db.Set<ActionPlace>().AsNoTracking();
+        var funding = db.Set<FundingLine>().AsNoTracking();
+        foreach (var chunk in touching.Chunk(BatchSize))
         {
-            var amount = Apportion(action.Scope, action.Places, action.Planned.Sum(), municipalities).Where(m => codes.Contains(m.IstatCode)).Sum(m => m.Amount);
-            count++;
-            total += amount;
-            largest.Enqueue((action.Id, amount), (amount, action.Id));
-            if (largest.Count > take)
+            var batch = await published.Where(a => EF.Parameter(chunk).Contains(a.Id)).Select(a => new { a.Id, a.Scope }).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var placesOf = (await places.Where(p => EF.Parameter(chunk).Contains(p.ActionId))
+                .Select(p => new { p.ActionId, Place = new PlaceShareOf(p.Municipality != null ? p.Municipality.IstatCode : null, p.Zone != null ? p.Zone.Slug : null, p.Share) })
+                .ToListAsync(cancellationToken).ConfigureAwait(false)).ToLookup(p => p.ActionId, p => p.Place);
+            var planned = new Dictionary<int, decimal>(batch.Count);
+            foreach (var line in await funding.Where(f => EF.Parameter(chunk).Contains(f.ActionId)).Select(f => new { f.ActionId, f.Planned }).ToListAsync(cancellationToken).ConfigureAwait(false))
             {
-                largest.Dequeue();
+                planned[line.ActionId] = planned.GetValueOrDefault(line.ActionId) + line.Planned;
+            }
+
+            foreach (var action in batch)
+            {
+                var amount = ApportionedTo(codes, action.Scope, [.. placesOf[action.Id]], planned.GetValueOrDefault(action.Id), municipalities);
+                count++;
+                total += amount;
+                largest.Enqueue((action.Id, amount), (amount, action.Id));
+                if (largest.Count > take)
+                {
+                    largest.Dequeue();
+                }
             }
         }
 
@@ -396,6 +417,27 @@ public static class ActionQueries
     /// </summary>
     private static IReadOnlyList<MunicipalityAmount> Apportion(ActionScope scope, IReadOnlyList<PlaceShareOf> places, decimal amount, IReadOnlyList<MunicipalitySummary> municipalities)
     {
+        var shares = SharesOf(scope, places, municipalities);
+        if (shares.Count == 0)
+        {
+            return [];
+        }
+
+        var byCode = municipalities.ToDictionary(m => m.IstatCode);
+        return [.. Apportionment.Split(amount, shares)
+            .Select(s => new MunicipalityAmount(s.Key, byCode[s.Key].Name, s.Value, byCode[s.Key].Population))
+            .OrderByDescending(m => m.Amount).ThenBy(m => m.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The part of the planned money <see cref="Apportion"/> gives these Comuni together (the same split, no names or order).</summary>
+    private static decimal ApportionedTo(HashSet<string> codes, ActionScope scope, IReadOnlyList<PlaceShareOf> places, decimal amount, IReadOnlyList<MunicipalitySummary> municipalities)
+    {
+        var shares = SharesOf(scope, places, municipalities);
+        return shares.Count == 0 ? 0 : Apportionment.Split(amount, shares).Where(s => codes.Contains(s.Key)).Sum(s => s.Value);
+    }
+
+    private static IReadOnlyList<PlaceShare> SharesOf(ActionScope scope, IReadOnlyList<PlaceShareOf> places, IReadOnlyList<MunicipalitySummary> municipalities)
+    {
         decimal Residents(MunicipalitySummary m) => m.Population?.Value ?? 0;
         IReadOnlyList<PlaceShare> ByPopulation(IEnumerable<MunicipalitySummary> among) =>
             Apportionment.SharesFrom([.. among.Select(m => (m.IstatCode, Residents(m)))]);
@@ -421,14 +463,6 @@ public static class ActionQueries
                 break;
         }
 
-        if (shares.Count == 0)
-        {
-            return [];
-        }
-
-        var byCode = municipalities.ToDictionary(m => m.IstatCode);
-        return [.. Apportionment.Split(amount, shares)
-            .Select(s => new MunicipalityAmount(s.Key, byCode[s.Key].Name, s.Value, byCode[s.Key].Population))
-            .OrderByDescending(m => m.Amount).ThenBy(m => m.Name, StringComparer.Ordinal)];
+        return shares;
     }
 }

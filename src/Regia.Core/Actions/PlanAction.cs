@@ -256,6 +256,8 @@ internal sealed class ActionConfiguration :
         builder.HasIndex(a => a.MissionId);
         builder.HasIndex(a => a.ParentId).HasFilter("\"ParentId\" IS NOT NULL");
         builder.HasIndex(a => a.SuggestedObjectiveId).HasFilter("\"SuggestedObjectiveId\" IS NOT NULL");
+        // Metropolitan-wide actions touch every Comune: a place's page finds them here, and an import of located projects adds nothing to it.
+        builder.HasIndex(a => a.Scope).HasFilter("\"Scope\" = 'Metropolitan'");
         builder.HasOne<PlanAction>().WithMany().HasForeignKey(a => a.ParentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(a => a.Mission).WithMany().HasForeignKey(a => a.MissionId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(a => a.SuggestedObjective).WithMany().HasForeignKey(a => a.SuggestedObjectiveId).OnDelete(DeleteBehavior.SetNull);

@@ -551,6 +551,9 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.HasIndex("ParentId")
                         .HasFilter("\"ParentId\" IS NOT NULL");
 
+                    b.HasIndex("Scope")
+                        .HasFilter("\"Scope\" = 'Metropolitan'");
+
                     b.HasIndex("StatusId");
 
                     b.HasIndex("SuggestedObjectiveId")

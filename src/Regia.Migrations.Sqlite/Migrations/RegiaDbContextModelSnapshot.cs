@@ -524,6 +524,9 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.HasIndex("ParentId")
                         .HasFilter("\"ParentId\" IS NOT NULL");
 
+                    b.HasIndex("Scope")
+                        .HasFilter("\"Scope\" = 'Metropolitan'");
+
                     b.HasIndex("StatusId");
 
                     b.HasIndex("SuggestedObjectiveId")
