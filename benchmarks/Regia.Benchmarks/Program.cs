@@ -56,7 +56,11 @@ foreach (var provider in providers)
         // The same file again: every row is matched to the action it made and found unchanged.
         await RunChildAsync("again", kind, connection, projects, locations);
         await RunChildAsync("export", kind, connection, projects, locations);
-        if (kind == DatabaseProvider.Postgres)
+        if (kind == DatabaseProvider.Sqlite)
+        {
+            await SqliteFloorAsync(connection, rows, seconds);
+        }
+        else
         {
             var copy = await CopyAsync(connection, projects);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -121,9 +125,16 @@ static async Task<int> ChildAsync(string mode, DatabaseProvider kind, string con
     var provider = kind.ToString().ToLowerInvariant();
     if (mode == "init")
     {
-        // Only makes the database (for profiling one run by hand: --child init|dry|import|again|exclusive|export KIND CONNECTION PROJECTS LOCATIONS).
+        // Only makes the database (for profiling one run by hand: --child init|dry|import|again|exclusive|export|floor KIND CONNECTION PROJECTS LOCATIONS; floor: SQLite only).
         await using var fresh = new RegiaDbContext(RegiaDatabase.Options(kind, connection));
         await InitializeDatabase.ExecuteAsync(fresh, new ShippedData([Path.Combine(AppContext.BaseDirectory, "plans", "psttm-2025-2027.json")], Path.Combine(AppContext.BaseDirectory, "territory")), TimeProvider.System, CancellationToken.None);
+        return 0;
+    }
+
+    if (mode == "floor" && kind == DatabaseProvider.Sqlite)
+    {
+        await using var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection));
+        await SqliteFloorAsync(connection, await db.Actions.CountAsync(), null);
         return 0;
     }
 
@@ -353,12 +364,7 @@ static async Task<TimeSpan> CopyAsync(string connectionString, string projects)
 // their foreign keys too. No import that keeps those rows, indexes and keys can take less than the last figure.
 static async Task FloorAsync(string connectionString, string work, TimeSpan plainCopy)
 {
-    string[] tables;
-    await using (var db = new RegiaDbContext(RegiaDatabase.Options(DatabaseProvider.Postgres, connectionString)))
-    {
-        tables = [.. new[] { typeof(PlanAction), typeof(ActionObjective), typeof(ActionPartner), typeof(ActionPlace), typeof(FundingLine), typeof(Milestone), typeof(AuditEntry) }
-            .Select(t => db.Model.FindEntityType(t)!.GetTableName()!)];
-    }
+    var tables = WrittenTables(DatabaseProvider.Postgres, connectionString);
 
     await using var connection = new NpgsqlConnection(connectionString);
     await connection.OpenAsync();
@@ -454,6 +460,89 @@ static async Task FloorAsync(string connectionString, string work, TimeSpan plai
         {
             await ExecuteAsync($"DROP TABLE IF EXISTS {Floor(table)} CASCADE");
             File.Delete(files[table]);
+        }
+    }
+}
+
+// The tables an import writes, parents first: each action, what it owns, its audit entry.
+static string[] WrittenTables(DatabaseProvider kind, string connectionString)
+{
+    using var db = new RegiaDbContext(RegiaDatabase.Options(kind, connectionString));
+    return [.. new[] { typeof(PlanAction), typeof(ActionObjective), typeof(ActionPartner), typeof(ActionPlace), typeof(FundingLine), typeof(Milestone), typeof(AuditEntry) }
+        .Select(t => db.Model.FindEntityType(t)!.GetTableName()!)];
+}
+
+// SQLite's floor: the rows the import wrote, copied inside SQLite itself (INSERT ... SELECT, so no parsing, binding or
+// anything of .NET's) into copies of their tables, bare, with their indexes, and as declared (indexes and foreign keys
+// on), in one transaction with the import's page cache. No import writing those rows can be faster than the last.
+static async Task SqliteFloorAsync(string connectionString, int projects, double? importSeconds)
+{
+    var tables = WrittenTables(DatabaseProvider.Sqlite, connectionString);
+    await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+    await connection.OpenAsync();
+    async Task<List<string>> TextsAsync(string sql)
+    {
+        var texts = new List<string>();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            texts.Add(reader.GetString(0));
+        }
+
+        return texts;
+    }
+
+    async Task ExecuteAsync(string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    string Renamed(string sql) => tables.Aggregate(sql.Replace("\"IX_", "\"floor_IX_", StringComparison.Ordinal), (text, table) => text.Replace($"\"{table}\"", $"\"floor_{table}\"", StringComparison.Ordinal));
+    var names = string.Join(", ", tables.Select(t => $"'{t}'"));
+    var declared = (await TextsAsync($"SELECT sql FROM sqlite_schema WHERE type = 'table' AND name IN ({names}) ORDER BY instr('{string.Join("|", tables)}', name)")).Select(Renamed).ToList();
+    var indexes = (await TextsAsync($"SELECT sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({names})")).Select(Renamed).ToList();
+    var foreignKeys = (await TextsAsync($"SELECT count(*) FROM ({string.Join(" UNION ALL ", tables.Select(t => $"SELECT * FROM pragma_foreign_key_list('{t}')"))})")).Single();
+    var rowCount = 0L;
+    foreach (var table in tables)
+    {
+        rowCount += long.Parse((await TextsAsync($"SELECT CAST(count(*) AS TEXT) FROM \"{table}\"")).Single(), CultureInfo.InvariantCulture);
+    }
+
+    async Task<double> LoadAsync(IEnumerable<string> create)
+    {
+        foreach (var table in tables.Reverse())
+        {
+            await ExecuteAsync($"DROP TABLE IF EXISTS \"floor_{table}\"");
+        }
+
+        foreach (var sql in create)
+        {
+            await ExecuteAsync(sql);
+        }
+
+        await ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384; PRAGMA wal_checkpoint(TRUNCATE)");
+        var clock = Stopwatch.StartNew();
+        await ExecuteAsync("BEGIN; " + string.Concat(tables.Select(t => $"INSERT INTO \"floor_{t}\" SELECT * FROM \"{t}\"; ")) + "COMMIT;");
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    try
+    {
+        var bare = await LoadAsync(tables.Select(t => $"CREATE TABLE \"floor_{t}\" AS SELECT * FROM \"{t}\" WHERE 0"));
+        var indexed = await LoadAsync(tables.Select(t => $"CREATE TABLE \"floor_{t}\" AS SELECT * FROM \"{t}\" WHERE 0").Concat(indexes));
+        var keyed = await LoadAsync(declared.Concat(indexes));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"sqlite: floor: the {rowCount:N0} rows of the tables the import writes, copied inside SQLite into copies of those tables: bare {bare:0.0} s; with their {indexes.Count} indexes {indexed:0.0} s; as declared (indexes and {foreignKeys} foreign keys) {keyed:0.0} s = {projects / keyed:N0} projects/s at most{(importSeconds is { } import ? $" (the import: {projects / import:N0})" : "")}"));
+    }
+    finally
+    {
+        foreach (var table in tables.Reverse())
+        {
+            await ExecuteAsync($"DROP TABLE IF EXISTS \"floor_{table}\"");
         }
     }
 }
