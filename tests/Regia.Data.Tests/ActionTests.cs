@@ -145,10 +145,16 @@ public sealed class ActionTests
 
             // 40 % weight 2 and €1.2M; 80 % weight 1 and €0.3M; one n/d.
             // plain = (2·40 + 1·80) / 3 = 53.3; budget-weighted = (1.2M·40 + 0.3M·80) / 1.5M = 48.
-            var objective = await ActionQueries.ForObjectiveAsync(check, "M3.6", Today, Cancel);
+            var objective = await ActionQueries.ForObjectiveAsync(check, "M3.6", Today, cancellationToken: Cancel);
             Assert.Equal(new ProgressSummary(53.3m, 48m, 2, 1, 3), objective.Progress);
             Assert.Equal(133, objective.Municipalities.Count); // one of its actions is metropolitan-wide
             Assert.Equal([(FundingSource.Pnrr, 1_000_000m), (FundingSource.MetropolitanCity, 200_000m), (FundingSource.Municipal, 300_000m)], objective.FundingBySource.Select(f => (f.Source, f.Planned)));
+            // The actions with the most planned money first; asked for fewer, the roll-up, money and Comuni still cover all.
+            Assert.Equal([1_200_000m, 300_000m, 0m], objective.Actions.Select(a => a.PlannedFunding));
+            var first = await ActionQueries.ForObjectiveAsync(check, "M3.6", Today, take: 1, cancellationToken: Cancel);
+            Assert.Equal(objective.Actions[0].Title, Assert.Single(first.Actions).Title);
+            Assert.Equal((objective.Progress, 133), (first.Progress, first.Municipalities.Count));
+            Assert.Equal(objective.FundingBySource, first.FundingBySource);
 
             // Every action's primary objective is M3.6: mission 3 and the plan give the same figures, each action once.
             var (byMission, plan) = await ActionQueries.RollupAsync(check, Cancel);

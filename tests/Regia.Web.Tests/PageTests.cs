@@ -126,6 +126,49 @@ public sealed partial class PageTests
         Assert.Contains("<p role=\"status\">60 azioni pubblicate</p>", unknown, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_objective_page_lists_its_largest_actions_and_links_to_all_of_them_in_the_list(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            // 60 actions whose primary objective is M3.6 and secondary M3.7.
+            await TestActions.ManyInMilanoAsync(scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>(), 60, Cancel);
+        }
+
+        var page = Whitespace().Replace(await client.GetStringAsync(new Uri("/obiettivi/M3.6", UriKind.Relative), Cancel), " ");
+        Assert.Contains("Le 50 azioni dell&#x27;obiettivo con più risorse previste, in euro", page, StringComparison.Ordinal);
+        Assert.Equal(50, ActionRow().Count(page));
+        Assert.Contains(">Azione di Milano 60 (test)<", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(">Azione di Milano 10 (test)<", page, StringComparison.Ordinal);
+        Assert.True(page.IndexOf(">Azione di Milano 60 (test)<", StringComparison.Ordinal) < page.IndexOf(">Azione di Milano 59 (test)<", StringComparison.Ordinal), "the most money first");
+        Assert.Contains("<a href=\"/azioni?obiettivo=M3.6\">Tutte le 60 azioni dell&#x27;obiettivo, nell&#x27;elenco delle azioni</a>", page, StringComparison.Ordinal);
+
+        // The list filtered on the objective (any spelling of its code): said, kept in the form, the pager and the download.
+        var list = Whitespace().Replace(await client.GetStringAsync(new Uri("/azioni?obiettivo=m3.6&pagina=3", UriKind.Relative), Cancel), " ");
+        Assert.Contains("Azioni dell&#x27;obiettivo strategico <a href=\"/obiettivi/M3.6\">M3.6</a>.", list, StringComparison.Ordinal);
+        Assert.Contains("<p role=\"status\">60 azioni pubblicate</p>", list, StringComparison.Ordinal);
+        Assert.Contains("<input type=\"hidden\" name=\"obiettivo\" value=\"M3.6\">", list, StringComparison.Ordinal);
+        Assert.Contains("href=\"/azioni?pagina=2&amp;obiettivo=M3.6\">Pagina precedente</a>", list, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/actions/export?objective=M3.6", list, StringComparison.Ordinal);
+        Assert.Equal(10, ActionRow().Count(list));
+
+        // A secondary objective lists them too; another objective none; leaving the objective keeps the other filters.
+        Assert.Contains("<p role=\"status\">60 azioni pubblicate</p>", await client.GetStringAsync(new Uri("/azioni?obiettivo=M3.7", UriKind.Relative), Cancel), StringComparison.Ordinal);
+        Assert.Contains("<p role=\"status\">0 azioni pubblicate</p>", await client.GetStringAsync(new Uri("/azioni?obiettivo=M1.1", UriKind.Relative), Cancel), StringComparison.Ordinal);
+        var byPlace = await client.GetStringAsync(new Uri("/azioni?obiettivo=M3.6&comune=015146", UriKind.Relative), Cancel);
+        Assert.Contains("<a href=\"/azioni?pagina=1&amp;comune=015146\">Mostra le azioni di tutti gli obiettivi</a>", byPlace, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/azioni?pagina=1&amp;obiettivo=M3.6\">Mostra le azioni di tutto il territorio</a>", byPlace, StringComparison.Ordinal);
+
+        // An objective the plan does not have is dropped like any unusable filter.
+        var unknown = await client.GetStringAsync(new Uri("/azioni?obiettivo=M9.99", UriKind.Relative), Cancel);
+        Assert.DoesNotContain("Azioni dell&#x27;obiettivo", unknown, StringComparison.Ordinal);
+        Assert.Contains("<p role=\"status\">60 azioni pubblicate</p>", unknown, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("<th scope=\"row\"><a href=\"/azioni/[0-9]+\">")]
     private static partial Regex ActionRow();
 

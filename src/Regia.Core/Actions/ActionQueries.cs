@@ -95,6 +95,11 @@ public sealed record PlaceActions(int Count, decimal Total, IReadOnlyList<PlaceA
 internal sealed record PlaceShareOf(string? IstatCode, string? ZoneSlug, decimal? Share);
 
 /// <summary>An objective's actions, its progress roll-up and its money by source.</summary>
+/// <summary>
+/// An objective's published actions: the roll-up and the money of all of them (<see cref="ProgressSummary.Total"/>
+/// says how many), the Comuni they touch, and <see cref="Actions"/>, those with the most planned money (at most the
+/// number asked for, the newest first among equals).
+/// </summary>
 public sealed record ObjectiveProgress(IReadOnlyList<ActionSummary> Actions, ProgressSummary Progress, IReadOnlyList<FundingView> FundingBySource, IReadOnlyList<MunicipalitySummary> Municipalities);
 
 /// <summary>Read operations on actions, shared by the pages and the API.</summary>
@@ -164,6 +169,13 @@ public static class ActionQueries
             .Union(db.Actions.Where(a => a.Scope == ActionScope.Metropolitan).Select(a => a.Id));
     }
 
+    /// <summary>
+    /// The ids of the actions serving an objective (as primary or secondary), read from the links' index on the
+    /// objective: testing every action's links took an objective page 0.3 s more at 200,000 actions.
+    /// </summary>
+    private static IQueryable<int> Serving(RegiaDbContext db, string code) =>
+        db.Set<ActionObjective>().Where(o => o.Objective!.Code == code).Select(o => o.ActionId);
+
     /// <summary>The actions a filter selects, unordered.</summary>
     private static IQueryable<PlanAction> Filtered(RegiaDbContext db, ActionFilter filter)
     {
@@ -177,7 +189,8 @@ public static class ActionQueries
         if (filter.Objective is { } code)
         {
             var normalized = code.Trim().ToUpperInvariant();
-            query = query.Where(a => a.Objectives.Any(o => o.Objective!.Code == normalized));
+            var serving = Serving(db, normalized);
+            query = query.Where(a => serving.Contains(a.Id));
         }
 
         if (filter.Mission is { } mission)
@@ -263,18 +276,29 @@ public static class ActionQueries
             [.. related.Where(r => r.ParentId == a.Id).Select(r => new ActionLink(r.Id, r.Title))]);
     }
 
-    /// <summary>The published actions that serve an objective (as primary or secondary), their roll-up and money by source.</summary>
-    public static async Task<ObjectiveProgress> ForObjectiveAsync(RegiaDbContext db, string code, DateOnly day, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The published actions that serve an objective (as primary or secondary): the roll-up, the money by source and
+    /// the Comuni of all of them, and the <paramref name="take"/> with the most planned money.
+    /// </summary>
+    public static async Task<ObjectiveProgress> ForObjectiveAsync(RegiaDbContext db, string code, DateOnly day, int take = 50, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var query = db.Actions.AsNoTracking().Where(a => a.Publication == PublicationState.Published && a.Objectives.Any(o => o.Objective!.Code == code));
-        var actions = await Summaries(query.OrderBy(a => a.Title), cancellationToken).ConfigureAwait(false);
-        var weights = await query.Select(a => new { a.Id, a.Weight }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var lines = await query.SelectMany(a => a.Funding).Select(f => new { f.Source, f.Planned, f.Committed, f.Paid }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var weightOf = weights.ToDictionary(w => w.Id, w => w.Weight);
-        var progress = ProgressRollup.Summarize([.. actions.Select(s => new ProgressInput(s.Progress, weightOf[s.Id], s.PlannedFunding))]);
+        var serving = Serving(db, code);
+        var query = db.Actions.AsNoTracking().Where(a => a.Publication == PublicationState.Published && serving.Contains(a.Id));
+        // Two flat reads of every action of the objective give the roll-up and the money; only the largest are read in full.
+        var actions = await query.Select(a => new { a.Id, a.Progress, a.Weight }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var lines = await query.SelectMany(a => a.Funding).Select(f => new { f.ActionId, f.Source, f.Planned, f.Committed, f.Paid }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var planned = new Dictionary<int, decimal>(actions.Count);
+        foreach (var line in lines)
+        {
+            planned[line.ActionId] = planned.GetValueOrDefault(line.ActionId) + line.Planned;
+        }
+
+        var progress = ProgressRollup.Summarize([.. actions.Select(a => new ProgressInput(a.Progress, a.Weight, planned.GetValueOrDefault(a.Id)))]);
+        var largest = actions.Select(a => a.Id).OrderByDescending(id => planned.GetValueOrDefault(id)).ThenByDescending(id => id).Take(take).ToList();
+        var summaries = await Summaries(db.Actions.AsNoTracking().Where(a => EF.Parameter(largest).Contains(a.Id)), cancellationToken).ConfigureAwait(false);
         return new ObjectiveProgress(
-            actions,
+            [.. summaries.OrderByDescending(s => s.PlannedFunding).ThenByDescending(s => s.Id)],
             progress,
             [.. lines.GroupBy(l => l.Source).OrderBy(g => g.Key).Select(g => new FundingView(g.Key, null, g.Sum(l => l.Planned), g.Sum(l => l.Committed), g.Sum(l => l.Paid)))],
             await TouchedMunicipalitiesAsync(db, query, day, cancellationToken).ConfigureAwait(false));
@@ -289,8 +313,9 @@ public static class ActionQueries
             return all;
         }
 
-        var direct = await actions.SelectMany(a => a.Places).Where(p => p.Municipality != null).Select(p => p.Municipality!.IstatCode).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var zones = await actions.SelectMany(a => a.Places).Where(p => p.Zone != null).Select(p => p.Zone!.Slug).ToListAsync(cancellationToken).ConfigureAwait(false);
+        // Each code once, from the database: an objective's many actions name the same Comuni over and over.
+        var direct = (await actions.SelectMany(a => a.Places).Where(p => p.Municipality != null).Select(p => p.Municipality!.IstatCode).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var zones = (await actions.SelectMany(a => a.Places).Where(p => p.Zone != null).Select(p => p.Zone!.Slug).Distinct().ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         return [.. all.Where(m => direct.Contains(m.IstatCode) || zones.Contains(m.ZoneSlug))];
     }
 

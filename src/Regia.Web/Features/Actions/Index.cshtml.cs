@@ -7,7 +7,7 @@ using Regia.Core.Actions;
 
 namespace Regia.Web.Features.Actions;
 
-/// <summary>The public register: published actions, filtered by mission, funding source and place (a Comune or a zone, as linked from the territory's pages), paged.</summary>
+/// <summary>The public register: published actions, filtered by mission, funding source, place (a Comune or a zone, as linked from the territory's pages) and objective (as linked from an objective's page), paged.</summary>
 internal sealed class IndexModel(RegiaDbContext db) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "missione")]
@@ -27,6 +27,10 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
     [BindProperty(SupportsGet = true, Name = "zona")]
     public string? Zone { get; set; }
 
+    /// <summary>Code of a strategic objective (e.g. <c>M3.6</c>): the actions serving it.</summary>
+    [BindProperty(SupportsGet = true, Name = "obiettivo")]
+    public string? Objective { get; set; }
+
     /// <summary>The name of the Comune or zone filtered on, when one is.</summary>
     public string? PlaceName { get; private set; }
 
@@ -44,14 +48,15 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
                 Source is { } s ? "source=" + Infrastructure.ApiQuery.Kebab(s) : null,
                 Municipality is { } c ? "municipality=" + c : null,
                 Zone is { } z ? "zone=" + Uri.EscapeDataString(z) : null,
+                Objective is { } o ? "objective=" + o : null,
             ];
             var query = string.Join("&", filters.OfType<string>());
             return "/api/v1/actions/export" + (query.Length > 0 ? "?" + query : string.Empty);
         }
     }
 
-    /// <summary>The address of a page of this list, with the filters as chosen (without the place's when <paramref name="place"/> is false).</summary>
-    public string PageUrl(int page, bool place = true)
+    /// <summary>The address of a page of this list, with the filters as chosen (without the place's when <paramref name="place"/> is false, the objective's when <paramref name="objective"/> is).</summary>
+    public string PageUrl(int page, bool place = true, bool objective = true)
     {
         string?[] parts =
         [
@@ -60,6 +65,7 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
             Source is { } s ? "fonte=" + s : null,
             place && Municipality is { } c ? "comune=" + c : null,
             place && Zone is { } z ? "zona=" + Uri.EscapeDataString(z) : null,
+            objective && Objective is { } o ? "obiettivo=" + o : null,
         ];
         return "/azioni?" + string.Join("&", parts.OfType<string>());
     }
@@ -113,6 +119,9 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
         }
 
         Municipality = Zone is null && PlaceName is not null ? Municipality : null;
-        Actions = await ActionQueries.ListAsync(db, new ActionFilter { Mission = Mission, Source = Source, Municipality = Municipality, Zone = Zone, Page = Math.Max(PageNumber, 1), PageSize = 25 }, cancellationToken);
+        // An objective is kept, in its own spelling, only when the plan has it.
+        var code = Objective?.Trim().ToUpperInvariant();
+        Objective = code is { Length: > 0 and <= 16 } ? await db.Objectives.Where(o => o.Code == code).Select(o => o.Code).FirstOrDefaultAsync(cancellationToken) : null;
+        Actions = await ActionQueries.ListAsync(db, new ActionFilter { Mission = Mission, Source = Source, Municipality = Municipality, Zone = Zone, Objective = Objective, Page = Math.Max(PageNumber, 1), PageSize = 25 }, cancellationToken);
     }
 }

@@ -37,7 +37,7 @@ internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock) : Pa
         }
 
         (Plan, Objective, Mission) = (plan, objective, plan.Missions.First(m => m.Number == objective.Mission));
-        Progress = await ActionQueries.ForObjectiveAsync(db, objective.Code, clock.Today(), cancellationToken);
+        Progress = await ActionQueries.ForObjectiveAsync(db, objective.Code, clock.Today(), cancellationToken: cancellationToken);
         return Page();
     }
 }
