@@ -166,7 +166,7 @@ public sealed class ActionTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Kept_roll_ups_show_every_audited_change_at_once_and_anything_else_within_a_minute(string provider)
+    public async Task Kept_roll_ups_of_the_plan_and_of_objectives_show_every_audited_change_at_once_and_anything_else_within_a_minute(string provider)
     {
         await using var database = await LoadedAsync(provider);
         await using var db = database.CreateContext();
@@ -190,11 +190,24 @@ public sealed class ActionTests
         clock.Advance(RollupCache.MaxAge);
         Assert.Equal(changed, Text(await cache.GetAsync(db, Cancel)));
 
-        // An audited change shows on the very next read.
+        // An objective's roll-up is kept the same way, for each objective and day.
+        static string Objective(ObjectiveProgress o) =>
+            $"{o.Progress} | {string.Join(", ", o.Actions.Select(a => $"{a.Title}: {a.PlannedFunding}"))} | {string.Join(", ", o.FundingBySource.Select(f => $"{f.Source}: {f.Planned}"))} | {o.Municipalities.Count}";
+        var objective = Objective(await cache.ObjectiveAsync(db, "M3.6", Today, Cancel));
+        Assert.Equal(Objective(await ActionQueries.ForObjectiveAsync(db, "M3.6", Today, cancellationToken: Cancel)), objective);
+        Assert.Equal(0, (await cache.ObjectiveAsync(db, "M1.1", Today, Cancel)).Progress.Total);
+        await db.Actions.Where(a => a.Id == first).ExecuteUpdateAsync(u => u.SetProperty(a => a.Progress, 10m), Cancel);
+        Assert.NotEqual(objective, Objective(await ActionQueries.ForObjectiveAsync(db, "M3.6", Today, cancellationToken: Cancel)));
+        Assert.Equal(objective, Objective(await cache.ObjectiveAsync(db, "M3.6", Today, Cancel)));
+
+        // An audited change shows on the very next read, in every roll-up kept.
         await SaveAction.CreateAsync(db, (await SampleAsync(db)) with { Title = "Quarta pubblicata (test)", Cup = null }, TimeProvider.System, cancellationToken: Cancel);
         var added = Text(await cache.GetAsync(db, Cancel));
         Assert.Equal(Text(await ActionQueries.RollupAsync(db, Cancel)), added);
         Assert.Contains("Total = 4", added, StringComparison.Ordinal);
+        var objectiveAdded = await cache.ObjectiveAsync(db, "M3.6", Today, Cancel);
+        Assert.Equal(Objective(await ActionQueries.ForObjectiveAsync(db, "M3.6", Today, cancellationToken: Cancel)), Objective(objectiveAdded));
+        Assert.Equal(4, objectiveAdded.Progress.Total);
     }
 
     [Theory]

@@ -8,7 +8,7 @@ using Regia.Core.Plans;
 namespace Regia.Web.Features.Plans;
 
 /// <summary>One strategic objective: its text, the actor levels it involves and what each means, and room for its actions.</summary>
-internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock) : PageModel
+internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock, RollupCache rollups) : PageModel
 {
     public ObjectiveView Objective { get; private set; } = null!;
 
@@ -37,7 +37,7 @@ internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock) : Pa
         }
 
         (Plan, Objective, Mission) = (plan, objective, plan.Missions.First(m => m.Number == objective.Mission));
-        Progress = await ActionQueries.ForObjectiveAsync(db, objective.Code, clock.Today(), cancellationToken: cancellationToken);
+        Progress = await rollups.ObjectiveAsync(db, objective.Code, clock.Today(), cancellationToken);
         return Page();
     }
 }
