@@ -212,6 +212,26 @@ public sealed class ActionTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Changes_inside_an_open_transaction_move_the_latest_change_for_others_only_when_it_commits(string provider)
+    {
+        // As an import writes: every row in one transaction, so kept roll-ups stay put until it commits.
+        await using var database = await LoadedAsync(provider);
+        await using var writer = database.CreateContext();
+        await using var reader = database.CreateContext();
+        var before = await ActionQueries.LastChangeAsync(reader, Cancel);
+        await using (var transaction = await writer.Database.BeginTransactionAsync(Cancel))
+        {
+            await SaveAction.CreateAsync(writer, (await SampleAsync(writer)) with { Title = "Nella transazione (test)" }, TimeProvider.System, cancellationToken: Cancel);
+            Assert.True(await ActionQueries.LastChangeAsync(writer, Cancel) > before);
+            Assert.Equal(before, await ActionQueries.LastChangeAsync(reader, Cancel));
+            await transaction.CommitAsync(Cancel);
+        }
+
+        Assert.True(await ActionQueries.LastChangeAsync(reader, Cancel) > before);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task An_action_in_two_Comuni_of_a_zone_counts_once_on_the_zone_and_in_its_list(string provider)
     {
         await using var database = await LoadedAsync(provider);
