@@ -193,6 +193,11 @@ public sealed class ActionTests
         // An objective's roll-up is kept the same way, for each objective and day.
         static string Objective(ObjectiveProgress o) =>
             $"{o.Progress} | {string.Join(", ", o.Actions.Select(a => $"{a.Title}: {a.PlannedFunding}"))} | {string.Join(", ", o.FundingBySource.Select(f => $"{f.Source}: {f.Planned}"))} | {o.Municipalities.Count}";
+        static string Place(PlaceActions p) => $"{p.Count} | {p.Total} | {string.Join(", ", p.Largest.Select(a => $"{a.Action.Title}: {a.Amount}"))}";
+        // And a place's: the zone Sud Est, which the new action below touches.
+        string[] sudEst = [.. (await TerritoryQueries.ListMunicipalitiesAsync(db, Today, "sud-est", Cancel)).Select(m => m.IstatCode)];
+        var zone = Place(await cache.PlaceAsync(db, sudEst, Today, Cancel));
+        Assert.Equal(Place(await ActionQueries.ForMunicipalitiesAsync(db, sudEst, Today, cancellationToken: Cancel)), zone);
         var objective = Objective(await cache.ObjectiveAsync(db, "M3.6", Today, Cancel));
         Assert.Equal(Objective(await ActionQueries.ForObjectiveAsync(db, "M3.6", Today, cancellationToken: Cancel)), objective);
         Assert.Equal(0, (await cache.ObjectiveAsync(db, "M1.1", Today, Cancel)).Progress.Total);
@@ -208,6 +213,9 @@ public sealed class ActionTests
         var objectiveAdded = await cache.ObjectiveAsync(db, "M3.6", Today, Cancel);
         Assert.Equal(Objective(await ActionQueries.ForObjectiveAsync(db, "M3.6", Today, cancellationToken: Cancel)), Objective(objectiveAdded));
         Assert.Equal(4, objectiveAdded.Progress.Total);
+        var zoneAdded = Place(await cache.PlaceAsync(db, [.. sudEst.Reverse()], Today, Cancel));
+        Assert.Equal(Place(await ActionQueries.ForMunicipalitiesAsync(db, sudEst, Today, cancellationToken: Cancel)), zoneAdded);
+        Assert.NotEqual(zone, zoneAdded);
     }
 
     [Theory]

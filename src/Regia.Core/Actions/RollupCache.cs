@@ -4,9 +4,10 @@ namespace Regia.Core.Actions;
 
 /// <summary>
 /// Roll-ups kept between page views until an action changes: the plan's and the missions'
-/// (<see cref="ActionQueries.RollupAsync"/>) and each objective's (<see cref="ActionQueries.ForObjectiveAsync"/>).
-/// Computing them reads every published action, or every action of the objective: 1.7 s at 200,000 actions on
-/// SQLite for the home page and every mission page, 0.6–1.0 s for an objective served by 66,668 of them. Whether
+/// (<see cref="ActionQueries.RollupAsync"/>), each objective's (<see cref="ActionQueries.ForObjectiveAsync"/>) and each
+/// Comune's or zone's (<see cref="ActionQueries.ForMunicipalitiesAsync"/>). Computing them reads every published
+/// action, or every action of the objective or the place: 1.7 s at 200,000 actions on SQLite for the home page and
+/// every mission page, 0.6–1.0 s for an objective served by 66,668 of them, 0.5 s for a zone touched by 22,554. Whether
 /// anything changed is asked of the audit trail, which every change writes to (<see cref="ActionQueries.LastChangeAsync"/>),
 /// so a change shows on the next view, on every instance.
 /// </summary>
@@ -14,7 +15,7 @@ namespace Regia.Core.Actions;
 /// On PostgreSQL two transactions may commit out of their ids' order: a change whose audit id is lower than the
 /// latest already seen would leave the latest id where it was. So a roll-up is also never kept longer than
 /// <see cref="MaxAge"/>: that is the longest such a change can take to show. One instance of it serves the whole site;
-/// a change drops every roll-up kept before it, so what is kept never outgrows one per objective.
+/// a change drops every roll-up kept before it, so what is kept never outgrows one per objective and place.
 /// </remarks>
 public sealed class RollupCache(TimeProvider clock) : IDisposable
 {
@@ -33,6 +34,14 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
     /// <summary>An objective's roll-up, money and largest actions as its page shows them (<see cref="ActionQueries.ForObjectiveAsync"/>), as of the latest change.</summary>
     public Task<ObjectiveProgress> ObjectiveAsync(RegiaDbContext db, string code, DateOnly day, CancellationToken cancellationToken = default) =>
         KeptAsync(db, new ObjectiveKey(code, day), cancel => ActionQueries.ForObjectiveAsync(db, code, day, cancellationToken: cancel), cancellationToken);
+
+    /// <summary>The actions touching some Comuni, their money there and the largest, as a place's page shows them (<see cref="ActionQueries.ForMunicipalitiesAsync"/>), as of the latest change.</summary>
+    public Task<PlaceActions> PlaceAsync(RegiaDbContext db, IReadOnlyCollection<string> istatCodes, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(istatCodes);
+        var key = new PlaceKey(string.Join(",", istatCodes.Order(StringComparer.Ordinal)), day);
+        return KeptAsync(db, key, cancel => ActionQueries.ForMunicipalitiesAsync(db, istatCodes, day, cancellationToken: cancel), cancellationToken);
+    }
 
     public void Dispose() => gate.Dispose();
 
@@ -74,6 +83,8 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
         entries.TryGetValue(key, out var entry) && entry.Mark == mark && clock.GetUtcNow() - entry.At < MaxAge ? entry.Value : null;
 
     private sealed record ObjectiveKey(string Code, DateOnly Day);
+
+    private sealed record PlaceKey(string IstatCodes, DateOnly Day);
 
     private sealed record Entry(long Mark, DateTimeOffset At, object Value);
 }

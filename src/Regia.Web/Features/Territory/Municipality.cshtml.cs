@@ -8,7 +8,7 @@ using Regia.Core.Territory;
 namespace Regia.Web.Features.Territory;
 
 /// <summary>A Comune: its zone, population trend, where it lies, its merger history, and room for its actions.</summary>
-internal sealed class MunicipalityModel(RegiaDbContext db, TimeProvider clock) : PageModel
+internal sealed class MunicipalityModel(RegiaDbContext db, TimeProvider clock, RollupCache rollups) : PageModel
 {
     public MunicipalityDetail Municipality { get; private set; } = null!;
 
@@ -28,7 +28,7 @@ internal sealed class MunicipalityModel(RegiaDbContext db, TimeProvider clock) :
         }
 
         Municipality = municipality;
-        Actions = await ActionQueries.ForMunicipalitiesAsync(db, [municipality.IstatCode], clock.Today(), cancellationToken: cancellationToken);
+        Actions = await rollups.PlaceAsync(db, [municipality.IstatCode], clock.Today(), cancellationToken);
         return Page();
     }
 }

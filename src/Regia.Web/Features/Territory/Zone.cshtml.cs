@@ -8,7 +8,7 @@ using Regia.Core.Territory;
 namespace Regia.Web.Features.Territory;
 
 /// <summary>A Zona omogenea: its totals, a map and the table of its Comuni.</summary>
-internal sealed class ZoneModel(RegiaDbContext db, TimeProvider clock) : PageModel
+internal sealed class ZoneModel(RegiaDbContext db, TimeProvider clock, RollupCache rollups) : PageModel
 {
     public ZoneDetail Detail { get; private set; } = null!;
 
@@ -27,7 +27,7 @@ internal sealed class ZoneModel(RegiaDbContext db, TimeProvider clock) : PageMod
         }
 
         Detail = detail;
-        Actions = await ActionQueries.ForMunicipalitiesAsync(db, [.. detail.Municipalities.Select(m => m.IstatCode)], today, cancellationToken: cancellationToken);
+        Actions = await rollups.PlaceAsync(db, [.. detail.Municipalities.Select(m => m.IstatCode)], today, cancellationToken);
         return Page();
     }
 }
