@@ -14,6 +14,27 @@ public sealed class LoadPlanTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Instances_starting_together_on_an_empty_database_all_start_and_load_the_shipped_data_once(string provider)
+    {
+        // Several site instances over one database, started at once (a deployment, a restart after a crash).
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var starts = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            await using var db = database.CreateContext();
+            return await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
+        }, Cancel)).ToList();
+        var results = await Task.WhenAll(starts);
+
+        Assert.Equal(1, results.Count(r => r.Plans.Single().Outcome == PlanLoadOutcome.Created));
+        Assert.Equal(3, results.Count(r => r.Plans.Single().Outcome == PlanLoadOutcome.Unchanged));
+        await using var check = database.CreateContext();
+        Assert.Equal(1, await check.Plans.CountAsync(Cancel));
+        Assert.Equal(70, await check.Objectives.CountAsync(Cancel));
+        Assert.Equal(133, await check.Municipalities.CountAsync(Cancel));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Initializing_loads_the_plan_once_and_a_second_start_changes_nothing(string provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Regia.Core.Actions;
 using Regia.Core.Plans;
 using Regia.Core.Territory;
@@ -16,13 +17,48 @@ public sealed record ShippedData(IReadOnlyList<string> PlanFiles, string? Territ
 
 public sealed record InitializationResult(TerritoryLoadResult? Territory, IReadOnlyList<PlanLoadResult> Plans);
 
-/// <summary>Brings a database to the current schema and loads the shipped data; safe to run at every start.</summary>
+/// <summary>
+/// Brings a database to the current schema and loads the shipped data; safe to run at every start, and on PostgreSQL
+/// by several instances starting at once (one initialises, the others wait for it and then find nothing to do).
+/// </summary>
 public static class InitializeDatabase
 {
+    /// <summary>The PostgreSQL advisory lock key that serialises initialisations ("Regi" in ASCII).</summary>
+    private const long InitializationLock = 0x52656769;
+
     public static async Task<InitializationResult> ExecuteAsync(RegiaDbContext db, ShippedData data, TimeProvider clock, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(data);
+        if (!db.Database.IsNpgsql())
+        {
+            // SQLite serves one instance; its own write lock keeps two starts from interleaving their writes.
+            return await RunAsync(db, data, clock, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Instances started together raced here: both migrated ("relation already exists") or both loaded the plan.
+        // A session-level advisory lock, on a connection of its own so that nothing EF does with its connection can
+        // drop it, lets one initialise while the others wait; a crashed holder's lock goes with its session.
+        await using var lockConnection = new NpgsqlConnection(db.Database.GetConnectionString() ?? db.Database.GetDbConnection().ConnectionString);
+        await lockConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({InitializationLock})", lockConnection) { CommandTimeout = 0 })
+        {
+            await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await RunAsync(db, data, clock, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({InitializationLock})", lockConnection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<InitializationResult> RunAsync(RegiaDbContext db, ShippedData data, TimeProvider clock, CancellationToken cancellationToken)
+    {
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         await ActionStatuses.SeedAsync(db, clock, cancellationToken).ConfigureAwait(false);
         TerritoryLoadResult? territory = null;
