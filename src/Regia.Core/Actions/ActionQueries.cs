@@ -94,7 +94,6 @@ public sealed record PlaceActions(int Count, decimal Total, IReadOnlyList<PlaceA
 /// <summary>A place of an action as the apportionment needs it: a Comune or a zone, and its stated share (null: by population).</summary>
 internal sealed record PlaceShareOf(string? IstatCode, string? ZoneSlug, decimal? Share);
 
-/// <summary>An objective's actions, its progress roll-up and its money by source.</summary>
 /// <summary>
 /// An objective's published actions: the roll-up and the money of all of them (<see cref="ProgressSummary.Total"/>
 /// says how many), the Comuni they touch, and <see cref="Actions"/>, those with the most planned money (at most the
