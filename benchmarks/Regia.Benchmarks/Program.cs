@@ -368,25 +368,8 @@ static async Task FloorAsync(string connectionString, string work, TimeSpan plai
 
     await using var connection = new NpgsqlConnection(connectionString);
     await connection.OpenAsync();
-    async Task ExecuteAsync(string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    async Task<List<string>> TextsAsync(string sql)
-    {
-        var texts = new List<string>();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter("tables", tables));
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            texts.Add(reader.GetString(0));
-        }
-
-        return texts;
-    }
+    Task ExecuteAsync(string sql) => Sql.ExecuteAsync(connection, sql);
+    Task<List<string>> TextsAsync(string sql) => Sql.TextsAsync(connection, sql, new NpgsqlParameter("tables", tables));
 
     static string Floor(string table) => "\"floor_" + table + "\"";
     var files = tables.ToDictionary(t => t, t => Path.Combine(work, $"floor-{t}.bin"));
@@ -480,26 +463,8 @@ static async Task SqliteFloorAsync(string connectionString, int projects, double
     var tables = WrittenTables(DatabaseProvider.Sqlite, connectionString);
     await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
     await connection.OpenAsync();
-    async Task<List<string>> TextsAsync(string sql)
-    {
-        var texts = new List<string>();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            texts.Add(reader.GetString(0));
-        }
-
-        return texts;
-    }
-
-    async Task ExecuteAsync(string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
+    Task<List<string>> TextsAsync(string sql) => Sql.TextsAsync(connection, sql);
+    Task ExecuteAsync(string sql) => Sql.ExecuteAsync(connection, sql);
 
     string Renamed(string sql) => tables.Aggregate(sql.Replace("\"IX_", "\"floor_IX_", StringComparison.Ordinal), (text, table) => text.Replace($"\"{table}\"", $"\"floor_{table}\"", StringComparison.Ordinal));
     var names = string.Join(", ", tables.Select(t => $"'{t}'"));
@@ -544,6 +509,33 @@ static async Task SqliteFloorAsync(string connectionString, int projects, double
         {
             await ExecuteAsync($"DROP TABLE IF EXISTS \"floor_{table}\"");
         }
+    }
+}
+
+/// <summary>The floors' raw SQL, on either database's connection.</summary>
+internal static class Sql
+{
+    public static async Task ExecuteAsync(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The first column of every row, as text.</summary>
+    public static async Task<List<string>> TextsAsync(System.Data.Common.DbConnection connection, string sql, params System.Data.Common.DbParameter[] parameters)
+    {
+        var texts = new List<string>();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddRange(parameters);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            texts.Add(reader.GetString(0));
+        }
+
+        return texts;
     }
 }
 
