@@ -18,7 +18,7 @@ public sealed class LoadPlanTests
     {
         // Several site instances over one database, started at once (a deployment, a restart after a crash).
         await using var database = await TestDatabase.CreateAsync(provider);
-        var starts = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        var starts = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
             await using var db = database.CreateContext();
             return await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
@@ -26,11 +26,46 @@ public sealed class LoadPlanTests
         var results = await Task.WhenAll(starts);
 
         Assert.Equal(1, results.Count(r => r.Plans.Single().Outcome == PlanLoadOutcome.Created));
-        Assert.Equal(3, results.Count(r => r.Plans.Single().Outcome == PlanLoadOutcome.Unchanged));
+        Assert.Equal(starts.Count - 1, results.Count(r => r.Plans.Single().Outcome == PlanLoadOutcome.Unchanged));
         await using var check = database.CreateContext();
         Assert.Equal(1, await check.Plans.CountAsync(Cancel));
         Assert.Equal(70, await check.Objectives.CountAsync(Cancel));
         Assert.Equal(133, await check.Municipalities.CountAsync(Cancel));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_start_whose_plan_file_is_invalid_writes_none_of_the_shipped_data(string provider)
+    {
+        // The territory and the statuses load before the plan; a broken plan file must not leave them half-loaded.
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var directory = Directory.CreateTempSubdirectory("regia-plan-").FullName;
+        try
+        {
+            var broken = Path.Combine(directory, "broken.json");
+            await File.WriteAllTextAsync(broken, "{ \"slug\": ", Cancel);
+            await using (var db = database.CreateContext())
+            {
+                var error = await Assert.ThrowsAsync<PlanFileException>(() =>
+                    InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData with { PlanFiles = [broken] }, TimeProvider.System, Cancel));
+                Assert.Contains("broken.json", error.Message, StringComparison.Ordinal);
+            }
+
+            await using var check = database.CreateContext();
+            Assert.Equal(0, await check.Municipalities.CountAsync(Cancel));
+            Assert.Equal(0, await check.ActionStatuses.CountAsync(Cancel));
+            Assert.Equal(0, await check.AuditEntries.CountAsync(Cancel));
+
+            // The next start, with the shipped files, loads everything.
+            await using var again = database.CreateContext();
+            await InitializeDatabase.ExecuteAsync(again, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
+            Assert.Equal(133, await again.Municipalities.CountAsync(Cancel));
+            Assert.Equal(70, await again.Objectives.CountAsync(Cancel));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Theory]

@@ -18,8 +18,9 @@ public sealed record ShippedData(IReadOnlyList<string> PlanFiles, string? Territ
 public sealed record InitializationResult(TerritoryLoadResult? Territory, IReadOnlyList<PlanLoadResult> Plans);
 
 /// <summary>
-/// Brings a database to the current schema and loads the shipped data; safe to run at every start, and on PostgreSQL
-/// by several instances starting at once (one initialises, the others wait for it and then find nothing to do).
+/// Brings a database to the current schema and loads the shipped data; safe to run at every start, and by several
+/// instances or commands starting at once on one database (one initialises, the others wait for it and then find
+/// nothing to do). The shipped data is loaded in one transaction, so a failure leaves none of it half-written.
 /// </summary>
 public static class InitializeDatabase
 {
@@ -32,7 +33,7 @@ public static class InitializeDatabase
         ArgumentNullException.ThrowIfNull(data);
         if (!db.Database.IsNpgsql())
         {
-            // SQLite serves one instance; its own write lock keeps two starts from interleaving their writes.
+            // EF's migrations lock serialises the migrations; the load's transaction does the rest (see RunAsync).
             return await RunAsync(db, data, clock, cancellationToken).ConfigureAwait(false);
         }
 
@@ -60,6 +61,18 @@ public static class InitializeDatabase
     private static async Task<InitializationResult> RunAsync(RegiaDbContext db, ShippedData data, TimeProvider clock, CancellationToken cancellationToken)
     {
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+
+        // On SQLite this is BEGIN IMMEDIATE: it takes the write lock before the loaders read what is there, so a
+        // second start waits (up to the command timeout) and then reads the first one's rows. Without it both read an
+        // empty database and the second failed on "UNIQUE constraint failed: LoadedDatasets.Key".
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var result = await LoadAsync(db, data, clock, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private static async Task<InitializationResult> LoadAsync(RegiaDbContext db, ShippedData data, TimeProvider clock, CancellationToken cancellationToken)
+    {
         await ActionStatuses.SeedAsync(db, clock, cancellationToken).ConfigureAwait(false);
         TerritoryLoadResult? territory = null;
         if (data.TerritoryDirectory is not null)
