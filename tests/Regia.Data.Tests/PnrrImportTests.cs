@@ -186,6 +186,87 @@ public sealed class PnrrImportTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_action_changed_in_Regia_since_an_import_is_compared_whole_at_the_next_whatever_changed_it(string provider)
+    {
+        // A second import skips reading an action whose kept fingerprint matches its row; every change made since, by
+        // the site, a progress report or an edit undone, must make it compare the action whole again.
+        await using var database = await LoadedAsync(provider);
+        var file = await ExcerptAsync(12);
+        Assert.Equal(12, (await ImportAsync(database, file)).Created);
+        int edited, reported, undone;
+        string title;
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(12, await db.Actions.CountAsync(a => a.ImportFingerprint != null, Cancel));
+            var ids = await db.Actions.OrderBy(a => a.Id).Select(a => a.Id).ToListAsync(Cancel);
+            (edited, reported, undone) = (ids[1], ids[5], ids[9]);
+            var (input, version) = (await ActionSnapshot.InputOfAsync(db, edited, Cancel))!.Value;
+            title = input.Title;
+            await SaveAction.UpdateAsync(db, edited, version, input with { Title = "Titolo cambiato nel sito (test)" }, TimeProvider.System, cancellationToken: Cancel);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            await AddActionUpdate.ExecuteAsync(db, reported, 1, new ActionUpdateInput(new DateOnly(2026, 3, 1), "Aggiudicati i lavori (test).", 55), TimeProvider.System, cancellationToken: Cancel);
+        }
+
+        ActionInput original;
+        await using (var db = database.CreateContext())
+        {
+            original = (await ActionSnapshot.InputOfAsync(db, undone, Cancel))!.Value.Input;
+            await SaveAction.UpdateAsync(db, undone, 1, original with { Title = "Titolo provvisorio (test)" }, TimeProvider.System, cancellationToken: Cancel);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            await SaveAction.UpdateAsync(db, undone, 2, original, TimeProvider.System, cancellationToken: Cancel);
+        }
+
+        var again = await ImportAsync(database, file);
+
+        Assert.Equal((0L, 2L, 10L, 0L), (again.Created, again.Updated, again.Unchanged, again.Rejected));
+        Assert.Equal(new[] { edited, reported }.Order(), again.Rows.Where(r => r.Outcome == RowOutcome.Updated).Select(r => r.ActionId!.Value).Order());
+        await using (var db = database.CreateContext())
+        {
+            var versions = await db.Actions.Where(a => a.Id == edited || a.Id == reported || a.Id == undone).ToDictionaryAsync(a => a.Id, a => (a.Title, a.Progress, a.Version), Cancel);
+            Assert.Equal((title, 3), (versions[edited].Title, versions[edited].Version));
+            Assert.NotEqual(55m, versions[reported].Progress);
+            Assert.Equal(3, versions[undone].Version); // the same content as the file: compared whole, left alone
+        }
+
+        // The import wrote the two it updated with their new fingerprints: the next import finds all twelve unchanged.
+        var third = await ImportAsync(database, file);
+        Assert.Equal((0L, 0L, 12L), (third.Created, third.Updated, third.Unchanged));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Actions_imported_without_a_fingerprint_get_one_at_the_next_import_and_nothing_else_changes(string provider)
+    {
+        // Actions imported before fingerprints were kept (or whose fingerprint went stale) are compared whole once;
+        // found unchanged, they keep one, so that the import after that need not read them.
+        await using var database = await LoadedAsync(provider);
+        var file = await ExcerptAsync(12);
+        Assert.Equal(12, (await ImportAsync(database, file)).Created);
+        Dictionary<int, long?> kept;
+        await using (var db = database.CreateContext())
+        {
+            kept = await db.Actions.ToDictionaryAsync(a => a.Id, a => a.ImportFingerprint, Cancel);
+            await db.Actions.Where(a => a.Id % 2 == 0).ExecuteUpdateAsync(u => u.SetProperty(a => a.ImportFingerprint, (long?)null), Cancel);
+        }
+
+        var before = await CountAsync(database);
+        var again = await ImportAsync(database, file);
+
+        Assert.Equal((0L, 0L, 12L), (again.Created, again.Updated, again.Unchanged));
+        Assert.Equal(before, await CountAsync(database)); // no audit entry, no new version
+        await using var check = database.CreateContext();
+        Assert.Equal(kept, await check.Actions.ToDictionaryAsync(a => a.Id, a => a.ImportFingerprint, Cancel));
+        Assert.Equal(12, await check.Actions.CountAsync(a => a.Version == 1, Cancel));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_file_with_bad_rows_writes_nothing_and_names_each_row_and_column(string provider)
     {
         await using var database = await LoadedAsync(provider);

@@ -102,6 +102,12 @@ public sealed class PlanAction
     /// <summary>Optimistic concurrency: each change increments it; a stale change is refused, never a lost write.</summary>
     public int Version { get; set; }
 
+    /// <summary>
+    /// What the last import that wrote the action stated, as a fingerprint bound to the version it wrote: while it
+    /// matches, a row stating the same is unchanged without the action being read (null: not written by an import).
+    /// </summary>
+    public long? ImportFingerprint { get; set; }
+
     public DateTime CreatedAtUtc { get; set; }
 
     public DateTime UpdatedAtUtc { get; set; }

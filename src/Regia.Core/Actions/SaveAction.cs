@@ -458,26 +458,79 @@ public static partial class SaveAction
 
     private static void ApplyFields(PlanAction action, CheckedAction valid)
     {
+        var f = FieldsOf(valid);
+        action.Title = f.Title;
+        action.Description = f.Description;
+        action.LeadOrganizationId = f.LeadOrganizationId;
+        action.ContributingLevel = f.ContributingLevel;
+        action.MissionId = f.MissionId;
+        action.SuggestedObjectiveId = f.SuggestedObjectiveId;
+        action.ExternalId = f.ExternalId;
+        action.ParentId = f.ParentId;
+        action.StatusId = f.StatusId;
+        action.Progress = f.Progress;
+        action.Weight = f.Weight;
+        action.Cup = f.Cup;
+        action.LocalProjectCode = f.LocalProjectCode;
+        action.PlannedStart = f.PlannedStart;
+        action.PlannedEnd = f.PlannedEnd;
+        action.ActualStart = f.ActualStart;
+        action.ActualEnd = f.ActualEnd;
+        action.Scope = f.Scope;
+        action.Publication = f.Publication;
+    }
+
+    /// <summary>The values <see cref="Apply"/> writes into an action's own columns, normalised as they are stored.</summary>
+    private readonly record struct AppliedFields(
+        string Title, string? Description, int LeadOrganizationId, ActorLevel ContributingLevel, int? MissionId, int? SuggestedObjectiveId,
+        string? ExternalId, int? ParentId, int StatusId, decimal? Progress, decimal Weight, string? Cup, string? LocalProjectCode,
+        DateOnly? PlannedStart, DateOnly? PlannedEnd, DateOnly? ActualStart, DateOnly? ActualEnd, ActionScope Scope, PublicationState Publication);
+
+    private static AppliedFields FieldsOf(CheckedAction valid)
+    {
         var input = valid.Input;
-        action.Title = input.Title.Trim();
-        action.Description = string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
-        action.LeadOrganizationId = input.LeadOrganizationId;
-        action.ContributingLevel = input.ContributingLevel ?? valid.LeadLevel;
-        action.MissionId = valid.MissionId;
-        action.SuggestedObjectiveId = valid.SuggestedObjectiveId;
-        action.ExternalId = string.IsNullOrWhiteSpace(input.ExternalId) ? null : input.ExternalId.Trim();
-        action.ParentId = input.ParentId;
-        action.StatusId = valid.StatusId;
-        action.Progress = valid.Progress;
-        action.Weight = input.Weight;
-        action.Cup = Cup.Normalize(input.Cup);
-        action.LocalProjectCode = string.IsNullOrWhiteSpace(input.LocalProjectCode) ? null : input.LocalProjectCode.Trim();
-        action.PlannedStart = input.PlannedStart;
-        action.PlannedEnd = input.PlannedEnd;
-        action.ActualStart = input.ActualStart;
-        action.ActualEnd = input.ActualEnd;
-        action.Scope = input.Scope;
-        action.Publication = input.Publication;
+        static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        return new AppliedFields(
+            input.Title.Trim(), Text(input.Description), input.LeadOrganizationId, input.ContributingLevel ?? valid.LeadLevel, valid.MissionId,
+            valid.SuggestedObjectiveId, Text(input.ExternalId), input.ParentId, valid.StatusId, valid.Progress, input.Weight, Cup.Normalize(input.Cup),
+            Text(input.LocalProjectCode), input.PlannedStart, input.PlannedEnd, input.ActualStart, input.ActualEnd, input.Scope, input.Publication);
+    }
+
+    // What Apply makes an action own, as sets of values in one order (the order of a file's cells carries no meaning).
+    // Plain arrays sorted in place: an import makes them for every row, and most rows own one or two of each.
+    private static (int ObjectiveId, bool IsPrimary)[] ObjectiveSet(CheckedAction valid)
+    {
+        var hasPrimary = !string.IsNullOrWhiteSpace(valid.Input.PrimaryObjective);
+        return Sorted(valid.Objectives, (o, i) => (o.Id, i == 0 && hasPrimary));
+    }
+
+    private static (int ZoneId, int MunicipalityId, decimal Share)[] PlaceSet(CheckedAction valid) =>
+        Sorted(valid.Places, (p, _) => (p.ZoneId ?? 0, p.MunicipalityId ?? 0, p.Share ?? -1));
+
+    private static (FundingSource Source, string Measure, decimal Planned, decimal Committed, decimal Paid)[] FundingSet(CheckedAction valid) =>
+        Sorted(valid.Input.Funding, (f, _) => (f.Source, f.PnrrMeasure?.Trim().ToUpperInvariant() ?? "", f.Planned, f.Committed, f.Paid));
+
+    private static (int OrganizationId, string Role)[] PartnerSet(CheckedAction valid) =>
+        Sorted(valid.Input.Partners, (p, _) => (p.OrganizationId, p.Role.Trim()));
+
+    private static (string Title, DateOnly DueOn, DateOnly DoneOn)[] MilestoneSet(CheckedAction valid) =>
+        Sorted(valid.Input.Milestones, (m, _) => (m.Title.Trim(), m.DueOn, m.DoneOn ?? DateOnly.MinValue));
+
+    private static TValue[] Sorted<TItem, TValue>(IReadOnlyList<TItem> items, Func<TItem, int, TValue> value)
+    {
+        if (items.Count == 0)
+        {
+            return [];
+        }
+
+        var values = new TValue[items.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = value(items[i], i);
+        }
+
+        Array.Sort(values);
+        return values;
     }
 
     /// <summary>
@@ -486,34 +539,82 @@ public static partial class SaveAction
     /// </summary>
     internal static bool Differs(PlanAction action, CheckedAction valid)
     {
-        var input = valid.Input;
-        static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-        static bool SameSet<T>(IEnumerable<T> a, IEnumerable<T> b) => a.Order().SequenceEqual(b.Order());
-        var hasPrimary = !string.IsNullOrWhiteSpace(input.PrimaryObjective);
-        return action.Title != input.Title.Trim()
-            || action.Description != Text(input.Description)
-            || action.LeadOrganizationId != input.LeadOrganizationId
-            || action.ContributingLevel != (input.ContributingLevel ?? valid.LeadLevel)
-            || action.MissionId != valid.MissionId
-            || action.SuggestedObjectiveId != valid.SuggestedObjectiveId
-            || action.ExternalId != Text(input.ExternalId)
-            || action.ParentId != input.ParentId
-            || action.StatusId != valid.StatusId
-            || action.Progress != valid.Progress
-            || action.Weight != input.Weight
-            || action.Cup != Cup.Normalize(input.Cup)
-            || action.LocalProjectCode != Text(input.LocalProjectCode)
-            || action.PlannedStart != input.PlannedStart
-            || action.PlannedEnd != input.PlannedEnd
-            || action.ActualStart != input.ActualStart
-            || action.ActualEnd != input.ActualEnd
-            || action.Scope != input.Scope
-            || action.Publication != input.Publication
-            || !SameSet(action.Objectives.Select(o => (o.ObjectiveId, o.IsPrimary)), valid.Objectives.Select((o, i) => (o.Id, i == 0 && hasPrimary)))
-            || !SameSet(action.Places.Select(p => (p.ZoneId ?? 0, p.MunicipalityId ?? 0, p.Share ?? -1)), valid.Places.Select(p => (p.ZoneId ?? 0, p.MunicipalityId ?? 0, p.Share ?? -1)))
-            || !SameSet(action.Funding.Select(f => (f.Source, f.PnrrMeasure ?? "", f.Planned, f.Committed, f.Paid)), input.Funding.Select(f => (f.Source, f.PnrrMeasure?.Trim().ToUpperInvariant() ?? "", f.Planned, f.Committed, f.Paid)))
-            || !SameSet(action.Partners.Select(p => (p.OrganizationId, p.Role)), input.Partners.Select(p => (p.OrganizationId, p.Role.Trim())))
-            || !SameSet(action.Milestones.Select(m => (m.Title, m.DueOn, m.DoneOn ?? DateOnly.MinValue)), input.Milestones.Select(m => (m.Title.Trim(), m.DueOn, m.DoneOn ?? DateOnly.MinValue)));
+        var f = FieldsOf(valid);
+        static bool SameSet<T>(IEnumerable<T> stored, T[] stated) => stored.Order().SequenceEqual(stated);
+        return action.Title != f.Title
+            || action.Description != f.Description
+            || action.LeadOrganizationId != f.LeadOrganizationId
+            || action.ContributingLevel != f.ContributingLevel
+            || action.MissionId != f.MissionId
+            || action.SuggestedObjectiveId != f.SuggestedObjectiveId
+            || action.ExternalId != f.ExternalId
+            || action.ParentId != f.ParentId
+            || action.StatusId != f.StatusId
+            || action.Progress != f.Progress
+            || action.Weight != f.Weight
+            || action.Cup != f.Cup
+            || action.LocalProjectCode != f.LocalProjectCode
+            || action.PlannedStart != f.PlannedStart
+            || action.PlannedEnd != f.PlannedEnd
+            || action.ActualStart != f.ActualStart
+            || action.ActualEnd != f.ActualEnd
+            || action.Scope != f.Scope
+            || action.Publication != f.Publication
+            || !SameSet(action.Objectives.Select(o => (o.ObjectiveId, o.IsPrimary)), ObjectiveSet(valid))
+            || !SameSet(action.Places.Select(p => (p.ZoneId ?? 0, p.MunicipalityId ?? 0, p.Share ?? -1)), PlaceSet(valid))
+            || !SameSet(action.Funding.Select(f => (f.Source, f.PnrrMeasure ?? "", f.Planned, f.Committed, f.Paid)), FundingSet(valid))
+            || !SameSet(action.Partners.Select(p => (p.OrganizationId, p.Role)), PartnerSet(valid))
+            || !SameSet(action.Milestones.Select(m => (m.Title, m.DueOn, m.DoneOn ?? DateOnly.MinValue)), MilestoneSet(valid));
+    }
+
+    /// <summary>
+    /// 64 bits that stand for everything <see cref="Differs"/> compares: the same fields and the same sets, so two
+    /// inputs with one fingerprint store the same action. An import keeps it, at the version it wrote
+    /// (<see cref="ActionFingerprint.At"/>), so that a second import of an unchanged row need not load the action.
+    /// </summary>
+    internal static long Fingerprint(CheckedAction valid)
+    {
+        var f = FieldsOf(valid);
+        var writer = new ActionFingerprint();
+        writer.Add(f.Title).Add(f.Description).Add(f.LeadOrganizationId).Add((int)f.ContributingLevel).Add(f.MissionId).Add(f.SuggestedObjectiveId)
+            .Add(f.ExternalId).Add(f.ParentId).Add(f.StatusId).Add(f.Progress).Add(f.Weight).Add(f.Cup).Add(f.LocalProjectCode)
+            .Add(f.PlannedStart).Add(f.PlannedEnd).Add(f.ActualStart).Add(f.ActualEnd).Add((int)f.Scope).Add((int)f.Publication);
+        var objectives = ObjectiveSet(valid);
+        writer.Add(objectives.Length);
+        foreach (var (objectiveId, isPrimary) in objectives)
+        {
+            writer.Add(objectiveId).Add(isPrimary ? 1 : 0);
+        }
+
+        var places = PlaceSet(valid);
+        writer.Add(places.Length);
+        foreach (var (zoneId, municipalityId, share) in places)
+        {
+            writer.Add(zoneId).Add(municipalityId).Add(share);
+        }
+
+        var funding = FundingSet(valid);
+        writer.Add(funding.Length);
+        foreach (var (source, measure, planned, committed, paid) in funding)
+        {
+            writer.Add((int)source).Add(measure).Add(planned).Add(committed).Add(paid);
+        }
+
+        var partners = PartnerSet(valid);
+        writer.Add(partners.Length);
+        foreach (var (organizationId, role) in partners)
+        {
+            writer.Add(organizationId).Add(role);
+        }
+
+        var milestones = MilestoneSet(valid);
+        writer.Add(milestones.Length);
+        foreach (var (title, dueOn, doneOn) in milestones)
+        {
+            writer.Add(title).Add(dueOn).Add(doneOn);
+        }
+
+        return writer.Hash();
     }
 
     private static List<ResolvedPlace> ResolvePlaces(ActionInput input, ActionReferences references, Action<string, string> error)

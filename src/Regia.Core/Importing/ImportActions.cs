@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using Regia.Core.Actions;
 using Regia.Core.Auditing;
 using Regia.Core.Exports;
@@ -401,8 +403,10 @@ public static class ImportActions
         /// <summary>
         /// A row the reader accepted: what it states, checked, and, when Regia certainly holds no action with its key,
         /// the audit snapshot and the entity of the action it would create (built off the writer's thread).
+        /// The fingerprint of what the row states (<see cref="SaveAction.Fingerprint"/>) is made here too, for rows whose
+        /// organisations and parent are all known (the writer makes the others' when it needs them).
         /// </summary>
-        private readonly record struct Accepted(SourceRow Row, CheckedAction Checked, string? AfterJson, PlanAction? New);
+        private readonly record struct Accepted(SourceRow Row, CheckedAction Checked, string? AfterJson, PlanAction? New, long? Fingerprint);
 
         // The reader's own state.
         private readonly KeyMap seenKeys = new();
@@ -564,7 +568,10 @@ public static class ImportActions
             // The audit snapshot of a new action is made here, off the writer's thread, for rows whose key Regia certainly
             // does not hold yet (a row that may update an action, or names its parent by external key, is the writer's).
             var after = context.Writes && row.ParentKey is null && !known.MayHold(row.Key) ? ActionSnapshot.JsonOf(valid.Input, context.References) : null;
-            batch.Add(new Accepted(row, valid, after, after is not null && options.BulkCreate ? SaveAction.New(valid) : null));
+            var fingerprint = row.ParentKey is null && valid.Input.LeadOrganizationId >= 0 && valid.Input.Partners.All(p => p.OrganizationId >= 0)
+                ? SaveAction.Fingerprint(valid)
+                : (long?)null;
+            batch.Add(new Accepted(row, valid, after, after is not null && options.BulkCreate ? SaveAction.New(valid) : null, fingerprint));
             if (valid.Input.ExternalId is { } external)
             {
                 pendingExternalIds.Add(external.Trim());
@@ -614,17 +621,32 @@ public static class ImportActions
                 await context.CreateOrganizationsAsync(batch.SelectMany(b => b.Checked.Input.Partners.Select(p => p.OrganizationId).Append(b.Checked.Input.LeadOrganizationId)), cancellationToken).ConfigureAwait(false);
             }
 
-            var existing = await ExistingAsync(batch, cancellationToken).ConfigureAwait(false);
+            var (matched, whole) = await ExistingAsync(batch, cancellationToken).ConfigureAwait(false);
             await ResolveParentsAsync(batch, cancellationToken).ConfigureAwait(false);
             var now = clock.GetUtcNow().UtcDateTime;
             var results = new List<(RowResult Result, PlanAction? Action)>();
             // Past the report's length, with no one taking every row, a written row's result would be dropped: not made.
             // (The count only grows, and the reader adds to it under the lock, so a stale read errs on making it.)
             var wanted = options.OnRow is not null || Volatile.Read(ref reportedCount) < options.ReportedRows;
-            foreach (var (row, checkedRow, afterJson, built) in batch)
+            for (var index = 0; index < batch.Count; index++)
             {
+                var (row, checkedRow, afterJson, built, fingerprint) = batch[index];
                 var valid = WithOrganizations(checkedRow);
-                var action = Match(existing, row.Key);
+                var stored = matched[index];
+                if (stored is not null && !whole.ContainsKey(stored.Id))
+                {
+                    // The row states what the last import wrote, and nothing has changed the action since.
+                    Interlocked.Increment(ref unchangedCount);
+                    if (wanted)
+                    {
+                        results.Add((new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Unchanged, stored.Id, []), null));
+                    }
+
+                    Remember(valid.Input.ExternalId, () => stored.Id);
+                    continue;
+                }
+
+                var action = stored is null ? null : whole[stored.Id];
                 if (row.ParentKey is { } parentKey)
                 {
                     if (!externalIds.TryGetValue(parentKey, out var parentId) || parentId == action?.Id)
@@ -660,6 +682,7 @@ public static class ImportActions
                         }
 
                         (created.CreatedAtUtc, created.UpdatedAtUtc, created.Version) = (now, now, 1);
+                        created.ImportFingerprint = ActionFingerprint.At(fingerprint ?? SaveAction.Fingerprint(valid), created.Version);
                         if (options.BulkCreate)
                         {
                             // The reader's snapshot holds: an organisation created since is named as its placeholder was.
@@ -688,6 +711,13 @@ public static class ImportActions
                 else if (!SaveAction.Differs(action, valid))
                 {
                     Interlocked.Increment(ref unchangedCount);
+                    var kept = ActionFingerprint.At(fingerprint ?? SaveAction.Fingerprint(valid), action.Version);
+                    if (Writing && action.ImportFingerprint != kept)
+                    {
+                        // Made before fingerprints, or changed and changed back since: the next import need not read it.
+                        fingerprints.Add((action.Id, action.Version, kept));
+                    }
+
                     if (wanted)
                     {
                         results.Add((new RowResult(row.Row, row.Key.ToString(), row.Label, RowOutcome.Unchanged, action.Id, []), null));
@@ -709,6 +739,7 @@ public static class ImportActions
                         SaveAction.Apply(db, action, valid);
                         action.Version++;
                         action.UpdatedAtUtc = now;
+                        action.ImportFingerprint = ActionFingerprint.At(fingerprint ?? SaveAction.Fingerprint(valid), action.Version);
                         var after = ActionSnapshot.Of(valid.Input, context.References);
                         var updated = action;
                         db.Audit(new AuditRecord("action", () => updated.Id.ToString(CultureInfo.InvariantCulture), "update", now)
@@ -734,6 +765,7 @@ public static class ImportActions
                 await WriteCreatedAsync(now, cancellationToken).ConfigureAwait(false);
                 db.ChangeTracker.DetectChanges();
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await KeepFingerprintsAsync(cancellationToken).ConfigureAwait(false);
             }
 
             bulk.Clear();
@@ -889,9 +921,51 @@ public static class ImportActions
             }
         }
 
-        /// <summary>The actions the batch's keys name, with what they own (one query per kind of key).</summary>
-        private async Task<List<PlanAction>> ExistingAsync(List<Accepted> batch, CancellationToken cancellationToken)
+        /// <summary>Unchanged actions whose kept fingerprint is missing or stale: id, version compared, fingerprint at it.</summary>
+        private readonly List<(int Id, int Version, long Fingerprint)> fingerprints = [];
+
+        /// <summary>
+        /// Keeps the fingerprints of unchanged actions, in one statement per batch. Not a change to the action (its
+        /// content, version and history stay as they are), so not audited; an action changed since it was compared
+        /// (its version moved) is left without, and is compared whole next time.
+        /// </summary>
+        private async Task KeepFingerprintsAsync(CancellationToken cancellationToken)
         {
+            if (fingerprints.Count == 0)
+            {
+                return;
+            }
+
+            if (db.Database.IsNpgsql())
+            {
+                await db.Database.ExecuteSqlRawAsync(
+                    """UPDATE "Actions" AS a SET "ImportFingerprint" = s.fingerprint FROM unnest(@ids, @versions, @fingerprints) AS s(id, version, fingerprint) WHERE a."Id" = s.id AND a."Version" = s.version""",
+                    [new NpgsqlParameter("ids", fingerprints.Select(f => f.Id).ToArray()), new NpgsqlParameter("versions", fingerprints.Select(f => f.Version).ToArray()), new NpgsqlParameter("fingerprints", fingerprints.Select(f => f.Fingerprint).ToArray())],
+                    cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // SQLite reads 64-bit integers out of JSON exactly.
+                var rows = "[" + string.Join(',', fingerprints.Select(f => string.Create(CultureInfo.InvariantCulture, $"[{f.Id},{f.Version},{f.Fingerprint}]"))) + "]";
+                await db.Database.ExecuteSqlRawAsync(
+                    """UPDATE "Actions" AS a SET "ImportFingerprint" = s.fingerprint FROM (SELECT value ->> 0 AS id, value ->> 1 AS version, value ->> 2 AS fingerprint FROM json_each(@rows)) AS s WHERE a."Id" = s.id AND a."Version" = s.version""",
+                    [new SqliteParameter("rows", rows)],
+                    cancellationToken).ConfigureAwait(false);
+            }
+
+            fingerprints.Clear();
+        }
+
+        /// <summary>An action's keys, version and import fingerprint: enough to match a row and, often, to know it unchanged.</summary>
+        private sealed record StoredKey(int Id, string? ExternalId, string? Cup, string? LocalProjectCode, int Version, long? ImportFingerprint);
+
+        /// <summary>
+        /// The action each row of the batch names (null: none), and, whole with what they own, those that must be
+        /// compared with their row: an action whose import fingerprint matches its row's is known unchanged unread.
+        /// </summary>
+        private async Task<(StoredKey?[] Matched, Dictionary<int, PlanAction> Whole)> ExistingAsync(List<Accepted> batch, CancellationToken cancellationToken)
+        {
+            var matched = new StoredKey?[batch.Count];
             var known = knownKeys!;
             var keys = batch.Select(b => b.Row.Key).ToList();
             var ids = keys.Select(k => k.Id).OfType<int>().ToList();
@@ -901,40 +975,115 @@ public static class ImportActions
             var local = keys.Where(k => k.Id is null && k.ExternalId is null && k.Cup is null).Select(k => k.LocalProjectCode).OfType<string>().Where(known.MayHoldLocalCode).ToList();
             if (ids.Count + external.Count + cups.Count + local.Count == 0)
             {
-                return [];
+                return (matched, []);
             }
 
-            // One index-friendly query per kind of key (an OR across columns would scan the table), then the actions whole.
+            // One index-friendly query per kind of key (an OR across columns would scan the table), reading only keys.
             // Each list goes as one parameter (EF.Parameter): EF 10 would otherwise write hundreds of parameters into
             // the SQL and, on SQLite, spend tens of milliseconds naming them at every batch.
-            var found = new HashSet<int>(ids);
+            var actions = db.Actions.AsNoTracking();
+            var found = new List<StoredKey>();
+            async Task ReadAsync(IQueryable<PlanAction> query) => found.AddRange(await query
+                .Select(a => new StoredKey(a.Id, a.ExternalId, a.Cup, a.LocalProjectCode, a.Version, a.ImportFingerprint))
+                .ToListAsync(cancellationToken).ConfigureAwait(false));
+            if (ids.Count > 0)
+            {
+                await ReadAsync(actions.Where(a => EF.Parameter(ids).Contains(a.Id))).ConfigureAwait(false);
+            }
+
             if (external.Count > 0)
             {
-                found.UnionWith(await db.Actions.Where(a => a.ExternalId != null && EF.Parameter(external).Contains(a.ExternalId)).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
+                await ReadAsync(actions.Where(a => a.ExternalId != null && EF.Parameter(external).Contains(a.ExternalId))).ConfigureAwait(false);
             }
 
             if (cups.Count > 0)
             {
-                found.UnionWith(await db.Actions.Where(a => a.Cup != null && EF.Parameter(cups).Contains(a.Cup)).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
+                await ReadAsync(actions.Where(a => a.Cup != null && EF.Parameter(cups).Contains(a.Cup))).ConfigureAwait(false);
             }
 
             if (local.Count > 0)
             {
-                found.UnionWith(await db.Actions.Where(a => a.Cup == null && a.LocalProjectCode != null && EF.Parameter(local).Contains(a.LocalProjectCode)).Select(a => a.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
+                await ReadAsync(actions.Where(a => a.Cup == null && a.LocalProjectCode != null && EF.Parameter(local).Contains(a.LocalProjectCode))).ConfigureAwait(false);
             }
 
-            if (found.Count == 0)
+            var index = new StoredKeys(found);
+            var compare = new List<int>();
+            for (var i = 0; i < batch.Count; i++)
             {
-                return [];
+                var stored = matched[i] = index.Match(batch[i].Row.Key);
+                if (stored is not null
+                    && (batch[i].Fingerprint is not { } fingerprint || stored.ImportFingerprint != ActionFingerprint.At(fingerprint, stored.Version)))
+                {
+                    compare.Add(stored.Id);
+                }
             }
 
-            var wanted = found.ToList();
-            // Read without tracking: most rows of a second import are unchanged, and only a changed one is attached.
-            return await db.Actions.AsNoTracking()
+            if (compare.Count == 0)
+            {
+                return (matched, []);
+            }
+
+            // Read without tracking: of the actions compared, most are unchanged, and only a changed one is attached.
+            var whole = await actions
                 .Include(a => a.Objectives).Include(a => a.Partners).Include(a => a.Places).Include(a => a.Funding).Include(a => a.Milestones)
-                .Where(a => EF.Parameter(wanted).Contains(a.Id))
+                .Where(a => EF.Parameter(compare).Contains(a.Id))
                 .AsSplitQuery()
-                .ToListAsync(cancellationToken).ConfigureAwait(false);
+                .ToDictionaryAsync(a => a.Id, cancellationToken).ConfigureAwait(false);
+            return (matched, whole);
+        }
+
+        /// <summary>The batch's stored actions by each kind of key, matched as a row names them (an id, an external id, a CUP and local code).</summary>
+        private sealed class StoredKeys
+        {
+            private readonly Dictionary<int, StoredKey> byId = [];
+            private readonly Dictionary<string, StoredKey> byExternalId = new(StringComparer.Ordinal);
+            private readonly Dictionary<string, List<StoredKey>> byCup = new(StringComparer.Ordinal);
+            private readonly Dictionary<string, StoredKey> byLocalCodeAlone = new(StringComparer.Ordinal);
+
+            public StoredKeys(IEnumerable<StoredKey> found)
+            {
+                // In id order, so that where several actions share a CUP the first made is the one matched, as before.
+                foreach (var stored in found.DistinctBy(s => s.Id).OrderBy(s => s.Id))
+                {
+                    byId[stored.Id] = stored;
+                    if (stored.ExternalId is { } externalId)
+                    {
+                        byExternalId.TryAdd(externalId, stored);
+                    }
+
+                    if (stored.Cup is { } cup)
+                    {
+                        (byCup.TryGetValue(cup, out var list) ? list : byCup[cup] = []).Add(stored);
+                    }
+                    else if (stored.LocalProjectCode is { } localCode)
+                    {
+                        byLocalCodeAlone.TryAdd(localCode, stored);
+                    }
+                }
+            }
+
+            public StoredKey? Match(ImportKey key)
+            {
+                if (key.Id is { } id)
+                {
+                    return byId.GetValueOrDefault(id);
+                }
+
+                if (key.ExternalId is { } external)
+                {
+                    return byExternalId.GetValueOrDefault(external);
+                }
+
+                var cup = Cup.Normalize(key.Cup);
+                if (cup is null)
+                {
+                    return key.LocalProjectCode is { } localCode ? byLocalCodeAlone.GetValueOrDefault(localCode) : null;
+                }
+
+                return byCup.TryGetValue(cup, out var sharing)
+                    ? sharing.Find(s => key.LocalProjectCode is null || s.LocalProjectCode == key.LocalProjectCode)
+                    : null;
+            }
         }
 
         /// <summary>The keys of the actions Regia held when the import began (the file's own keys are checked apart).</summary>
@@ -991,24 +1140,6 @@ public static class ImportActions
             public bool MayHoldCup(string key) => cups.Contains(KeyHash.Of(key));
 
             public bool MayHoldLocalCode(string key) => localCodes.Contains(KeyHash.Of(key));
-        }
-
-        private static PlanAction? Match(List<PlanAction> existing, ImportKey key)
-        {
-            if (key.Id is { } id)
-            {
-                return existing.Find(a => a.Id == id);
-            }
-
-            if (key.ExternalId is { } external)
-            {
-                return existing.Find(a => a.ExternalId == external);
-            }
-
-            var cup = Cup.Normalize(key.Cup);
-            return cup is null
-                ? existing.Find(a => a.Cup is null && a.LocalProjectCode == key.LocalProjectCode)
-                : existing.Find(a => a.Cup == cup && (key.LocalProjectCode is null || a.LocalProjectCode == key.LocalProjectCode));
         }
     }
 }

@@ -478,6 +478,9 @@ namespace Regia.Migrations.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<long?>("ImportFingerprint")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("LeadOrganizationId")
                         .HasColumnType("integer");
 

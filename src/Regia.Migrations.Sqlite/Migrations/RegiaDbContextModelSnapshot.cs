@@ -451,6 +451,9 @@ namespace Regia.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ImportFingerprint")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("LeadOrganizationId")
                         .HasColumnType("INTEGER");
 
