@@ -29,6 +29,14 @@ public static class ActionSnapshot
         return stored is null ? null : (InputOf(stored), stored.Action.Version);
     }
 
+    /// <summary>The stored actions among <paramref name="ids"/> as inputs, by id: one set of queries for a batch (an import's updates).</summary>
+    public static async Task<Dictionary<int, ActionInput>> InputsOfAsync(RegiaDbContext db, IReadOnlyList<int> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var batch = await Stated(db.Actions.Where(a => EF.Parameter(ids).Contains(a.Id))).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return batch.ToDictionary(s => s.Action.Id, InputOf);
+    }
+
     /// <summary>
     /// The stored actions after <paramref name="afterId"/> (by id, at most <paramref name="take"/>, drafts only when
     /// asked) as inputs with their ids and versions: one set of queries for the whole batch, so that an export of every

@@ -733,23 +733,7 @@ public static class ImportActions
                     Interlocked.Increment(ref updatedCount);
                     if (Writing)
                     {
-                        db.Attach(action);
-                        var before = await ActionSnapshot.TakeAsync(db, action.Id, cancellationToken).ConfigureAwait(false);
-                        var wasPublished = action.Publication == PublicationState.Published;
-                        SaveAction.Apply(db, action, valid);
-                        action.Version++;
-                        action.UpdatedAtUtc = now;
-                        action.ImportFingerprint = ActionFingerprint.At(fingerprint ?? SaveAction.Fingerprint(valid), action.Version);
-                        var after = ActionSnapshot.Of(valid.Input, context.References);
-                        var updated = action;
-                        db.Audit(new AuditRecord("action", () => updated.Id.ToString(CultureInfo.InvariantCulture), "update", now)
-                        {
-                            Before = before,
-                            After = after,
-                            Comment = ImportComment,
-                            Version = () => updated.Version,
-                            IsPublic = wasPublished || updated.Publication == PublicationState.Published,
-                        });
+                        updates.Add((action, valid, fingerprint));
                     }
 
                     if (wanted)
@@ -762,6 +746,7 @@ public static class ImportActions
 
             if (Writing)
             {
+                await ApplyUpdatesAsync(now, cancellationToken).ConfigureAwait(false);
                 await WriteCreatedAsync(now, cancellationToken).ConfigureAwait(false);
                 db.ChangeTracker.DetectChanges();
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -919,6 +904,45 @@ public static class ImportActions
             {
                 externalIds[parent.ExternalId!] = parent.Id;
             }
+        }
+
+        /// <summary>The batch's actions to update, whole as read, with the checked row and its fingerprint.</summary>
+        private readonly List<(PlanAction Action, CheckedAction Valid, long? Fingerprint)> updates = [];
+
+        /// <summary>
+        /// Writes the batch's updates onto their actions, each with its audit entry. The "before" of every entry is
+        /// read for the whole batch in one set of queries and named from the import's references: read one action at
+        /// a time (and its references with it), 20,000 updates took 88 s on SQLite.
+        /// </summary>
+        private async Task ApplyUpdatesAsync(DateTime now, CancellationToken cancellationToken)
+        {
+            if (updates.Count == 0)
+            {
+                return;
+            }
+
+            var befores = await ActionSnapshot.InputsOfAsync(db, [.. updates.Select(u => u.Action.Id)], cancellationToken).ConfigureAwait(false);
+            foreach (var (action, valid, fingerprint) in updates)
+            {
+                db.Attach(action);
+                var before = ActionSnapshot.Of(befores[action.Id], context.References);
+                var wasPublished = action.Publication == PublicationState.Published;
+                SaveAction.Apply(db, action, valid);
+                action.Version++;
+                action.UpdatedAtUtc = now;
+                action.ImportFingerprint = ActionFingerprint.At(fingerprint ?? SaveAction.Fingerprint(valid), action.Version);
+                var updated = action;
+                db.Audit(new AuditRecord("action", () => updated.Id.ToString(CultureInfo.InvariantCulture), "update", now)
+                {
+                    Before = before,
+                    After = ActionSnapshot.Of(valid.Input, context.References),
+                    Comment = ImportComment,
+                    Version = () => updated.Version,
+                    IsPublic = wasPublished || updated.Publication == PublicationState.Published,
+                });
+            }
+
+            updates.Clear();
         }
 
         /// <summary>Unchanged actions whose kept fingerprint is missing or stale: id, version compared, fingerprint at it.</summary>
