@@ -17,6 +17,11 @@ using Regia.Core.Territory;
 //
 //   dotnet run -c Release --project benchmarks/Regia.Benchmarks -- --rows 1000000 [--provider sqlite|postgres]
 //       [--postgres "Host=127.0.0.1;Port=5432;Username=postgres"] [--work DIR]
+if (args.Length > 0 && args[0] == "align-eval")
+{
+    return await AlignmentBenchmark.EvaluateAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "--child")
 {
     // One measured run in a process of its own, so that its peak memory is the import's and nothing else's.

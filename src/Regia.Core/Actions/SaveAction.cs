@@ -355,7 +355,7 @@ public static partial class SaveAction
             }
 
             var measure = line.PnrrMeasure?.Trim().ToUpperInvariant();
-            if (line.Source == FundingSource.Pnrr && (measure is null || !PnrrMeasurePattern().IsMatch(measure)))
+            if (line.Source == FundingSource.Pnrr && (measure is null || !Alignment.PnrrMeasure.IsValid(measure)))
             {
                 Error(field, $"Una linea PNRR indica la misura nella forma M1C1I1.2 (missione, componente, investimento o riforma){(measure is null ? "" : $": «{measure}» non lo è")}.");
             }
@@ -682,7 +682,4 @@ public static partial class SaveAction
 
         return places;
     }
-
-    [GeneratedRegex(@"^M[1-7]C[1-4][IR][0-9]+(\.[0-9]+)*$")]
-    private static partial Regex PnrrMeasurePattern();
 }
