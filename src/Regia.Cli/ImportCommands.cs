@@ -3,6 +3,7 @@ using System.Globalization;
 using Regia.Core;
 using Regia.Core.Actions;
 using Regia.Core.Exports;
+using Regia.Core.Alignment;
 using Regia.Core.Importing;
 using Regia.Core.Proposals;
 
@@ -152,9 +153,12 @@ internal static class ImportCommands
         var bar = new ProgressBar();
         try
         {
+            // The engine learns from what the database holds so far, and the import stores its suggestions (not in a dry run).
+            var alignment = mode == ImportMode.DryRun ? null : await AlignmentEngine.BuildAsync(db, cancellationToken).ConfigureAwait(false);
             var outcome = await ImportActions.RunAsync(db, source, new ImportOptions
             {
                 Mode = mode,
+                Alignment = alignment,
                 Exclusive = exclusive,
                 RejectedRows = rejectedStream,
                 Progress = bar,

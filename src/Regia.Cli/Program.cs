@@ -25,6 +25,7 @@ root.Subcommands.Add(UserCommands.Build());
 root.Subcommands.Add(TokenCommands.Build());
 root.Subcommands.Add(ImportCommands.Build());
 root.Subcommands.Add(ImportCommands.BuildExport());
+root.Subcommands.Add(AlignCommands.Build());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 internal static class PlanCommands

@@ -49,6 +49,10 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<Alignment.ActionSuggestion> ActionSuggestions => Set<Alignment.ActionSuggestion>();
+
+    public DbSet<Alignment.AlignmentExampleRecord> AlignmentExamples => Set<Alignment.AlignmentExampleRecord>();
+
     /// <summary>Who acts through this context: set by the host (site request, API token, command line).</summary>
     public Caller Caller { get; set; } = Caller.System;
 
@@ -157,9 +161,12 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
     /// <summary>
     /// Regia's own data must be audited. Accounts are audited by their operations but not enforced here, because
     /// signing in updates bookkeeping columns (failed attempts, last use of a token) that are not changes of data.
+    /// The alignment engine's suggestions and examples are machine output made again from the data at any time; what
+    /// people decide about them (confirming, rejecting) is audited by the operations that decide it.
     /// </summary>
     private static bool IsAudited(Type type) =>
         type.Namespace is { } ns && ns.StartsWith("Regia.Core", StringComparison.Ordinal)
         && type != typeof(AuditEntry) && type != typeof(LoadedDataset) && type != typeof(Importing.ImportJob)
+        && type != typeof(Alignment.ActionSuggestion) && type != typeof(Alignment.AlignmentExampleRecord)
         && ns != typeof(RegiaUser).Namespace;
 }

@@ -1,5 +1,6 @@
 using Regia.Web.Features.Actions;
 using Regia.Web.Features.Admin;
+using Regia.Web.Features.Alignment;
 using Regia.Web.Features.Importing;
 using Regia.Web.Features.OpenData;
 using Regia.Web.Features.Plans;
@@ -12,6 +13,7 @@ builder.AddRegiaDatabase();
 builder.Services.AddRegiaLocalization();
 builder.Services.AddRegiaApi();
 builder.Services.AddRegiaActions();
+builder.Services.AddRegiaAlignment();
 // Feature folders: pages live beside the API of the same feature.
 // Italian text is written as it is (città, not citt&#xE0;); markup characters are still encoded.
 builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(options =>
@@ -49,6 +51,7 @@ app.MapActionsApi();
 app.MapProposalsApi();
 app.MapOpenDataApi();
 app.MapImportsApi();
+app.MapAlignmentApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

@@ -80,10 +80,17 @@ public sealed record ActionDetail(
     string? SuggestedObjective = null,
     string? ExternalId = null,
     ActionLink? Parent = null,
-    IReadOnlyList<ActionLink>? Parts = null)
+    IReadOnlyList<ActionLink>? Parts = null,
+    SuggestionView? Suggestion = null)
 {
     public decimal PlannedFunding => Funding.Sum(f => f.Planned);
 }
+
+/// <summary>
+/// The alignment engine's reading of an action (a suggestion, not a decision): the mission and objective it most
+/// likely serves, their scores (0–1) and the words that drove them; <c>Rejected</c> when someone turned it down.
+/// </summary>
+public sealed record SuggestionView(int Mission, double MissionScore, string? Objective, string? ObjectiveText, double? ObjectiveScore, IReadOnlyList<string> Terms, string State, DateTime SuggestedAtUtc);
 
 /// <summary>An action touching a place, with the part of its planned money apportioned to that place.</summary>
 public sealed record PlaceAction(ActionSummary Action, decimal Amount);
@@ -257,6 +264,9 @@ public static class ActionQueries
             .OrderBy(x => x.Title).Select(x => new { x.Id, x.Title, x.ParentId })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var apportioned = Apportion(a.Scope, [.. a.Places.Select(p => new PlaceShareOf(p.Municipality?.IstatCode, p.Zone?.Slug, p.Share))], funding.Sum(f => f.Planned), municipalities);
+        var suggestion = await db.ActionSuggestions.AsNoTracking().Where(s => s.ActionId == a.Id)
+            .Select(s => new { Mission = s.Mission!.Number, s.MissionScore, Objective = s.Objective != null ? s.Objective.Code : null, ObjectiveText = s.Objective != null ? s.Objective.Text : null, s.ObjectiveScore, s.Terms, s.State, s.SuggestedAtUtc })
+            .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         return new ActionDetail(
             a.Id, a.Version, a.Title, a.Description, a.LeadOrganizationId, a.LeadOrganization!.Name, a.ContributingLevel, a.Status!.Code, a.Status.Name,
             a.Progress, a.Weight, a.Cup, a.LocalProjectCode, a.PlannedStart, a.PlannedEnd, a.ActualStart, a.ActualEnd, a.Scope, a.Publication,
@@ -272,7 +282,10 @@ public static class ActionQueries
             a.SuggestedObjective?.Code,
             a.ExternalId,
             related.Where(r => r.Id == a.ParentId).Select(r => new ActionLink(r.Id, r.Title)).FirstOrDefault(),
-            [.. related.Where(r => r.ParentId == a.Id).Select(r => new ActionLink(r.Id, r.Title))]);
+            [.. related.Where(r => r.ParentId == a.Id).Select(r => new ActionLink(r.Id, r.Title))],
+            suggestion is null ? null : new SuggestionView(
+                suggestion.Mission, suggestion.MissionScore, suggestion.Objective, suggestion.ObjectiveText is null ? null : Plans.Import.PlanText.StripEmphasis(suggestion.ObjectiveText),
+                suggestion.ObjectiveScore, [.. suggestion.Terms.Split(", ", StringSplitOptions.RemoveEmptyEntries)], EnumNames.Kebab(suggestion.State), suggestion.SuggestedAtUtc));
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public sealed record AlignmentQuery(string? Title, string? Description = null, s
 /// An example the engine learns from: a text with the mission it serves (an official label, such as a PNRR project's
 /// mission, or a mission an editor stated) and, when someone confirmed it, the objective.
 /// </summary>
-public sealed record AlignmentExample(string Text, string? Measure, int Mission, string? Objective = null);
+public sealed record AlignmentExample(string Text, string? Measure, int Mission, IReadOnlyList<string>? Objectives = null);
 
 /// <summary>A mission the text may serve, its score (0–1, the missions' scores add up to 1) and the words that drove it.</summary>
 public sealed record MissionScore(int Mission, double Score, IReadOnlyList<string> Terms)
@@ -171,8 +171,13 @@ public sealed partial class AlignmentModel
             var terms = ItalianText.Terms(example.Text);
             Count(FeaturesOf(terms, example.Measure, example.Text), example.Mission, 1, labelled: true);
             CountDocument(terms.Select(t => t.Stem));
-            if (example.Objective is { } code && objectiveCodes.Contains(code))
+            foreach (var code in example.Objectives ?? [])
             {
+                if (!objectiveCodes.Contains(code))
+                {
+                    continue;
+                }
+
                 var (sum, n) = learnt.GetValueOrDefault(code, (new Dictionary<string, double>(StringComparer.Ordinal), 0));
                 foreach (var stem in Distinct(terms.Select(t => t.Stem)))
                 {

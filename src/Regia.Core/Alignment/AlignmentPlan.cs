@@ -27,10 +27,10 @@ public sealed record AlignmentPlan(IReadOnlyList<AlignmentMission> Missions)
     }
 
     /// <summary>The plan's texts as loaded in the database (missions with their thematic areas and objectives).</summary>
-    public static AlignmentPlan From(Plan plan)
+    public static AlignmentPlan From(IEnumerable<Mission> missions)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        return new([.. plan.Missions.OrderBy(m => m.Number).Select(m => new AlignmentMission(
+        ArgumentNullException.ThrowIfNull(missions);
+        return new([.. missions.OrderBy(m => m.Number).Select(m => new AlignmentMission(
             m.Number,
             [m.Title, m.ShortTitle, m.Statement, .. m.ThematicAreas.OrderBy(a => a.Position).Select(a => a.Name)],
             [.. m.Objectives.OrderBy(o => o.Number).Select(o => new AlignmentObjective(o.Code, o.Text))]))]);

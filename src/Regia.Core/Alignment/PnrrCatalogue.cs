@@ -21,11 +21,27 @@ public static class PnrrCatalogue
     /// <summary>The shipped catalogue's file name, in the folder beside the program that holds the plan and territory.</summary>
     public const string FileName = "pnrr_misure.csv";
 
+    private static readonly Lazy<Task<IReadOnlyList<PnrrMeasureInfo>>> Embedded = new(async () =>
+    {
+        await using var stream = typeof(PnrrCatalogue).Assembly.GetManifestResourceStream("Regia.Core." + FileName)
+            ?? throw new InvalidOperationException($"The PNRR catalogue ({FileName}) is not embedded in Regia.Core.");
+        await using var file = await TabularFile.OpenAsync(stream, FileName).ConfigureAwait(false);
+        return await ReadAsync(file, CancellationToken.None).ConfigureAwait(false);
+    });
+
+    /// <summary>The catalogue Regia ships (embedded in Regia.Core), read once.</summary>
+    public static Task<IReadOnlyList<PnrrMeasureInfo>> ShippedAsync() => Embedded.Value;
+
     /// <summary>Reads the catalogue: one entry per measure (investment or reform), in code order.</summary>
     /// <exception cref="TabularFileException">The file lacks columns or cannot be read.</exception>
     public static async Task<IReadOnlyList<PnrrMeasureInfo>> ReadAsync(string path, CancellationToken cancellationToken = default)
     {
         await using var file = await TabularFile.OpenPathAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(file, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<PnrrMeasureInfo>> ReadAsync(TabularFile file, CancellationToken cancellationToken)
+    {
         var at = file.RequireColumns(["ID Misura", "Descrizione Componente", "Descrizione Misura", "Descrizione Submisura"]);
         var measures = new SortedDictionary<string, (string Component, string Name, List<string> Parts)>(StringComparer.Ordinal);
         await foreach (var row in file.RowsAsync(cancellationToken).ConfigureAwait(false))

@@ -103,11 +103,12 @@ public static class TabularExport
 
         /// <param name="output">Where to write; left open.</param>
         /// <param name="semicolon">The variant for Italian spreadsheets: <c>;</c> and decimal comma.</param>
-        public CsvRowWriter(Stream output, bool semicolon = false)
+        /// <param name="byteOrderMark">Start with UTF-8's BOM, which spreadsheets need to read accents (not for files programs read).</param>
+        public CsvRowWriter(Stream output, bool semicolon = false, bool byteOrderMark = true)
         {
             separator = semicolon ? ';' : ',';
             culture = semicolon ? Italian : CultureInfo.InvariantCulture;
-            writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 65536, leaveOpen: true) { NewLine = "\r\n" };
+            writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: byteOrderMark), 65536, leaveOpen: true) { NewLine = "\r\n" };
         }
 
         /// <summary>A row of values, formatted and neutralised against formula injection.</summary>

@@ -112,6 +112,13 @@ public sealed record ImportOptions
     /// window; no effect on SQLite. See <see cref="DeferredForeignKeys"/>.
     /// </summary>
     public bool Exclusive { get; init; }
+
+    /// <summary>
+    /// The alignment engine's model: when given, every action without a suggestion (those the import creates) gets
+    /// the engine's, and the file's labelled rows that are not actions are kept as examples, inside the import's
+    /// transaction. Without it, imports suggest nothing (tests of the import alone, the benchmark's import without alignment).
+    /// </summary>
+    public Alignment.AlignmentModel? Alignment { get; init; }
 }
 
 /// <summary>What a format may do while it reads: look up references and find or add organisations.</summary>
@@ -274,6 +281,12 @@ public interface IActionSource
     string ColumnOf(string field);
 
     IAsyncEnumerable<SourceRow> ReadAsync(ImportContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Labelled texts of the file that are not actions (e.g. PNRR projects outside the metropolitan territory), by
+    /// key, for the alignment engine to learn from; known once the rows are read. None by default.
+    /// </summary>
+    IReadOnlyCollection<Alignment.KeyedExample> Examples => [];
 }
 
 /// <summary>
@@ -312,6 +325,12 @@ public static class ImportActions
             var written = writes && (options.Mode == ImportMode.ValidOnly || run.Rejected == 0);
             if (transaction is not null)
             {
+                if (written && options.Alignment is { } model)
+                {
+                    await Alignment.LearnFromImport.KeepExamplesAsync(db, source, clock, cancellationToken).ConfigureAwait(false);
+                    await Alignment.SuggestObjectives.ExecuteAsync(db, model, clock, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+
                 if (written)
                 {
                     if (foreignKeys is not null)

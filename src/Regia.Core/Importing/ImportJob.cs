@@ -165,7 +165,9 @@ public static class RunImportJob
                     _ => ActionTemplateSource.Open(files[0]),
                 };
                 await using var rejected = File.Create(Path.Combine(job.Directory, ImportJob.RejectedFileName));
-                var report = await ImportActions.RunAsync(db, source, new ImportOptions { Mode = job.Mode, RejectedRows = rejected, Progress = progress, ReportedRows = ImportJob.KeptRows }, clock, cancellationToken).ConfigureAwait(false);
+                // The engine learns from what the database holds so far, and the import stores its suggestions (not in a dry run).
+                var alignment = job.Mode == ImportMode.DryRun ? null : await Alignment.AlignmentEngine.BuildAsync(db, cancellationToken).ConfigureAwait(false);
+                var report = await ImportActions.RunAsync(db, source, new ImportOptions { Mode = job.Mode, RejectedRows = rejected, Progress = progress, ReportedRows = ImportJob.KeptRows, Alignment = alignment }, clock, cancellationToken).ConfigureAwait(false);
                 job.Created = report.Created;
                 job.Updated = report.Updated;
                 job.Unchanged = report.Unchanged;

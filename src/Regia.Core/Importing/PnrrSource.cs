@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Regia.Core.Actions;
+using Regia.Core.Alignment;
 using Regia.Core.Organizations;
 
 namespace Regia.Core.Importing;
@@ -75,6 +76,11 @@ public sealed class PnrrSource : IActionSource
     /// <summary>Projects read and left out because none of their localisations is in the metropolitan territory.</summary>
     public long OutsideTerritory { get; private set; }
 
+    /// <summary>The projects outside the metropolitan territory, by CUP: not actions, but their mission still teaches the alignment engine.</summary>
+    public IReadOnlyCollection<KeyedExample> Examples => outside;
+
+    private readonly List<KeyedExample> outside = [];
+
     /// <summary>
     /// Reads the localisations (only those in the metropolitan territory are kept, so memory grows with the
     /// territory's projects, not the file) and checks both files' columns.
@@ -117,6 +123,12 @@ public sealed class PnrrSource : IActionSource
             if (cup is null || locations.Find(CupKey(cup)) is not { } location)
             {
                 OutsideTerritory++;
+                if (cup is not null && MissionOf(Cell("Missione")) is { } official)
+                {
+                    var text = new AlignmentQuery(Cell("Titolo progetto"), Description(Cell("Sintesi progetto")), null, Cell("Soggetto attuatore")).Text;
+                    outside.Add(new KeyedExample("pnrr:" + cup, new AlignmentExample(text, Cell("ID Misura"), official)));
+                }
+
                 continue;
             }
 
@@ -124,7 +136,7 @@ public sealed class PnrrSource : IActionSource
             var local = Cell("Codice Locale Progetto");
             var key = new ImportKey(null, null, cup, local.Length == 0 ? null : local);
             var missionText = Cell("Missione");
-            int? mission = missionText.Length == 2 && missionText[0] == 'M' && char.IsAsciiDigit(missionText[1]) ? missionText[1] - '0' : null;
+            var mission = MissionOf(missionText);
             if (mission is null)
             {
                 errors.Add(new CellError("Missione", $"«{missionText}» non è una missione del PNRR (M1–M6)."));
@@ -194,6 +206,9 @@ public sealed class PnrrSource : IActionSource
             yield return new SourceRow(row.Number, key, errors.Count == 0 ? input : null, errors, row.Cells) { Label = title };
         }
     }
+
+    /// <summary>The number of a PNRR mission as the file writes it (<c>M1</c>–<c>M6</c>), or null.</summary>
+    private static int? MissionOf(string text) => text.Length == 2 && text[0] == 'M' && char.IsAsciiDigit(text[1]) ? text[1] - '0' : null;
 
     /// <summary>The source drops leading zeros of tax codes (582920989 for 00582920989): a body's code has 11 digits.</summary>
     private static string? TaxCode(string text)

@@ -565,6 +565,88 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.ToTable("Actions", (string)null);
                 });
 
+            modelBuilder.Entity("Regia.Core.Alignment.ActionSuggestion", b =>
+                {
+                    b.Property<int>("ActionId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("MissionId")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("MissionScore")
+                        .HasColumnType("double precision");
+
+                    b.Property<int?>("ObjectiveId")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("ObjectiveScore")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime>("SuggestedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Terms")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("ActionId");
+
+                    b.HasIndex("Measure")
+                        .HasFilter("\"Measure\" IS NOT NULL");
+
+                    b.HasIndex("MissionId");
+
+                    b.HasIndex("ObjectiveId");
+
+                    b.ToTable("ActionSuggestions", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Alignment.AlignmentExampleRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Mission")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("AlignmentExamples", (string)null);
+                });
+
             modelBuilder.Entity("Regia.Core.Auditing.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1475,6 +1557,32 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Navigation("Status");
 
                     b.Navigation("SuggestedObjective");
+                });
+
+            modelBuilder.Entity("Regia.Core.Alignment.ActionSuggestion", b =>
+                {
+                    b.HasOne("Regia.Core.Actions.PlanAction", "Action")
+                        .WithOne()
+                        .HasForeignKey("Regia.Core.Alignment.ActionSuggestion", "ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Plans.Mission", "Mission")
+                        .WithMany()
+                        .HasForeignKey("MissionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Plans.Objective", "Objective")
+                        .WithMany()
+                        .HasForeignKey("ObjectiveId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Action");
+
+                    b.Navigation("Mission");
+
+                    b.Navigation("Objective");
                 });
 
             modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>

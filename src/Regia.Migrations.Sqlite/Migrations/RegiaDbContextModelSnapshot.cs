@@ -538,6 +538,86 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.ToTable("Actions", (string)null);
                 });
 
+            modelBuilder.Entity("Regia.Core.Alignment.ActionSuggestion", b =>
+                {
+                    b.Property<int>("ActionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MissionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("MissionScore")
+                        .HasColumnType("REAL");
+
+                    b.Property<int?>("ObjectiveId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("ObjectiveScore")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SuggestedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Terms")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ActionId");
+
+                    b.HasIndex("Measure")
+                        .HasFilter("\"Measure\" IS NOT NULL");
+
+                    b.HasIndex("MissionId");
+
+                    b.HasIndex("ObjectiveId");
+
+                    b.ToTable("ActionSuggestions", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Alignment.AlignmentExampleRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Mission")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("AlignmentExamples", (string)null);
+                });
+
             modelBuilder.Entity("Regia.Core.Auditing.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1416,6 +1496,32 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Navigation("Status");
 
                     b.Navigation("SuggestedObjective");
+                });
+
+            modelBuilder.Entity("Regia.Core.Alignment.ActionSuggestion", b =>
+                {
+                    b.HasOne("Regia.Core.Actions.PlanAction", "Action")
+                        .WithOne()
+                        .HasForeignKey("Regia.Core.Alignment.ActionSuggestion", "ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Plans.Mission", "Mission")
+                        .WithMany()
+                        .HasForeignKey("MissionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Plans.Objective", "Objective")
+                        .WithMany()
+                        .HasForeignKey("ObjectiveId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Action");
+
+                    b.Navigation("Mission");
+
+                    b.Navigation("Objective");
                 });
 
             modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>
