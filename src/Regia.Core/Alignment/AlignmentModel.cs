@@ -228,29 +228,47 @@ public sealed partial class AlignmentModel
     public AlignmentSuggestion Suggest(AlignmentQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var terms = ItalianText.Terms(query.Text);
+        var text = query.Text;
+        var terms = ItalianText.Terms(text);
         var m = missions.Length;
 
-        // How close the text is to each of the plan's texts, from the postings of its stems only (most share none).
-        var queryVector = Normalize(Distinct(terms.Select(t => t.Stem)).Select(s => (s, idf.TryGetValue(s, out var v) ? v : unknownIdf)));
+        // The text's stems once each, with the word first written and the stem's weight (its rarity in what was learnt).
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var distinct = new List<(string Stem, string Word, double Weight)>(terms.Count);
+        var norm = 0.0;
+        foreach (var term in terms)
+        {
+            if (seen.Add(term.Stem))
+            {
+                var weight = idf.TryGetValue(term.Stem, out var value) ? value : unknownIdf;
+                distinct.Add((term.Stem, term.Word, weight));
+                norm += weight * weight;
+            }
+        }
+
+        // How close the text is to each objective (cosine), from the postings of its stems only (most share none).
+        norm = norm > 0 ? Math.Sqrt(norm) : 1;
         var plan = new double[objectives.Count];
         var learnt = new double[objectives.Count];
-        foreach (var (stem, weight) in queryVector)
+        foreach (var (stem, _, weight) in distinct)
         {
             if (postings.TryGetValue(stem, out var list))
             {
                 foreach (var (index, other, isLearnt) in list)
                 {
-                    (isLearnt ? learnt : plan)[index] += weight * other;
+                    (isLearnt ? learnt : plan)[index] += weight / norm * other;
                 }
             }
         }
 
-        var bayes = Bayes(FeaturesOf(terms, query.Measure, query.Text));
+        // Reasons are given rarest word first.
+        distinct.Sort((a, b) => b.Weight.CompareTo(a.Weight) is var c and not 0 ? c : string.CompareOrdinal(a.Stem, b.Stem));
+        var reasons = MissionTerms(distinct);
+        var bayes = Bayes(FeaturesOf(terms, query.Measure, text));
         var missionScores = new List<MissionScore>(m);
         for (var j = 0; j < m; j++)
         {
-            missionScores.Add(new MissionScore(missions[j], bayes[j], MissionTerms(j, terms)));
+            missionScores.Add(new MissionScore(missions[j], bayes[j], reasons[j]));
         }
 
         missionScores.Sort((a, b) => b.Score.CompareTo(a.Score) is var c and not 0 ? c : a.Mission.CompareTo(b.Mission));
@@ -273,9 +291,13 @@ public sealed partial class AlignmentModel
         }
 
         ranked.Sort((a, b) => b.Score.CompareTo(a.Score) is var c and not 0 ? c : a.Index.CompareTo(b.Index));
-        var objectiveScores = ranked.Take(MaxObjectives)
-            .Select(r => new ObjectiveScore(objectives[r.Index].Code, objectives[r.Index].Mission, r.Score, SharedTerms(objectives[r.Index].Plan, objectives[r.Index].Learnt, terms, queryVector)))
-            .ToList();
+        var objectiveScores = new List<ObjectiveScore>(Math.Min(MaxObjectives, ranked.Count));
+        for (var r = 0; r < ranked.Count && r < MaxObjectives; r++)
+        {
+            var objective = objectives[ranked[r].Index];
+            objectiveScores.Add(new ObjectiveScore(objective.Code, objective.Mission, ranked[r].Score, SharedTerms(objective, distinct)));
+        }
+
         return new AlignmentSuggestion(missionScores, objectiveScores);
     }
 
@@ -290,9 +312,11 @@ public sealed partial class AlignmentModel
             if (features.TryGetValue(feature, out var index))
             {
                 known++;
+                // A PNRR measure or component (given, or named by the text) says more than any one word.
+                var weight = feature[0] == '§' ? settings.MeasureWeight : 1;
                 for (var j = 0; j < m; j++)
                 {
-                    scores[j] += logLikelihood[(index * m) + j];
+                    scores[j] += weight * logLikelihood[(index * m) + j];
                 }
             }
         }
@@ -300,11 +324,24 @@ public sealed partial class AlignmentModel
         return Softmax(scores, known);
     }
 
-    /// <summary>The words of the text a plan text (or the actions confirmed on its objective) also has, the rarest first.</summary>
-    private static List<string> SharedTerms(Dictionary<string, double> plan, Dictionary<string, double>? learnt, List<Term> terms, Dictionary<string, double> queryVector) =>
-        [.. terms.Where(t => plan.ContainsKey(t.Stem) || (learnt?.ContainsKey(t.Stem) ?? false))
-            .OrderByDescending(t => queryVector.GetValueOrDefault(t.Stem)).ThenBy(t => t.Stem, StringComparer.Ordinal)
-            .Select(t => t.Word.ToLowerInvariant()).Distinct(StringComparer.Ordinal).Take(MaxTerms)];
+    /// <summary>The words of the text an objective's text (or the actions confirmed on it) also has, the rarest first.</summary>
+    private static List<string> SharedTerms(ObjectiveVector objective, List<(string Stem, string Word, double Weight)> distinct)
+    {
+        var shared = new List<string>(MaxTerms);
+        foreach (var (stem, word, _) in distinct)
+        {
+            if (objective.Plan.ContainsKey(stem) || (objective.Learnt?.ContainsKey(stem) ?? false))
+            {
+                shared.Add(word.ToLowerInvariant());
+                if (shared.Count == MaxTerms)
+                {
+                    break;
+                }
+            }
+        }
+
+        return shared;
+    }
 
     private List<(int, double, bool)> Posting(string stem)
     {
@@ -316,36 +353,58 @@ public sealed partial class AlignmentModel
         return list;
     }
 
-    /// <summary>The words of the text that most favour the mission over the others.</summary>
-    private List<string> MissionTerms(int mission, List<Term> terms)
+    /// <summary>
+    /// The words of the text that most favour each mission over the others: each known word favours the mission it is
+    /// likeliest in, by its margin over the next; a mission's words, the widest margins first.
+    /// </summary>
+    private List<string>[] MissionTerms(List<(string Stem, string Word, double Weight)> distinct)
     {
         var m = missions.Length;
-        var weighed = new List<(double Weight, string Word)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var term in terms)
+        var favoured = new List<(double Margin, string Word)>?[m];
+        foreach (var (stem, word, _) in distinct)
         {
-            if (!seen.Add(term.Stem) || !features.TryGetValue(term.Stem, out var index))
+            if (!features.TryGetValue(stem, out var index))
             {
                 continue;
             }
 
-            var own = logLikelihood[(index * m) + mission];
-            var others = double.NegativeInfinity;
+            var (best, first, second) = (-1, double.NegativeInfinity, double.NegativeInfinity);
             for (var j = 0; j < m; j++)
             {
-                if (j != mission)
+                var value = logLikelihood[(index * m) + j];
+                if (value > first)
                 {
-                    others = Math.Max(others, logLikelihood[(index * m) + j]);
+                    (second, first, best) = (first, value, j);
+                }
+                else if (value > second)
+                {
+                    second = value;
                 }
             }
 
-            if (own - others > 0)
+            if (first > second)
             {
-                weighed.Add((own - others, term.Word.ToLowerInvariant()));
+                (favoured[best] ??= []).Add((first - second, word));
             }
         }
 
-        return [.. weighed.OrderByDescending(w => w.Weight).ThenBy(w => w.Word, StringComparer.Ordinal).Select(w => w.Word).Distinct(StringComparer.Ordinal).Take(MaxTerms)];
+        var reasons = new List<string>[m];
+        for (var j = 0; j < m; j++)
+        {
+            reasons[j] = [];
+            if (favoured[j] is not { } list)
+            {
+                continue;
+            }
+
+            list.Sort((a, b) => b.Margin.CompareTo(a.Margin) is var c and not 0 ? c : string.CompareOrdinal(a.Word, b.Word));
+            for (var k = 0; k < list.Count && reasons[j].Count < MaxTerms; k++)
+            {
+                reasons[j].Add(list[k].Word.ToLowerInvariant());
+            }
+        }
+
+        return reasons;
     }
 
     /// <summary>
@@ -449,4 +508,5 @@ public sealed partial class AlignmentModel
 /// <param name="PlanTextWeight">How many labelled examples one of the plan's texts counts as: it is written to say what the mission is.</param>
 /// <param name="Smoothing">Laplace smoothing of the word counts.</param>
 /// <param name="PriorWeight">How much the mix of missions among the examples counts (0: not at all, 1: as naive Bayes has it).</param>
-public sealed record AlignmentSettings(double PlanTextWeight = 3, double Smoothing = 0.1, double PriorWeight = 1);
+/// <param name="MeasureWeight">How many words a PNRR measure or component counts as.</param>
+public sealed record AlignmentSettings(double PlanTextWeight = 3, double Smoothing = 0.1, double PriorWeight = 1, double MeasureWeight = 3);

@@ -78,10 +78,23 @@ public static class ItalianText
         "via", "viale", "piazza", "corso", "localita", "frazione", "snc", "civico", "numero",
         "comune", "comunale", "comunali", "citta", "provincia", "territorio", "nazionale",
         "progetto", "progetti", "intervento", "interventi", "lavori", "opera", "opere", "presso", "ambito",
+        "pnrr", "pnc", "avviso", "bando", "investimento", "misura", "submisura", "linea", "cup",
         "srl", "spa", "sas", "snc", "scarl", "onlus",
+
+        // Places: where a project is says nothing of what it does, and the plan names some places in passing
+        // ("Province di Pavia e Lodi", "Regione Lombardia") that would otherwise pull every project there to one mission.
+        "regione", "regionale", "provinciale", "metropolitana", "milano",
+        "abruzzo", "basilicata", "calabria", "campania", "emilia", "romagna", "friuli", "venezia", "giulia", "lazio",
+        "liguria", "lombardia", "marche", "molise", "piemonte", "puglia", "sardegna", "sicilia", "toscana", "trentino",
+        "alto", "adige", "umbria", "valle", "aosta", "veneto",
+        "bergamo", "brescia", "como", "cremona", "lecco", "lodi", "mantova", "monza", "brianza", "pavia", "sondrio", "varese",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> StopWords = BuildStopWords();
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordLookup = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> AbbreviationLookup = Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Stems already computed, per thread: a project's words are mostly words seen before, and a look-up costs a tenth of Snowball.</summary>
     private const int MaxKeptStems = 200_000;
@@ -104,7 +117,7 @@ public static class ItalianText
         var start = 0;
         for (var i = 0; i <= text.Length; i++)
         {
-            var boundary = i == text.Length || !char.IsLetterOrDigit(text[i]) || (i > start && Splits(text[i - 1], text[i]));
+            var boundary = i == text.Length || !char.IsLetterOrDigit(text[i]) || (i > start && Splits(text[i - 1], text[i], i - start));
             if (!boundary)
             {
                 continue;
@@ -136,9 +149,10 @@ public static class ItalianText
         return folded.ToString();
     }
 
-    // A word ends where letters meet digits ("a389Comune", "1.2c_g222") or a lower-case letter meets an upper-case one.
-    private static bool Splits(char previous, char current) =>
-        char.IsDigit(previous) != char.IsDigit(current) || (char.IsLower(previous) && char.IsUpper(current));
+    // A word ends where letters meet digits ("a389Comune", "1.2c_g222") or, after three letters or more, a lower-case
+    // letter meets an upper-case one ("cpialoCentro"; not "CdC", an acronym).
+    private static bool Splits(char previous, char current, int length) =>
+        char.IsDigit(previous) != char.IsDigit(current) || (length >= 3 && char.IsLower(previous) && char.IsUpper(current));
 
     private static void Add(ReadOnlySpan<char> raw, List<Term> terms)
     {
@@ -147,24 +161,41 @@ public static class ItalianText
             return;
         }
 
-        var folded = Fold(raw.Length > MaxWordLength ? raw[..MaxWordLength] : raw);
-        var word = raw.ToString();
-        if (Abbreviations.TryGetValue(folded, out var expansion))
+        // Folded into a buffer and looked up as a span: a word seen before costs no string but its own.
+        Span<char> buffer = stackalloc char[MaxWordLength + 1];
+        var length = Math.Min(raw.Length, MaxWordLength);
+        for (var i = 0; i < length; i++)
+        {
+            buffer[i] = FoldChar(raw[i]);
+        }
+
+        if (AbbreviationLookup.TryGetValue(buffer[..length], out var expansion))
         {
             foreach (var part in expansion.Split(' '))
             {
-                AddWord(Fold(part), part, terms);
+                var folded = Fold(part);
+                folded.AsSpan().CopyTo(buffer);
+                AddWord(buffer, folded.Length, part, terms);
             }
 
             return;
         }
 
-        AddWord(folded, word, terms);
+        AddWord(buffer, length, raw.ToString(), terms);
     }
 
-    private static void AddWord(string folded, string word, List<Term> terms)
+    // buffer: the folded word, with room for one more letter.
+    private static void AddWord(Span<char> buffer, int length, string word, List<Term> terms)
     {
-        if (folded.Length < 2 || StopWords.Contains(folded))
+        // Open data often lose a final accented letter ("COMUNIT ", "PROSSIMIT "): Italian words ending in -it are
+        // almost all such -ità nouns, which get their vowel back to stem as the whole word does.
+        if (length >= 6 && buffer[length - 2] == 'i' && buffer[length - 1] == 't')
+        {
+            buffer[length++] = 'a';
+        }
+
+        var folded = buffer[..length];
+        if (length < 2 || StopWordLookup.Contains(folded))
         {
             return;
         }
@@ -172,24 +203,26 @@ public static class ItalianText
         terms.Add(new Term(Stem(folded), word));
     }
 
-    private static string Stem(string folded)
+    private static string Stem(ReadOnlySpan<char> folded)
     {
         var kept = stems ??= new Dictionary<string, string>(StringComparer.Ordinal);
-        if (kept.TryGetValue(folded, out var known))
+        var lookup = kept.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(folded, out var known))
         {
             return known;
         }
 
+        var word = folded.ToString();
         var s = stemmer ??= new ItalianStemmer();
-        s.SetCurrent(folded);
+        s.SetCurrent(word);
         s.Stem();
-        var stem = s.Current.Length >= 2 ? s.Current : folded;
+        var stem = s.Current.Length >= 2 ? s.Current : word;
         if (kept.Count >= MaxKeptStems)
         {
             kept.Clear();
         }
 
-        kept[folded] = stem;
+        kept[word] = stem;
         return stem;
     }
 
