@@ -106,7 +106,11 @@ internal sealed record PlaceShareOf(string? IstatCode, string? ZoneSlug, decimal
 /// says how many), the Comuni they touch, and <see cref="Actions"/>, those with the most planned money (at most the
 /// number asked for, the newest first among equals).
 /// </summary>
-public sealed record ObjectiveProgress(IReadOnlyList<ActionSummary> Actions, ProgressSummary Progress, IReadOnlyList<FundingView> FundingBySource, IReadOnlyList<MunicipalitySummary> Municipalities);
+/// <remarks>
+/// <see cref="Suggested"/> and <see cref="SuggestedPlanned"/> are the published actions the alignment engine suggests
+/// for the objective and nobody has confirmed on it: shown beside the roll-up, never counted in it.
+/// </remarks>
+public sealed record ObjectiveProgress(IReadOnlyList<ActionSummary> Actions, ProgressSummary Progress, IReadOnlyList<FundingView> FundingBySource, IReadOnlyList<MunicipalitySummary> Municipalities, int Suggested = 0, decimal SuggestedPlanned = 0);
 
 /// <summary>Read operations on actions, shared by the pages and the API.</summary>
 public static class ActionQueries
@@ -309,11 +313,19 @@ public static class ActionQueries
         var progress = ProgressRollup.Summarize([.. actions.Select(a => new ProgressInput(a.Progress, a.Weight, planned.GetValueOrDefault(a.Id)))]);
         var largest = actions.Select(a => a.Id).OrderByDescending(id => planned.GetValueOrDefault(id)).ThenByDescending(id => id).Take(take).ToList();
         var summaries = await Summaries(db.Actions.AsNoTracking().Where(a => EF.Parameter(largest).Contains(a.Id)), cancellationToken).ConfigureAwait(false);
+
+        // The engine's suggestions for the objective that nobody confirmed: beside the roll-up, not in it.
+        var suggested = db.Actions.AsNoTracking().Where(a => a.Publication == PublicationState.Published && !serving.Contains(a.Id)
+            && db.ActionSuggestions.Any(s => s.ActionId == a.Id && s.State == Alignment.SuggestionState.Open && s.Objective!.Code == code));
+        var suggestedCount = await suggested.CountAsync(cancellationToken).ConfigureAwait(false);
+        var suggestedPlanned = suggestedCount == 0 ? 0 : (await suggested.SelectMany(a => a.Funding).Select(f => f.Planned).ToListAsync(cancellationToken).ConfigureAwait(false)).Sum();
         return new ObjectiveProgress(
             [.. summaries.OrderByDescending(s => s.PlannedFunding).ThenByDescending(s => s.Id)],
             progress,
             [.. lines.GroupBy(l => l.Source).OrderBy(g => g.Key).Select(g => new FundingView(g.Key, null, g.Sum(l => l.Planned), g.Sum(l => l.Committed), g.Sum(l => l.Paid)))],
-            await TouchedMunicipalitiesAsync(db, query, day, cancellationToken).ConfigureAwait(false));
+            await TouchedMunicipalitiesAsync(db, query, day, cancellationToken).ConfigureAwait(false),
+            suggestedCount,
+            suggestedPlanned);
     }
 
     /// <summary>The Comuni (existing on <paramref name="day"/>) that a set of actions touches, directly, through a zone, or all of them.</summary>
