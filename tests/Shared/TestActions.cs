@@ -71,4 +71,19 @@ public static class TestActions
         await SaveAction.CreateAsync(db, sample with { Title = "Bozza (test)", Publication = PublicationState.Draft }, TimeProvider.System, cancellationToken: cancellationToken);
         return first.Id;
     }
+
+    /// <summary>
+    /// Two published test actions of the Città metropolitana stating only their mission, with the alignment engine's
+    /// suggestion stored for every action that has none: the first (cycling) is suggested M3.6; ids returned.
+    /// </summary>
+    public static async Task<(int Cycling, int Forest)> SuggestedAsync(RegiaDbContext db, CancellationToken cancellationToken)
+    {
+        var sample = await SampleAsync(db, cancellationToken);
+        var plain = sample with { PrimaryObjective = null, SecondaryObjectives = [], Partners = [], Cup = null, LocalProjectCode = null, Scope = ActionScope.Metropolitan, Places = [] };
+        var cycling = await SaveAction.CreateAsync(db, plain with { Title = "Realizzazione di una rete ciclabile sicura tra i Comuni (test)", Mission = 3 }, TimeProvider.System, cancellationToken: cancellationToken);
+        var forest = await SaveAction.CreateAsync(db, plain with { Title = "Forestazione urbana e nuovi boschi contro le isole di calore (test)", Mission = 2 }, TimeProvider.System, cancellationToken: cancellationToken);
+        var model = await Regia.Core.Alignment.AlignmentEngine.BuildAsync(db, cancellationToken);
+        await Regia.Core.Alignment.SuggestObjectives.ExecuteAsync(db, model, TimeProvider.System, cancellationToken: cancellationToken);
+        return (cycling.Id, forest.Id);
+    }
 }

@@ -5,10 +5,11 @@ using Regia.Core.Plans;
 
 namespace Regia.Core.Alignment;
 
-/// <summary>Where a suggestion stands: waiting for someone, or turned down (the engine does not suggest that objective again).</summary>
+/// <summary>Where a suggestion stands: waiting for someone, confirmed (its objective is now linked), or turned down (the engine does not suggest it again).</summary>
 public enum SuggestionState
 {
     Open,
+    Confirmed,
     Rejected,
 }
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Regia.Core;
 using Regia.Core.Actions;
+using Regia.Core.Alignment;
 using Regia.Core.Common;
 using Regia.Core.Plans;
 using Regia.Core.Proposals;
@@ -17,7 +18,7 @@ namespace Regia.Web.Features.Admin;
 /// operation as the API: a reviewer's change applies at once, an editor's becomes a proposal. Every rule is checked
 /// on the server and its message is shown next to its field.
 /// </summary>
-internal sealed class EditActionModel(RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text) : PageModel
+internal sealed class EditActionModel(RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, AlignmentEngine engine) : PageModel
 {
     [BindProperty]
     public ActionForm Form { get; set; } = new();
@@ -38,6 +39,12 @@ internal sealed class EditActionModel(RegiaDbContext db, TimeProvider clock, ISt
     public string? LeadName { get; private set; }
 
     public bool IsReviewer => db.Caller.IsReviewer;
+
+    /// <summary>The alignment engine's reading of the form's title and description ("Suggerisci obiettivi"), when asked.</summary>
+    public AlignmentSuggestion? Suggestion { get; private set; }
+
+    /// <summary>The objectives' texts by code, for the suggestions' table.</summary>
+    public IReadOnlyDictionary<string, string> ObjectiveTexts => Options.Objectives.ToDictionary(o => o.Code, o => o.Text, StringComparer.Ordinal);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -129,6 +136,62 @@ internal sealed class EditActionModel(RegiaDbContext db, TimeProvider clock, ISt
         ModelState.AddModelError(string.Empty, text["Admin.FormHasErrors", ModelState.ErrorCount]);
         await LoadOptionsAsync(cancellationToken);
         return Page();
+    }
+
+    /// <summary>"Suggerisci obiettivi": the form comes back as sent, with the engine's ranked missions and objectives; nothing is written.</summary>
+    public async Task<IActionResult> OnPostSuggestAsync(CancellationToken cancellationToken)
+    {
+        if (db.Caller.Role is Core.Accounts.RegiaRole.Viewer)
+        {
+            return Forbid();
+        }
+
+        ModelState.Clear();
+        await SuggestAsync(cancellationToken);
+        await LoadOptionsAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>
+    /// One click links a suggested objective: the primary one if the form has none, else a secondary one. The form
+    /// comes back with it; saving it then goes through the usual rules and validation (an editor's is a proposal).
+    /// </summary>
+    public async Task<IActionResult> OnPostLinkAsync([FromForm(Name = "link")] string? link, CancellationToken cancellationToken)
+    {
+        if (db.Caller.Role is Core.Accounts.RegiaRole.Viewer)
+        {
+            return Forbid();
+        }
+
+        ModelState.Clear();
+        await LoadOptionsAsync(cancellationToken);
+        var code = link?.Trim().ToUpperInvariant();
+        if (code is not null && Options.Objectives.Any(o => o.Code == code))
+        {
+            var secondary = (Form.SecondaryObjectives ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+            if (string.IsNullOrWhiteSpace(Form.PrimaryObjective))
+            {
+                Form.PrimaryObjective = code;
+                // The mission follows the primary objective.
+                Form.Mission = null;
+            }
+            else if (!string.Equals(Form.PrimaryObjective, code, StringComparison.OrdinalIgnoreCase) && !secondary.Contains(code, StringComparer.OrdinalIgnoreCase))
+            {
+                Form.SecondaryObjectives = string.Join(", ", secondary.Append(code));
+            }
+
+            TempData["Message"] = text["Alignment.Linked", code].Value;
+        }
+
+        await SuggestAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task SuggestAsync(CancellationToken cancellationToken)
+    {
+        var model = await engine.ModelAsync(db, cancellationToken);
+        var measure = Form.Funding.Select(f => f.PnrrMeasure).FirstOrDefault(m => PnrrMeasure.Normalize(m) is not null);
+        Suggestion = model.Suggest(new AlignmentQuery(Form.Title, Form.Description, measure));
     }
 
     private async Task LoadOptionsAsync(CancellationToken cancellationToken)

@@ -12,6 +12,9 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
 
     public int QueueLength { get; private set; }
 
+    /// <summary>The engine's suggestions awaiting a reviewer (<c>/gestione/allineamento</c>).</summary>
+    public int AlignmentQueueLength { get; private set; }
+
     public Paged<ActionSummary> OwnActions { get; private set; } = new([], 1, 50, 0);
 
     public Core.Auditing.Caller Caller => db.Caller;
@@ -27,6 +30,7 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
         if (Caller.IsReviewer)
         {
             QueueLength = (await ProposalQueries.QueueAsync(db, cancellationToken)).Count;
+            AlignmentQueueLength = (await Core.Alignment.ReviewSuggestions.QueueAsync(db, new Core.Alignment.SuggestionFilter(), 1, cancellationToken)).Total;
         }
     }
 }
