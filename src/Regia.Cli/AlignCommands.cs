@@ -66,7 +66,7 @@ internal static class AlignCommands
         {
             await using var db = DatabaseCommands.Open(out _);
             var model = await ModelAsync(cancellationToken).ConfigureAwait(false);
-            var written = await SuggestObjectives.ExecuteAsync(db, model, TimeProvider.System, result.GetValue(refresh), cancellationToken).ConfigureAwait(false);
+            var written = await SuggestObjectives.ExecuteAsync(db, model, TimeProvider.System, result.GetValue(refresh), cancellationToken: cancellationToken).ConfigureAwait(false);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Suggerimenti scritti: {written} (modello appreso da {model.Examples} esempi etichettati)."));
             return 0;
         });

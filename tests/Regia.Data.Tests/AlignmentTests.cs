@@ -75,13 +75,26 @@ public sealed class AlignmentTests
             Assert.Equal(outsideCups + 1942, (await AlignmentEngine.BuildAsync(db, Cancel)).Examples);
         }
 
-        // The same files again: nothing changes, no example or suggestion is added.
+        // A reviewer confirms three suggestions: the objectives are linked, as any change (new version, audit entry).
+        List<int> confirmed;
+        await using (var db = database.CreateContext())
+        {
+            db.Caller = Caller.CommandLine("test");
+            confirmed = await db.ActionSuggestions.Where(s => s.ObjectiveId != null).OrderBy(s => s.ActionId).Select(s => s.ActionId).Take(3).ToListAsync(Cancel);
+            Assert.Equal(3, await ReviewSuggestions.ConfirmAsync(db, confirmed, TimeProvider.System, Cancel));
+        }
+
+        // The same files again: nothing changes, no example or suggestion is added, and the confirmed links stay (the
+        // PNRR file says nothing of the plan's objectives, so it does not take them away).
         var (second, _) = await ImportAsync();
         Assert.Equal((0L, 0L, 1942L), (second.Created, second.Updated, second.Unchanged));
         await using (var db = database.CreateContext())
         {
             Assert.Equal(1942, await db.ActionSuggestions.CountAsync(Cancel));
             Assert.Equal(outsideCups, await db.AlignmentExamples.CountAsync(Cancel));
+            Assert.Equal(3, await db.Set<ActionObjective>().CountAsync(o => o.IsPrimary && confirmed.Contains(o.ActionId), Cancel));
+            Assert.Equal(3, await db.ActionSuggestions.CountAsync(s => s.State == SuggestionState.Confirmed, Cancel));
+            Assert.All(await db.Actions.Where(a => confirmed.Contains(a.Id)).ToListAsync(Cancel), a => Assert.Equal(2, a.Version));
         }
     }
 

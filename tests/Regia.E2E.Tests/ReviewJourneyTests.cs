@@ -112,12 +112,21 @@ public sealed class BackOfficeAccessibilityTests(Site site)
             await page.GetByLabel("Password").FillAsync(TestUsers.Password);
             await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Accedi" }).ClickAsync();
             await page.WaitForURLAsync("**/gestione");
-            foreach (var path in new[] { "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action", "/gestione/stati", "/gestione/azioni/1/aggiornamento", "/gestione/azioni/nuova", "/accesso/negato", "/gestione/importazioni" })
+            foreach (var path in new[] { "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action", "/gestione/stati", "/gestione/azioni/1/aggiornamento", "/gestione/azioni/nuova", "/accesso/negato", "/gestione/importazioni", "/gestione/allineamento" })
             {
                 await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
                 var violations = await Site.AxeViolationsAsync(page);
                 Assert.True(violations.Count == 0, $"{path}:\n" + string.Join('\n', violations));
             }
+
+            // The alignment engine in the action form: "Suggerisci obiettivi" brings back the form with the ranked objectives.
+            await page.GotoAsync("/gestione/azioni/nuova");
+            await page.GetByLabel("Titolo").FillAsync("Nuovo asilo nido comunale (test)");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Suggerisci obiettivi" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Obiettivi suggeriti" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Collega l'obiettivo M4\\.") }).First).ToBeVisibleAsync();
+            var suggestViolations = await Site.AxeViolationsAsync(page);
+            Assert.True(suggestViolations.Count == 0, "/gestione/azioni/nuova (suggestions):\n" + string.Join('\n', suggestViolations));
 
             // An import from the browser: the template as the site gives it, uploaded for a dry run; the job page
             // follows the background work (its script polls the status) and shows the outcome row by row.

@@ -42,6 +42,8 @@ public sealed class Site : IAsyncLifetime
             // Test actions (labelled as test data) so that the register's pages have something to show.
             var db = scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>();
             await TestActions.SeedAsync(db, CancellationToken.None);
+            // Actions 5 and 6 carry the alignment engine's suggestion: their page, M3.6's note and the reviewers' queue show it.
+            await TestActions.SuggestedAsync(db, CancellationToken.None);
             // More than a page of the register and than Milano's table shows, so that the pager and the "all actions" link are scanned too.
             await TestActions.ManyInMilanoAsync(db, 60, CancellationToken.None);
         }

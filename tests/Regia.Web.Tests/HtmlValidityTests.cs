@@ -15,6 +15,7 @@ public sealed class HtmlValidityTests
         "/territorio", "/territorio/zone/adda-martesana", "/territorio/comuni", "/territorio/comuni?cerca=san&zona=sud-est", "/territorio/comuni/015146", "/territorio/comuni/015251", "/soggetti", "/soggetti?cerca=comune&livello=Municipalities",
         "/azioni", "/azioni?missione=3&fonte=Pnrr", "/azioni/1", "/obiettivi/M3.6", "/metodo", "/territorio/zone/nord-milano",
         "/accesso", "/azioni/2/storia", "/open-data", "/azioni?comune=015146&pagina=2", "/azioni?zona=milano", "/azioni?obiettivo=M3.6&pagina=2",
+        "/azioni/5",
     ];
 
     /// <summary>Back-office pages, read by a signed-in administrator (proposal 1 is an editor's change to action 2).</summary>
@@ -22,7 +23,7 @@ public sealed class HtmlValidityTests
     [
         "/gestione", "/gestione/azioni/nuova", "/gestione/azioni/2/modifica", "/gestione/azioni/2/aggiornamento", "/gestione/proposte",
         "/gestione/proposte/1", "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action&id=2&chi=editor", "/gestione/stati",
-        "/gestione/importazioni", "/gestione/importazioni/1",
+        "/gestione/importazioni", "/gestione/importazioni/1", "/gestione/allineamento",
     ];
 
     private static string VnuJar => Path.Combine(
@@ -41,6 +42,8 @@ public sealed class HtmlValidityTests
         Assert.Equal(1, await ActionsApiTests.SeedAsync(app));
         await using (var scope = app.Services.CreateAsyncScope())
         {
+            // Actions 5 and 6 state only their mission and carry the engine's suggestion (action 5's page, the queue, M3.6's note).
+            Assert.Equal((5, 6), await TestActions.SuggestedAsync(scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>(), cancel));
             // More than a page of the list and than Milano's table shows, so that the pager and the "all actions" link are checked too.
             await TestActions.ManyInMilanoAsync(scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>(), 60, cancel);
         }
@@ -77,6 +80,27 @@ public sealed class HtmlValidityTests
                     await File.WriteAllTextAsync(file, await response.Content.ReadAsStringAsync(cancel), cancel);
                     files.Add(file);
                 }
+
+                // The action form with the engine's suggestions ("Suggerisci obiettivi" posts the form back).
+                using var form = new HttpRequestMessage(HttpMethod.Get, "/gestione/azioni/nuova");
+                form.Headers.AcceptLanguage.ParseAdd(language);
+                using var formPage = await staff.SendAsync(form, cancel);
+                using var suggest = new HttpRequestMessage(HttpMethod.Post, "/gestione/azioni/nuova?handler=Suggest")
+                {
+                    Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                    {
+                        ["__RequestVerificationToken"] = TestUsers.AntiforgeryToken(await formPage.Content.ReadAsStringAsync(cancel)),
+                        ["Form.Title"] = "Nuovo asilo nido comunale (test)",
+                        ["Form.Status"] = "pianificata",
+                    }),
+                };
+                suggest.Headers.AcceptLanguage.ParseAdd(language);
+                using var suggested = await staff.SendAsync(suggest, cancel);
+                var suggestedHtml = await suggested.Content.ReadAsStringAsync(cancel);
+                Assert.Contains("name=\"link\"", suggestedHtml, StringComparison.Ordinal);
+                var suggestedFile = Path.Combine(directory, $"{language}-suggest.html");
+                await File.WriteAllTextAsync(suggestedFile, suggestedHtml, cancel);
+                files.Add(suggestedFile);
             }
 
             var messages = await RunVnu(files, cancel);

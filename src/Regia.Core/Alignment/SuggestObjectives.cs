@@ -14,7 +14,8 @@ public static class SuggestObjectives
     private const int BatchSize = 1000;
 
     /// <summary>Suggests for every action without a suggestion (and, with <paramref name="refresh"/>, again for those with an open one); returns how many were written.</summary>
-    public static async Task<int> ExecuteAsync(RegiaDbContext db, AlignmentModel model, TimeProvider clock, bool refresh = false, CancellationToken cancellationToken = default)
+    /// <remarks>With <c>after</c>, only actions with a greater id (those an import created, none of which has a suggestion yet).</remarks>
+    public static async Task<int> ExecuteAsync(RegiaDbContext db, AlignmentModel model, TimeProvider clock, bool refresh = false, int? after = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(model);
@@ -34,12 +35,18 @@ public static class SuggestObjectives
             var now = clock.GetUtcNow().UtcDateTime;
             using var statements = new BulkInsert.Session();
             var written = 0;
-            var after = 0;
+            // The actions that have one are read once and left out as the batches come: an anti-join per batch, right
+            // after an import wrote the tables and before PostgreSQL's statistics know them, was planned as a scan of
+            // the suggestions per action (quadratic).
+            var suggested = after is null
+                ? (await db.ActionSuggestions.AsNoTracking().Select(s => s.ActionId).ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet()
+                : [];
+            var next = after ?? 0;
             while (true)
             {
-                var last = after;
-                var batch = await db.Actions.AsNoTracking()
-                    .Where(a => a.Id > last && !db.ActionSuggestions.Any(s => s.ActionId == a.Id))
+                var last = next;
+                var read = await db.Actions.AsNoTracking()
+                    .Where(a => a.Id > last)
                     .OrderBy(a => a.Id).Take(BatchSize)
                     .Select(a => new
                     {
@@ -50,10 +57,13 @@ public static class SuggestObjectives
                         Measure = a.Funding.Where(f => f.PnrrMeasure != null).OrderBy(f => f.Id).Select(f => f.PnrrMeasure).FirstOrDefault(),
                     })
                     .ToListAsync(cancellationToken).ConfigureAwait(false);
-                if (batch.Count == 0)
+                if (read.Count == 0)
                 {
                     break;
                 }
+
+                next = read[^1].Id;
+                var batch = read.Where(a => !suggested.Contains(a.Id)).ToList();
 
                 var rows = new ActionSuggestion?[batch.Count];
                 Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
@@ -64,7 +74,6 @@ public static class SuggestObjectives
                 var suggestions = rows.OfType<ActionSuggestion>().ToList();
                 await BulkInsert.WriteAsync(db, suggestions, statements, cancellationToken).ConfigureAwait(false);
                 written += suggestions.Count;
-                after = batch[^1].Id;
             }
 
             if (ownTransaction is not null)

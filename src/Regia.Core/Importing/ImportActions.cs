@@ -62,6 +62,13 @@ public sealed record SourceRow(int Row, ImportKey Key, ActionInput? Input, IRead
 
     /// <summary>The version the row was exported at, when the file says: a row changed in Regia since is refused, not overwritten.</summary>
     public int? ExpectedVersion { get; init; }
+
+    /// <summary>
+    /// False when the file says nothing of the plan's objectives (PNRR open data, a Decidim result whose category names
+    /// none): the objectives people linked in Regia stay when the row updates the action, and a second import of the
+    /// same file after an objective was confirmed changes nothing.
+    /// </summary>
+    public bool StatesObjectives { get; init; } = true;
 }
 
 /// <summary>What became of one row.</summary>
@@ -318,6 +325,8 @@ public static class ImportActions
         try
         {
             var references = await ActionReferences.LoadAsync(db, null, cancellationToken).ConfigureAwait(false);
+            // Actions created by this import have greater ids (the import's transaction holds the ids it reserves).
+            var lastBefore = writes && options.Alignment is not null ? await db.Actions.MaxAsync(a => (int?)a.Id, cancellationToken).ConfigureAwait(false) ?? 0 : 0;
             var context = new ImportContext(db, references, writes, clock);
             await context.LoadOrganizationsAsync(cancellationToken).ConfigureAwait(false);
             using var run = new Run(db, source, options, clock, context);
@@ -328,7 +337,7 @@ public static class ImportActions
                 if (written && options.Alignment is { } model)
                 {
                     await Alignment.LearnFromImport.KeepExamplesAsync(db, source, clock, cancellationToken).ConfigureAwait(false);
-                    await Alignment.SuggestObjectives.ExecuteAsync(db, model, clock, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await Alignment.SuggestObjectives.ExecuteAsync(db, model, clock, cancellationToken: cancellationToken, after: lastBefore).ConfigureAwait(false);
                 }
 
                 if (written)
@@ -436,6 +445,7 @@ public static class ImportActions
         /// <summary>Action ids by external id, for rows naming their parent (only rows with an external id are kept).</summary>
         private readonly Dictionary<string, int> externalIds = new(StringComparer.Ordinal);
         private int nextPlaceholder = -1;
+        private Dictionary<int, ObjectiveReference>? objectivesById;
 
         // Shared by both: the counts, and the report and rejected-rows file, written one row at a time.
         private readonly SemaphoreSlim reporting = new(1, 1);
@@ -666,6 +676,11 @@ public static class ImportActions
                 }
 
                 var action = stored is null ? null : whole[stored.Id];
+                if (action is not null && !row.StatesObjectives)
+                {
+                    valid = KeepObjectives(valid, action);
+                }
+
                 if (row.ParentKey is { } parentKey)
                 {
                     if (!externalIds.TryGetValue(parentKey, out var parentId) || parentId == action?.Id)
@@ -828,6 +843,33 @@ public static class ImportActions
 
         /// <summary>The batch's new actions with their audit snapshot, written in bulk.</summary>
         private readonly List<(PlanAction Action, string AfterJson)> bulk = [];
+
+        /// <summary>
+        /// The row, with the objectives people linked to the action in Regia when the row states none (and the mission
+        /// they give): what the file does not say, an import does not take away.
+        /// </summary>
+        private CheckedAction KeepObjectives(CheckedAction valid, PlanAction action)
+        {
+            if (action.Objectives.Count == 0 || valid.Input.PrimaryObjective is { Length: > 0 } || valid.Input.SecondaryObjectives.Count > 0)
+            {
+                return valid;
+            }
+
+            objectivesById ??= context.References.Objectives.Values.ToDictionary(o => o.Id);
+            var linked = action.Objectives.OrderByDescending(o => o.IsPrimary).ThenBy(o => o.Id).ToList();
+            if (!linked[0].IsPrimary || linked.Any(o => !objectivesById.ContainsKey(o.ObjectiveId)))
+            {
+                return valid;
+            }
+
+            List<ObjectiveReference> objectives = [.. linked.Select(o => objectivesById[o.ObjectiveId])];
+            return valid with
+            {
+                Input = valid.Input with { PrimaryObjective = objectives[0].Code, SecondaryObjectives = [.. objectives.Skip(1).Select(o => o.Code)], Mission = null },
+                Objectives = objectives,
+                MissionId = objectives[0].MissionId,
+            };
+        }
 
         /// <summary>
         /// Writes the batch's new actions, what they own and their audit entries with <see cref="BulkInsert"/>: the

@@ -203,7 +203,7 @@ public sealed class PnrrSource : IActionSource
                 Funding = funding,
                 Publication = PublicationState.Published,
             };
-            yield return new SourceRow(row.Number, key, errors.Count == 0 ? input : null, errors, row.Cells) { Label = title };
+            yield return new SourceRow(row.Number, key, errors.Count == 0 ? input : null, errors, row.Cells) { Label = title, StatesObjectives = false };
         }
     }
 
