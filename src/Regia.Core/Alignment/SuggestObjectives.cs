@@ -48,22 +48,26 @@ public static class SuggestObjectives
                 var read = await db.Actions.AsNoTracking()
                     .Where(a => a.Id > last)
                     .OrderBy(a => a.Id).Take(BatchSize)
-                    .Select(a => new
-                    {
-                        a.Id,
-                        a.Title,
-                        a.Description,
-                        Body = a.LeadOrganization!.Name,
-                        Measure = a.Funding.Where(f => f.PnrrMeasure != null).OrderBy(f => f.Id).Select(f => f.PnrrMeasure).FirstOrDefault(),
-                    })
+                    .Select(a => new { a.Id, a.Title, a.Description, Body = a.LeadOrganization!.Name })
                     .ToListAsync(cancellationToken).ConfigureAwait(false);
                 if (read.Count == 0)
                 {
                     break;
                 }
 
+                // The measures of the batch's actions in one read by id range, not a subquery per action: right after an
+                // import, before PostgreSQL's statistics know the new rows, that was planned as a scan per action.
                 next = read[^1].Id;
-                var batch = read.Where(a => !suggested.Contains(a.Id)).ToList();
+                var end = next;
+                var measures = (await db.Set<Actions.FundingLine>().AsNoTracking()
+                        .Where(f => f.ActionId > last && f.ActionId <= end && f.PnrrMeasure != null)
+                        .Select(f => new { f.ActionId, f.Id, f.PnrrMeasure })
+                        .ToListAsync(cancellationToken).ConfigureAwait(false))
+                    .GroupBy(f => f.ActionId)
+                    .ToDictionary(g => g.Key, g => g.MinBy(f => f.Id)!.PnrrMeasure);
+                var batch = read.Where(a => !suggested.Contains(a.Id))
+                    .Select(a => new { a.Id, a.Title, a.Description, a.Body, Measure = measures.GetValueOrDefault(a.Id) })
+                    .ToList();
 
                 var rows = new ActionSuggestion?[batch.Count];
                 Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
