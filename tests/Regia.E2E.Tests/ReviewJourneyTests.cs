@@ -130,6 +130,7 @@ public sealed class BackOfficeAccessibilityTests(Site site)
 
             // An import from the browser: the template as the site gives it, uploaded for a dry run; the job page
             // follows the background work (its script polls the status) and shows the outcome row by row.
+            await page.GotoAsync("/gestione/importazioni");
             var template = await (await page.Context.APIRequest.GetAsync("/gestione/azioni/modello.csv")).BodyAsync();
             await page.GetByLabel("File (CSV, XLSX o .gz)").SetInputFilesAsync(new FilePayload { Name = "azioni.csv", MimeType = "text/csv", Buffer = template });
             await page.GetByRole(AriaRole.Button, new() { Name = "Avvia" }).ClickAsync();
