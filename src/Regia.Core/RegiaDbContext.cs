@@ -53,6 +53,8 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
 
     public DbSet<Alignment.AlignmentExampleRecord> AlignmentExamples => Set<Alignment.AlignmentExampleRecord>();
 
+    public DbSet<Alignment.MeasureMapping> MeasureMappings => Set<Alignment.MeasureMapping>();
+
     /// <summary>Who acts through this context: set by the host (site request, API token, command line).</summary>
     public Caller Caller { get; set; } = Caller.System;
 

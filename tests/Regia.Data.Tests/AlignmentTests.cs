@@ -189,4 +189,133 @@ public sealed class AlignmentTests
             Assert.Equal(("M3.6", 3, "open"), (detail.Suggestion!.Objective, detail.Suggestion.Mission, detail.Suggestion.State));
         }
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_measure_mapping_links_the_measures_projects_present_and_future_unless_someone_decided_for_one(string provider)
+    {
+        await using var database = await TestDatabase.CreateLoadedAsync(provider);
+        const string Measure = "M4C1I3.3";
+        int mapped, stated, decidedLater, other;
+        string first, second, own;
+        await using (var db = database.CreateContext())
+        {
+            db.Caller = Caller.CommandLine("test");
+            var codes = await db.Objectives.Where(o => o.Mission!.Number == 4).OrderBy(o => o.Number).Select(o => o.Code).Take(2).ToListAsync(Cancel);
+            (first, second) = (codes[0], codes[1]);
+            own = await db.Objectives.Where(o => o.Mission!.Number == 1).OrderBy(o => o.Number).Select(o => o.Code).FirstAsync(Cancel);
+            var sample = await TestActions.SampleAsync(db, Cancel);
+            async Task<int> FundedAsync(string title, string measure, string? objective) => (await SaveAction.CreateAsync(db, sample with
+            {
+                Title = title,
+                PrimaryObjective = objective,
+                SecondaryObjectives = [],
+                Mission = objective is null ? 4 : null,
+                Cup = null,
+                LocalProjectCode = null,
+                Funding = [new FundingInput(Regia.Core.Actions.FundingSource.Pnrr, measure, 500_000m, 0, 0)],
+            }, TimeProvider.System, cancellationToken: Cancel)).Id;
+            mapped = await FundedAsync("Messa in sicurezza di una scuola (test)", Measure, null);
+            decidedLater = await FundedAsync("Nuova palestra scolastica (test)", Measure, null);
+            stated = await FundedAsync("Scuola digitale (test)", Measure, own);
+            other = await FundedAsync("Asilo nido (test)", "M4C1I1.1", null);
+            Assert.Equal(LinkOrigin.Stated, (await db.Actions.SingleAsync(a => a.Id == stated, Cancel)).LinkOrigin);
+            Assert.Equal(LinkOrigin.None, (await db.Actions.SingleAsync(a => a.Id == mapped, Cancel)).LinkOrigin);
+        }
+
+        async Task<(string? Primary, string Secondary, LinkOrigin Origin, int Version, int Mission)> StateAsync(int id)
+        {
+            await using var db = database.CreateContext();
+            var action = await db.Actions.Where(a => a.Id == id).Select(a => new
+            {
+                a.LinkOrigin,
+                a.Version,
+                Mission = a.Mission!.Number,
+                Links = a.Objectives.OrderByDescending(o => o.IsPrimary).ThenBy(o => o.Objective!.Code).Select(o => new { o.Objective!.Code, o.IsPrimary }).ToList(),
+            }).SingleAsync(Cancel);
+            return (action.Links.FirstOrDefault(l => l.IsPrimary)?.Code, string.Join(",", action.Links.Where(l => !l.IsPrimary).Select(l => l.Code)), action.LinkOrigin, action.Version, action.Mission);
+        }
+
+        async Task<int> MapMeasureAsync(string measure, params string[] objectives)
+        {
+            await using var db = database.CreateContext();
+            db.Caller = Caller.CommandLine("test");
+            return await MeasureMappings.SetAsync(db, measure, objectives, TimeProvider.System, Cancel);
+        }
+
+        Task<int> MapAsync(params string[] objectives) => MapMeasureAsync(" m4c1i3.3 ", objectives);
+
+        // Only an administrator maps; an unknown objective is refused and nothing is written.
+        await using (var db = database.CreateContext())
+        {
+            db.Caller = new Caller(1, "revisore (test)", null, null, Regia.Core.Accounts.RegiaRole.Reviewer, ChangeChannel.Site);
+            await Assert.ThrowsAsync<Regia.Core.Proposals.ActionForbiddenException>(() => MeasureMappings.SetAsync(db, Measure, [first], TimeProvider.System, Cancel));
+        }
+
+        var unknown = await Assert.ThrowsAsync<ActionValidationException>(() => MapAsync(first, "M4.99"));
+        Assert.Contains("M4.99", unknown.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ActionValidationException>(() => MapMeasureAsync("scuole", first));
+        await using (var db = database.CreateContext())
+        {
+            Assert.Empty(await db.MeasureMappings.ToListAsync(Cancel));
+        }
+
+        // The mapping links the measure's two unlinked projects (new version, audit entry); the one whose objective
+        // someone stated, and the other measure's, are left alone.
+        Assert.Equal(2, await MapAsync(first, second));
+        Assert.Equal((first, second, LinkOrigin.Measure, 2, 4), await StateAsync(mapped));
+        Assert.Equal((first, second, LinkOrigin.Measure, 2, 4), await StateAsync(decidedLater));
+        Assert.Equal((own, "", LinkOrigin.Stated, 1, 1), await StateAsync(stated));
+        Assert.Equal((null, "", LinkOrigin.None, 1, 4), await StateAsync(other));
+        Assert.Equal(0, await MapAsync(first, second));
+        await using (var db = database.CreateContext())
+        {
+            var audit = await db.AuditEntries.Where(e => e.EntityType == "action" && e.EntityId == mapped.ToString(System.Globalization.CultureInfo.InvariantCulture) && e.Version == 2).SingleAsync(Cancel);
+            Assert.Contains(Measure, audit.Comment, StringComparison.Ordinal);
+            Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.EntityType == "measure" && e.EntityId == Measure && e.Operation == "map", Cancel));
+            var summary = Assert.Single(await MeasureMappings.ListAsync(db, Measure, Cancel));
+            Assert.Equal((3, 1_500_000m, 2, 4), (summary.Actions, summary.Planned, summary.Following, summary.Mission));
+            Assert.Equal([first, second], summary.Mapped);
+
+            // An editor's change that keeps the links keeps them the mapping's; one that states others decides for the action.
+            var stored = (await ActionSnapshot.InputOfAsync(db, decidedLater, Cancel))!.Value;
+            await SaveAction.UpdateAsync(db, decidedLater, stored.Version, stored.Input with { Title = "Nuova palestra scolastica, lotto 1 (test)" }, TimeProvider.System, cancellationToken: Cancel);
+            db.ChangeTracker.Clear();
+            Assert.Equal(LinkOrigin.Measure, (await db.Actions.AsNoTracking().SingleAsync(a => a.Id == decidedLater, Cancel)).LinkOrigin);
+            await SaveAction.UpdateAsync(db, decidedLater, stored.Version + 1, stored.Input with { SecondaryObjectives = [] }, TimeProvider.System, cancellationToken: Cancel);
+        }
+
+        Assert.Equal((first, "", LinkOrigin.Stated, 4, 4), await StateAsync(decidedLater));
+
+        // A project of the measure that arrives later, by an import, lands linked too.
+        var exported = await TemplateImportTests.ExportAsync(database, Regia.Core.Exports.TabularFormat.Csv);
+        var added = await TemplateImportTests.EditAsync(exported, (c, cells) =>
+        {
+            if (cells[c["id"]] != mapped.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                return false;
+            }
+
+            (cells[c["id"]], cells[c["version"]], cells[c["externalId"]], cells[c["title"]]) = ("", "", "test:arrivata-dopo", "Scuola arrivata dopo la corrispondenza (test)");
+            (cells[c["primaryObjective"]], cells[c["secondaryObjectives"]], cells[c["mission"]]) = ("", "", "4");
+            return true;
+        });
+        var report = await TemplateImportTests.ImportAsync(database, added);
+        Assert.Equal(1, report.Created);
+        int later;
+        await using (var db = database.CreateContext())
+        {
+            later = await db.Actions.Where(a => a.ExternalId == "test:arrivata-dopo").Select(a => a.Id).SingleAsync(Cancel);
+        }
+
+        Assert.Equal((first, second, LinkOrigin.Measure, 2, 4), await StateAsync(later));
+
+        // Changing the mapping moves the projects that follow it, and only them; removing it unlinks them.
+        Assert.Equal(2, await MapAsync(second));
+        Assert.Equal((second, "", LinkOrigin.Measure, 3, 4), await StateAsync(mapped));
+        Assert.Equal((first, "", LinkOrigin.Stated, 4, 4), await StateAsync(decidedLater));
+        Assert.Equal(2, await MapAsync());
+        Assert.Equal((null, "", LinkOrigin.None, 4, 4), await StateAsync(mapped));
+        Assert.Equal((own, "", LinkOrigin.Stated, 1, 1), await StateAsync(stated));
+    }
 }

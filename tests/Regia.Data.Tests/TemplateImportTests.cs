@@ -49,7 +49,7 @@ public sealed class TemplateImportTests
         return database;
     }
 
-    private static async Task<string> ExportAsync(TestDatabase database, TabularFormat format)
+    internal static async Task<string> ExportAsync(TestDatabase database, TabularFormat format)
     {
         var path = Path.Combine(Path.GetTempPath(), $"regia-template-{Guid.NewGuid():N}.{TabularExport.Extension(format)}");
         await using var db = database.CreateContext();
@@ -58,7 +58,7 @@ public sealed class TemplateImportTests
         return path;
     }
 
-    private static async Task<ImportReport> ImportAsync(TestDatabase database, string path, ImportMode mode = ImportMode.AllOrNothing)
+    internal static async Task<ImportReport> ImportAsync(TestDatabase database, string path, ImportMode mode = ImportMode.AllOrNothing)
     {
         await using var file = await TabularFile.OpenPathAsync(path, cancellationToken: Cancel);
         await using var db = database.CreateContext();
@@ -85,7 +85,7 @@ public sealed class TemplateImportTests
         state.ToDictionary(s => s.Key, s => string.Join("\n", s.Value.Snapshot.Select(f => $"{f.Key}={f.Value}")) + $"\nversion={s.Value.Version}");
 
     /// <summary>Rewrites a CSV template, letting <paramref name="change"/> edit each row's cells (by column name).</summary>
-    private static async Task<string> EditAsync(string path, Func<Dictionary<string, int>, List<string>, bool> change)
+    internal static async Task<string> EditAsync(string path, Func<Dictionary<string, int>, List<string>, bool> change)
     {
         var edited = Path.Combine(Path.GetTempPath(), $"regia-template-{Guid.NewGuid():N}.csv");
         await using var file = await TabularFile.OpenPathAsync(path, cancellationToken: Cancel);

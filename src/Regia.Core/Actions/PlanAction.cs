@@ -37,6 +37,18 @@ public enum FundingSource
     ToBeFound,
 }
 
+/// <summary>
+/// Who set an action's objective links: nobody yet, someone who stated them (an editor, a reviewer, an import
+/// whose data names them), or an administrator's mapping of the action's PNRR measure. A measure mapping governs
+/// the links of actions it set and of actions without links; once someone states them, the action is theirs.
+/// </summary>
+public enum LinkOrigin
+{
+    None,
+    Stated,
+    Measure,
+}
+
 /// <summary>An action (azione / intervento / progetto) that implements the plan's objectives.</summary>
 public sealed class PlanAction
 {
@@ -111,6 +123,9 @@ public sealed class PlanAction
     public DateTime CreatedAtUtc { get; set; }
 
     public DateTime UpdatedAtUtc { get; set; }
+
+    /// <summary>Who set <see cref="Objectives"/> (see <see cref="LinkOrigin"/>).</summary>
+    public LinkOrigin LinkOrigin { get; set; }
 
     public List<ActionObjective> Objectives { get; } = [];
 
@@ -251,6 +266,7 @@ internal sealed class ActionConfiguration :
         builder.Property(a => a.ContributingLevel).HasConversion<string>().HasMaxLength(32);
         builder.Property(a => a.Scope).HasConversion<string>().HasMaxLength(32);
         builder.Property(a => a.Publication).HasConversion<string>().HasMaxLength(16);
+        builder.Property(a => a.LinkOrigin).HasConversion<string>().HasMaxLength(16);
         builder.Property(a => a.Version).IsConcurrencyToken();
         builder.Property(a => a.ExternalId).HasMaxLength(100);
         builder.HasIndex(a => a.Cup);

@@ -60,6 +60,11 @@ public sealed class ActionValidationException(IReadOnlyDictionary<string, string
     : Exception("L'azione non è valida:\n - " + string.Join("\n - ", errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))))
 {
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+
+    /// <summary>The same errors, each naming the action (for operations that change many at once).</summary>
+    internal ActionValidationException Naming(int actionId) => new(Errors.ToDictionary(
+        e => e.Key,
+        e => e.Value.Select(m => string.Create(CultureInfo.InvariantCulture, $"azione {actionId}: {m}")).ToArray()));
 }
 
 /// <summary>Someone else changed the action since it was read: the change is refused, not merged.</summary>
@@ -418,6 +423,12 @@ public static partial class SaveAction
     /// <summary>Writes a checked, valid input onto an action (new or tracked), replacing what it owns.</summary>
     internal static void Apply(RegiaDbContext db, PlanAction action, CheckedAction valid)
     {
+        if (!ObjectiveSet(valid).AsSpan().SequenceEqual(Sorted(action.Objectives, (o, _) => (o.ObjectiveId, o.IsPrimary))))
+        {
+            // Whoever states other links than the action has decides them: a measure mapping no longer applies.
+            action.LinkOrigin = LinkOrigin.Stated;
+        }
+
         ApplyFields(action, valid);
         var (objectives, places, funding, partners, milestones) = Owned(valid);
         OwnedChildren.Replace(db, action.Objectives, objectives);
@@ -433,7 +444,7 @@ public static partial class SaveAction
     /// </summary>
     internal static PlanAction New(CheckedAction valid)
     {
-        var action = new PlanAction { Title = valid.Input.Title };
+        var action = new PlanAction { Title = valid.Input.Title, LinkOrigin = valid.Objectives.Count > 0 ? LinkOrigin.Stated : LinkOrigin.None };
         ApplyFields(action, valid);
         var (objectives, places, funding, partners, milestones) = Owned(valid);
         action.Objectives.AddRange(objectives);

@@ -93,9 +93,7 @@ public static class ReviewSuggestions
             catch (ActionValidationException invalid)
             {
                 // Name the action whose change failed: the queue shows many.
-                throw new ActionValidationException(invalid.Errors.ToDictionary(
-                    e => e.Key,
-                    e => e.Value.Select(m => string.Create(CultureInfo.InvariantCulture, $"azione {suggestion.ActionId}: {m}")).ToArray()));
+                throw invalid.Naming(suggestion.ActionId);
             }
 
             db.ChangeTracker.Clear();

@@ -326,7 +326,7 @@ public static class ImportActions
         {
             var references = await ActionReferences.LoadAsync(db, null, cancellationToken).ConfigureAwait(false);
             // Actions created by this import have greater ids (the import's transaction holds the ids it reserves).
-            var lastBefore = writes && options.Alignment is not null ? await db.Actions.MaxAsync(a => (int?)a.Id, cancellationToken).ConfigureAwait(false) ?? 0 : 0;
+            var lastBefore = writes ? await db.Actions.MaxAsync(a => (int?)a.Id, cancellationToken).ConfigureAwait(false) ?? 0 : 0;
             var context = new ImportContext(db, references, writes, clock);
             await context.LoadOrganizationsAsync(cancellationToken).ConfigureAwait(false);
             using var run = new Run(db, source, options, clock, context);
@@ -338,6 +338,12 @@ public static class ImportActions
                 {
                     await Alignment.LearnFromImport.KeepExamplesAsync(db, source, clock, cancellationToken).ConfigureAwait(false);
                     await Alignment.SuggestObjectives.ExecuteAsync(db, model, clock, cancellationToken: cancellationToken, after: lastBefore).ConfigureAwait(false);
+                }
+
+                if (written)
+                {
+                    // The administrators' measure mappings apply to the projects of their measures that arrive later too.
+                    await Alignment.MeasureMappings.ApplyAsync(db, db.Actions.Where(a => a.Id > lastBefore), clock, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (written)

@@ -484,6 +484,11 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Property<int>("LeadOrganizationId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("LinkOrigin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("LocalProjectCode")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -645,6 +650,38 @@ namespace Regia.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("AlignmentExamples", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Alignment.MeasureMapping", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Measure")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("ObjectiveId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ObjectiveId");
+
+                    b.HasIndex("Measure", "ObjectiveId")
+                        .IsUnique();
+
+                    b.ToTable("MeasureMappings", (string)null);
                 });
 
             modelBuilder.Entity("Regia.Core.Auditing.AuditEntry", b =>
@@ -1581,6 +1618,17 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Navigation("Action");
 
                     b.Navigation("Mission");
+
+                    b.Navigation("Objective");
+                });
+
+            modelBuilder.Entity("Regia.Core.Alignment.MeasureMapping", b =>
+                {
+                    b.HasOne("Regia.Core.Plans.Objective", "Objective")
+                        .WithMany()
+                        .HasForeignKey("ObjectiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
                     b.Navigation("Objective");
                 });

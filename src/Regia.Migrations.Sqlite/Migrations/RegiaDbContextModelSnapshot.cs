@@ -457,6 +457,11 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Property<int>("LeadOrganizationId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LinkOrigin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LocalProjectCode")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -616,6 +621,36 @@ namespace Regia.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("AlignmentExamples", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Alignment.MeasureMapping", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Measure")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ObjectiveId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ObjectiveId");
+
+                    b.HasIndex("Measure", "ObjectiveId")
+                        .IsUnique();
+
+                    b.ToTable("MeasureMappings", (string)null);
                 });
 
             modelBuilder.Entity("Regia.Core.Auditing.AuditEntry", b =>
@@ -1520,6 +1555,17 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Navigation("Action");
 
                     b.Navigation("Mission");
+
+                    b.Navigation("Objective");
+                });
+
+            modelBuilder.Entity("Regia.Core.Alignment.MeasureMapping", b =>
+                {
+                    b.HasOne("Regia.Core.Plans.Objective", "Objective")
+                        .WithMany()
+                        .HasForeignKey("ObjectiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
                     b.Navigation("Objective");
                 });
