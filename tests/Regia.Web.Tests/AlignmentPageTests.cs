@@ -171,4 +171,86 @@ public sealed class AlignmentPageTests
         Assert.DoesNotContain($"id=\"azione-{cycling}\"", after, StringComparison.Ordinal);
         Assert.DoesNotContain($"id=\"azione-{forest}\"", after, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_administrator_maps_a_measure_from_its_page_reviewers_read_it_and_editors_may_not(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        var (cyclingId, forestId) = await SuggestedAsync(app);
+        await TestUsers.CreateAsync(app.Services, "admin@example.test", "Città metropolitana di Milano", RegiaRole.Admin, withToken: false);
+        await TestUsers.CreateAsync(app.Services, "reviewer@example.test", "Città metropolitana di Milano", RegiaRole.Reviewer, withToken: false);
+        await TestUsers.CreateAsync(app.Services, "editor@example.test", "Comune di Milano", RegiaRole.Editor, withToken: false);
+        using var admin = app.CreateNonRedirectingClient();
+        using var reviewer = app.CreateNonRedirectingClient();
+        using var editor = app.CreateNonRedirectingClient();
+        await TestUsers.SignInAsync(admin, "admin@example.test", Cancel);
+        await TestUsers.SignInAsync(reviewer, "reviewer@example.test", Cancel);
+        await TestUsers.SignInAsync(editor, "editor@example.test", Cancel);
+
+        // The test actions are funded by M2C2I4.1: the list shows the measure with its projects and money.
+        var list = await reviewer.GetStringAsync(new Uri("/gestione/misure", UriKind.Relative), Cancel);
+        Assert.Contains("href=\"/gestione/misure/M2C2I4.1\"", list, StringComparison.Ordinal);
+        using (var forbidden = await editor.GetAsync(new Uri("/gestione/misure", UriKind.Relative), Cancel))
+        {
+            Assert.NotEqual(HttpStatusCode.OK, forbidden.StatusCode);
+        }
+
+        using (var unknown = await reviewer.GetAsync(new Uri("/gestione/misure/M9C9", UriKind.Relative), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+
+        // Reviewers read the mapping; only administrators get the form, and a reviewer's post changes nothing.
+        var read = await reviewer.GetStringAsync(new Uri("/gestione/misure/m2c2i4.1", UriKind.Relative), Cancel);
+        Assert.DoesNotContain("name=\"principale\"", read, StringComparison.Ordinal);
+        var page = await admin.GetStringAsync(new Uri("/gestione/misure/M2C2I4.1", UriKind.Relative), Cancel);
+        Assert.Contains("name=\"principale\"", page, StringComparison.Ordinal);
+        using (var refused = await reviewer.PostAsync(new Uri("/gestione/misure/M2C2I4.1", UriKind.Relative), new FormUrlEncodedContent(
+        [
+            // The reviewer's page has no form: the reviewer's token comes from the queue's.
+            new("__RequestVerificationToken", TestUsers.AntiforgeryToken(await reviewer.GetStringAsync(new Uri("/gestione/allineamento", UriKind.Relative), Cancel))), new("principale", "M3.6"),
+        ]), Cancel))
+        {
+            Assert.Contains("Solo gli amministratori", await refused.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        }
+
+        // Other objectives without a primary one: refused with the reason.
+        using (var incomplete = await admin.PostAsync(new Uri("/gestione/misure/M2C2I4.1", UriKind.Relative), new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", TestUsers.AntiforgeryToken(page)), new("principale", ""), new("altri", "M3.7"),
+        ]), Cancel))
+        {
+            Assert.Contains("Scegliere l&#x27;obiettivo principale", await incomplete.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        }
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            Assert.False(await scope.ServiceProvider.GetRequiredService<RegiaDbContext>().MeasureMappings.AnyAsync(Cancel));
+        }
+
+        using (var saved = await admin.PostAsync(new Uri("/gestione/misure/M2C2I4.1", UriKind.Relative), new FormUrlEncodedContent(
+        [
+            new("__RequestVerificationToken", TestUsers.AntiforgeryToken(page)), new("principale", "M3.6"), new("altri", "M3.7"),
+        ]), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        }
+
+        // The two actions that stated only their mission now serve M3.6 and M3.7 by the mapping; the seeded one whose
+        // objectives were stated keeps them.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
+            var links = await db.Actions.Where(a => a.Id == cyclingId || a.Id == forestId)
+                .Select(a => new { a.LinkOrigin, Codes = a.Objectives.OrderByDescending(o => o.IsPrimary).Select(o => o.Objective!.Code).ToList() }).ToListAsync(Cancel);
+            Assert.All(links, l => Assert.Equal((Regia.Core.Actions.LinkOrigin.Measure, "M3.6,M3.7"), (l.LinkOrigin, string.Join(",", l.Codes))));
+            Assert.Equal(0, await db.Actions.CountAsync(a => a.Id != cyclingId && a.Id != forestId && a.LinkOrigin == Regia.Core.Actions.LinkOrigin.Measure, Cancel));
+        }
+
+        var after = await admin.GetStringAsync(new Uri("/gestione/misure/M2C2I4.1", UriKind.Relative), Cancel);
+        Assert.Contains("<option value=\"M3.6\" selected=\"selected\">", after, StringComparison.Ordinal);
+        Assert.Contains("Corrispondenza salvata: 2 progetti", after, StringComparison.Ordinal);
+    }
 }

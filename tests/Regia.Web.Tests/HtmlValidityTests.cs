@@ -23,7 +23,7 @@ public sealed class HtmlValidityTests
     [
         "/gestione", "/gestione/azioni/nuova", "/gestione/azioni/2/modifica", "/gestione/azioni/2/aggiornamento", "/gestione/proposte",
         "/gestione/proposte/1", "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action&id=2&chi=editor", "/gestione/stati",
-        "/gestione/importazioni", "/gestione/importazioni/1", "/gestione/allineamento",
+        "/gestione/importazioni", "/gestione/importazioni/1", "/gestione/allineamento", "/gestione/misure", "/gestione/misure/M2C2I4.1",
     ];
 
     private static string VnuJar => Path.Combine(
