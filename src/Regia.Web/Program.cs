@@ -4,6 +4,7 @@ using Regia.Web.Features.Alignment;
 using Regia.Web.Features.Importing;
 using Regia.Web.Features.OpenData;
 using Regia.Web.Features.Plans;
+using Regia.Web.Features.Search;
 using Regia.Web.Features.Territory;
 using Regia.Web.Infrastructure;
 
@@ -52,6 +53,7 @@ app.MapProposalsApi();
 app.MapOpenDataApi();
 app.MapImportsApi();
 app.MapAlignmentApi();
+app.MapSearchApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

@@ -51,6 +51,7 @@ public sealed class ActionFingerprintTests
     private static readonly (string Property, Func<CheckedAction, CheckedAction> Change)[] Changes =
     [
         ("Title", c => c with { Input = c.Input with { Title = "Altro titolo (test)" } }),
+        ("ReadableTitle", c => c with { Input = c.Input with { ReadableTitle = "Titolo leggibile (test)" } }),
         ("Description", c => c with { Input = c.Input with { Description = null } }),
         ("LeadOrganizationId", c => c with { Input = c.Input with { LeadOrganizationId = 70 } }),
         ("ContributingLevel", c => c with { Input = c.Input with { ContributingLevel = ActorLevel.MetropolitanCity } }),

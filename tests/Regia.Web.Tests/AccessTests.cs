@@ -225,6 +225,7 @@ public sealed class ActionRoundTripTests
                 ActualStart = new DateOnly(2025, 4, 1),
                 SuggestedObjective = "M3.1",
                 ExternalId = "prova:42",
+                ReadableTitle = "Rete ciclabile tra Comuni (titolo leggibile, dati di test)",
                 Milestones = [new MilestoneInput("Progetto esecutivo", new DateOnly(2025, 12, 31), new DateOnly(2025, 12, 15)), new MilestoneInput("Collaudo", new DateOnly(2027, 6, 30), null)],
             };
         }

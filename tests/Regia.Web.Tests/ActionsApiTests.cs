@@ -106,10 +106,10 @@ public sealed class ActionsApiTests
 
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         Assert.StartsWith("attachment; filename=\"regia-azioni-", csv.Content.Headers.ContentDisposition?.ToString(), StringComparison.Ordinal);
-        Assert.Equal("id,title,leadOrganization,primaryObjective,status,progress,plannedFunding,scope,url", lines[0]);
+        Assert.Equal("id,title,readableTitle,leadOrganization,primaryObjective,status,progress,plannedFunding,scope,url", lines[0]);
         Assert.Equal(4, lines.Length);
         Assert.DoesNotContain(lines, l => l.Contains("Bozza", StringComparison.Ordinal));
-        Assert.Contains("Prova 2 (test);Comune di Milano;M3.6;In corso;80;300000;municipalities;/azioni/2", municipal, StringComparison.Ordinal);
+        Assert.Contains("Prova 2 (test);Prova 2 (test);Comune di Milano;M3.6;In corso;80;300000;municipalities;/azioni/2", municipal, StringComparison.Ordinal);
         Assert.Equal(2, municipal.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
         using (var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(await xlsx.Content.ReadAsStreamAsync(Cancel), false))
         {

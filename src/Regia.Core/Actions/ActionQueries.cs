@@ -17,6 +17,9 @@ public sealed record ActionFilter
     public int? Organization { get; init; }
     public string? Status { get; init; }
     public FundingSource? Source { get; init; }
+
+    /// <summary>Words to search for (all must match, Italian stems, accents folded) or a CUP; see <see cref="Search.SiteSearch"/>.</summary>
+    public string? Query { get; init; }
     public bool IncludeDrafts { get; init; }
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 50;
@@ -24,8 +27,11 @@ public sealed record ActionFilter
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
 
-/// <summary>An action in a list. <see cref="PrimaryObjective"/> is empty for an action linked so far only to its <see cref="Mission"/>.</summary>
-public sealed record ActionSummary(int Id, string Title, string LeadOrganization, string Status, decimal? Progress, string PrimaryObjective, decimal PlannedFunding, ActionScope Scope, PublicationState Publication, int? Mission = null);
+/// <summary>
+/// An action in a list. <see cref="PrimaryObjective"/> is empty for an action linked so far only to its <see cref="Mission"/>.
+/// <see cref="Title"/> is the title as stated; <see cref="ReadableTitle"/> the one pages show (see <see cref="Alignment.ReadableTitles"/>).
+/// </summary>
+public sealed record ActionSummary(int Id, string Title, string LeadOrganization, string Status, decimal? Progress, string PrimaryObjective, decimal PlannedFunding, ActionScope Scope, PublicationState Publication, int? Mission = null, string? ReadableTitle = null);
 
 public sealed record ObjectiveLink(string Code, string Title, bool IsPrimary);
 
@@ -81,7 +87,8 @@ public sealed record ActionDetail(
     string? ExternalId = null,
     ActionLink? Parent = null,
     IReadOnlyList<ActionLink>? Parts = null,
-    SuggestionView? Suggestion = null)
+    SuggestionView? Suggestion = null,
+    string? ReadableTitle = null)
 {
     public decimal PlannedFunding => Funding.Sum(f => f.Planned);
 }
@@ -120,6 +127,7 @@ public static class ActionQueries
     [
         new("id", a => a.Id),
         new("title", a => a.Title),
+        new("readableTitle", a => a.ReadableTitle ?? a.Title),
         new("leadOrganization", a => a.LeadOrganization),
         new("primaryObjective", a => a.PrimaryObjective),
         new("status", a => a.Status),
@@ -235,6 +243,11 @@ public static class ActionQueries
             query = query.Where(a => a.Funding.Any(f => f.Source == source));
         }
 
+        if (!string.IsNullOrWhiteSpace(filter.Query))
+        {
+            query = Search.SiteSearch.Matching(query, filter.Query);
+        }
+
         return query;
     }
 
@@ -265,7 +278,7 @@ public static class ActionQueries
         var funding = a.Funding.OrderBy(f => f.Source).Select(f => new FundingView(f.Source, f.PnrrMeasure, f.Planned, f.Committed, f.Paid)).ToList();
         var related = await db.Actions.AsNoTracking()
             .Where(x => (x.Id == a.ParentId || x.ParentId == a.Id) && (includeDrafts || x.Publication == PublicationState.Published))
-            .OrderBy(x => x.Title).Select(x => new { x.Id, x.Title, x.ParentId })
+            .OrderBy(x => x.ReadableTitle).Select(x => new { x.Id, Title = x.ReadableTitle != "" ? x.ReadableTitle : x.Title, x.ParentId })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var apportioned = Apportion(a.Scope, [.. a.Places.Select(p => new PlaceShareOf(p.Municipality?.IstatCode, p.Zone?.Slug, p.Share))], funding.Sum(f => f.Planned), municipalities);
         var suggestion = await db.ActionSuggestions.AsNoTracking().Where(s => s.ActionId == a.Id)
@@ -289,7 +302,8 @@ public static class ActionQueries
             [.. related.Where(r => r.ParentId == a.Id).Select(r => new ActionLink(r.Id, r.Title))],
             suggestion is null ? null : new SuggestionView(
                 suggestion.Mission, suggestion.MissionScore, suggestion.Objective, suggestion.ObjectiveText is null ? null : Plans.Import.PlanText.StripEmphasis(suggestion.ObjectiveText),
-                suggestion.ObjectiveScore, [.. suggestion.Terms.Split(", ", StringSplitOptions.RemoveEmptyEntries)], EnumNames.Kebab(suggestion.State), suggestion.SuggestedAtUtc));
+                suggestion.ObjectiveScore, [.. suggestion.Terms.Split(", ", StringSplitOptions.RemoveEmptyEntries)], EnumNames.Kebab(suggestion.State), suggestion.SuggestedAtUtc),
+            a.ReadableTitle.Length > 0 ? a.ReadableTitle : null);
     }
 
     /// <summary>
@@ -448,6 +462,7 @@ public static class ActionQueries
         {
             a.Id,
             a.Title,
+            a.ReadableTitle,
             Lead = a.LeadOrganization!.Name,
             Status = a.Status!.Name,
             a.Progress,
@@ -457,7 +472,7 @@ public static class ActionQueries
             a.Scope,
             a.Publication,
         }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(r => new ActionSummary(r.Id, r.Title, r.Lead, r.Status, r.Progress, r.Primary ?? string.Empty, r.Planned.Sum(), r.Scope, r.Publication, r.Mission))];
+        return [.. rows.Select(r => new ActionSummary(r.Id, r.Title, r.Lead, r.Status, r.Progress, r.Primary ?? string.Empty, r.Planned.Sum(), r.Scope, r.Publication, r.Mission, r.ReadableTitle.Length > 0 ? r.ReadableTitle : null))];
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ public static class ActionSnapshot
     /// <summary>The fields in the order they are shown; a field that is empty is left out.</summary>
     public static readonly IReadOnlyList<string> Fields =
     [
-        "title", "description", "lead", "contributingLevel", "mission", "primaryObjective", "secondaryObjectives", "suggestedObjective",
+        "title", "readableTitle", "description", "lead", "contributingLevel", "mission", "primaryObjective", "secondaryObjectives", "suggestedObjective",
         "status", "progress", "weight", "cup", "localProjectCode", "externalId", "parent", "plannedStart", "plannedEnd", "actualStart", "actualEnd", "scope", "places",
         "funding", "partners", "milestones", "publication",
     ];
@@ -78,6 +78,7 @@ public static class ActionSnapshot
         return new ActionInput
         {
             Title = action.Title,
+            ReadableTitle = action.ReadableTitleStated ? action.ReadableTitle : null,
             Description = action.Description,
             LeadOrganizationId = action.LeadOrganizationId,
             ContributingLevel = action.ContributingLevel,
@@ -187,6 +188,7 @@ public static class ActionSnapshot
         IEnumerable<(string Field, string? Value)> All()
         {
             yield return ("title", input.Title);
+            yield return ("readableTitle", input.ReadableTitle);
             yield return ("description", input.Description);
             yield return ("lead", Organization(input.LeadOrganizationId));
             yield return ("contributingLevel", input.ContributingLevel?.ToString());

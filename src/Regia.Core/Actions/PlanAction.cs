@@ -54,7 +54,19 @@ public sealed class PlanAction
 {
     public int Id { get; set; }
 
+    /// <summary>The title as stated (by the source of an import: Italia Domani's, cut at 40 characters, stays as it is).</summary>
     public required string Title { get; set; }
+
+    /// <summary>The title pages show: the one an editor stated (<see cref="ReadableTitleStated"/>), or one made from the title and description.</summary>
+    public string ReadableTitle { get; set; } = "";
+
+    public bool ReadableTitleStated { get; set; }
+
+    /// <summary>The stems of the titles, for search (see <see cref="Search.SiteSearch"/>); made from the fields on every save.</summary>
+    public string SearchTitle { get; set; } = "";
+
+    /// <summary>The stems of the titles and the description, for search; made from the fields on every save.</summary>
+    public string SearchText { get; set; } = "";
 
     public string? Description { get; set; }
 
@@ -259,6 +271,9 @@ internal sealed class ActionConfiguration :
     {
         builder.ToTable("Actions");
         builder.Property(a => a.Title).HasMaxLength(500);
+        builder.Property(a => a.ReadableTitle).HasMaxLength(500);
+        // Start-up looks for actions without a readable title (written before Regia made them): none, once filled.
+        builder.HasIndex(a => a.ReadableTitle).HasDatabaseName("IX_Actions_ReadableTitle_Missing").HasFilter("\"ReadableTitle\" = ''");
         builder.Property(a => a.Cup).HasMaxLength(15).IsFixedLength();
         builder.Property(a => a.LocalProjectCode).HasMaxLength(100);
         builder.Property(a => a.Progress).HasPrecision(5, 2);

@@ -20,6 +20,9 @@ public sealed record MilestoneInput(string Title, DateOnly DueOn, DateOnly? Done
 public sealed record ActionInput
 {
     public required string Title { get; init; }
+
+    /// <summary>A title people read, stated by an editor (empty: made from the title and description, see <see cref="Alignment.ReadableTitles"/>).</summary>
+    public string? ReadableTitle { get; init; }
     public string? Description { get; init; }
     public required int LeadOrganizationId { get; init; }
     public ActorLevel? ContributingLevel { get; init; }
@@ -229,6 +232,11 @@ public static partial class SaveAction
         if (title.Length is 0 or > 500)
         {
             Error("title", "Il titolo è obbligatorio e non può superare 500 caratteri.");
+        }
+
+        if (input.ReadableTitle?.Trim().Length > 500)
+        {
+            Error("readableTitle", "Il titolo leggibile non può superare 500 caratteri.");
         }
 
         if (!references.Organizations.TryGetValue(input.LeadOrganizationId, out var lead))
@@ -471,6 +479,9 @@ public static partial class SaveAction
     {
         var f = FieldsOf(valid);
         action.Title = f.Title;
+        action.ReadableTitle = f.ReadableTitle;
+        action.ReadableTitleStated = f.ReadableTitleStated;
+        (action.SearchTitle, action.SearchText) = SearchColumns(f.Title, f.ReadableTitle, f.Description);
         action.Description = f.Description;
         action.LeadOrganizationId = f.LeadOrganizationId;
         action.ContributingLevel = f.ContributingLevel;
@@ -491,9 +502,13 @@ public static partial class SaveAction
         action.Publication = f.Publication;
     }
 
+    /// <summary>The search columns of an action (<see cref="Search.SiteSearch"/>): the titles' stems, and every text's.</summary>
+    internal static (string Title, string Text) SearchColumns(string title, string readableTitle, string? description) =>
+        (Search.SiteSearch.Column(title, readableTitle), Search.SiteSearch.Column(title, readableTitle, description));
+
     /// <summary>The values <see cref="Apply"/> writes into an action's own columns, normalised as they are stored.</summary>
     private readonly record struct AppliedFields(
-        string Title, string? Description, int LeadOrganizationId, ActorLevel ContributingLevel, int? MissionId, int? SuggestedObjectiveId,
+        string Title, string ReadableTitle, bool ReadableTitleStated, string? Description, int LeadOrganizationId, ActorLevel ContributingLevel, int? MissionId, int? SuggestedObjectiveId,
         string? ExternalId, int? ParentId, int StatusId, decimal? Progress, decimal Weight, string? Cup, string? LocalProjectCode,
         DateOnly? PlannedStart, DateOnly? PlannedEnd, DateOnly? ActualStart, DateOnly? ActualEnd, ActionScope Scope, PublicationState Publication);
 
@@ -501,8 +516,9 @@ public static partial class SaveAction
     {
         var input = valid.Input;
         static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        var stated = Text(input.ReadableTitle);
         return new AppliedFields(
-            input.Title.Trim(), Text(input.Description), input.LeadOrganizationId, input.ContributingLevel ?? valid.LeadLevel, valid.MissionId,
+            input.Title.Trim(), stated ?? Alignment.ReadableTitles.Of(input.Title, input.Description), stated is not null, Text(input.Description), input.LeadOrganizationId, input.ContributingLevel ?? valid.LeadLevel, valid.MissionId,
             valid.SuggestedObjectiveId, Text(input.ExternalId), input.ParentId, valid.StatusId, valid.Progress, input.Weight, Cup.Normalize(input.Cup),
             Text(input.LocalProjectCode), input.PlannedStart, input.PlannedEnd, input.ActualStart, input.ActualEnd, input.Scope, input.Publication);
     }
@@ -553,6 +569,8 @@ public static partial class SaveAction
         var f = FieldsOf(valid);
         static bool SameSet<T>(IEnumerable<T> stored, T[] stated) => stored.Order().SequenceEqual(stated);
         return action.Title != f.Title
+            || action.ReadableTitle != f.ReadableTitle
+            || action.ReadableTitleStated != f.ReadableTitleStated
             || action.Description != f.Description
             || action.LeadOrganizationId != f.LeadOrganizationId
             || action.ContributingLevel != f.ContributingLevel
@@ -587,7 +605,7 @@ public static partial class SaveAction
     {
         var f = FieldsOf(valid);
         var writer = new ActionFingerprint();
-        writer.Add(f.Title).Add(f.Description).Add(f.LeadOrganizationId).Add((int)f.ContributingLevel).Add(f.MissionId).Add(f.SuggestedObjectiveId)
+        writer.Add(f.Title).Add(f.ReadableTitle).Add(f.ReadableTitleStated ? 1 : 0).Add(f.Description).Add(f.LeadOrganizationId).Add((int)f.ContributingLevel).Add(f.MissionId).Add(f.SuggestedObjectiveId)
             .Add(f.ExternalId).Add(f.ParentId).Add(f.StatusId).Add(f.Progress).Add(f.Weight).Add(f.Cup).Add(f.LocalProjectCode)
             .Add(f.PlannedStart).Add(f.PlannedEnd).Add(f.ActualStart).Add(f.ActualEnd).Add((int)f.Scope).Add((int)f.Publication);
         var objectives = ObjectiveSet(valid);

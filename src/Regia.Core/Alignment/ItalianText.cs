@@ -90,9 +90,12 @@ public static class ItalianText
         "bergamo", "brescia", "como", "cremona", "lecco", "lodi", "mantova", "monza", "brianza", "pavia", "sondrio", "varese",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    private static readonly FrozenSet<string> StopWords = BuildStopWords();
+    private static readonly FrozenSet<string> StopWords = BuildStopWords(domain: true);
 
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordLookup = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Search keeps places and the words of the domain: "Milano" or "comunale" are what someone may look for.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> SearchStopWordLookup = BuildStopWords(domain: false).GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> AbbreviationLookup = Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -106,7 +109,15 @@ public static class ItalianText
     private static Dictionary<string, string>? stems;
 
     /// <summary>The text's terms in order, stop words left out.</summary>
-    public static List<Term> Terms(string? text)
+    public static List<Term> Terms(string? text) => Terms(text, search: false);
+
+    /// <summary>
+    /// The text's stems for search: as <see cref="Terms(string?)"/> (folded, stemmed, abbreviations expanded), keeping the
+    /// places and words of the domain the engine leaves out ("scuola" and "SCUOLE" give one stem, "citta" and "città" too).
+    /// </summary>
+    public static IEnumerable<string> SearchStems(string? text) => Terms(text, search: true).Select(t => t.Stem);
+
+    private static List<Term> Terms(string? text, bool search)
     {
         var terms = new List<Term>();
         if (string.IsNullOrEmpty(text))
@@ -125,7 +136,7 @@ public static class ItalianText
 
             if (i > start)
             {
-                Add(text.AsSpan(start, i - start), terms);
+                Add(text.AsSpan(start, i - start), terms, search);
             }
 
             start = i < text.Length && char.IsLetterOrDigit(text[i]) ? i : i + 1;
@@ -134,7 +145,7 @@ public static class ItalianText
         return terms;
     }
 
-    /// <summary>The text's stems in order (as <see cref="Terms"/>).</summary>
+    /// <summary>The text's stems in order (as <see cref="Terms(string?)"/>).</summary>
     public static IEnumerable<string> Stems(string? text) => Terms(text).Select(t => t.Stem);
 
     /// <summary>Lower case without accents, as stems are compared ("Città" and "CITTA'" are both "citta").</summary>
@@ -154,7 +165,7 @@ public static class ItalianText
     private static bool Splits(char previous, char current, int length) =>
         char.IsDigit(previous) != char.IsDigit(current) || (length >= 3 && char.IsLower(previous) && char.IsUpper(current));
 
-    private static void Add(ReadOnlySpan<char> raw, List<Term> terms)
+    private static void Add(ReadOnlySpan<char> raw, List<Term> terms, bool search)
     {
         if (raw.Length < 2 || char.IsDigit(raw[0]))
         {
@@ -175,17 +186,17 @@ public static class ItalianText
             {
                 var folded = Fold(part);
                 folded.AsSpan().CopyTo(buffer);
-                AddWord(buffer, folded.Length, part, terms);
+                AddWord(buffer, folded.Length, part, terms, search);
             }
 
             return;
         }
 
-        AddWord(buffer, length, raw.ToString(), terms);
+        AddWord(buffer, length, raw.ToString(), terms, search);
     }
 
     // buffer: the folded word, with room for one more letter.
-    private static void AddWord(Span<char> buffer, int length, string word, List<Term> terms)
+    private static void AddWord(Span<char> buffer, int length, string word, List<Term> terms, bool search)
     {
         // Open data often lose a final accented letter ("COMUNIT ", "PROSSIMIT "): Italian words ending in -it are
         // almost all such -ità nouns, which get their vowel back to stem as the whole word does.
@@ -195,7 +206,7 @@ public static class ItalianText
         }
 
         var folded = buffer[..length];
-        if (length < 2 || StopWordLookup.Contains(folded))
+        if (length < 2 || (search ? SearchStopWordLookup : StopWordLookup).Contains(folded))
         {
             return;
         }
@@ -236,7 +247,7 @@ public static class ItalianText
         var other => other,
     };
 
-    private static FrozenSet<string> BuildStopWords()
+    private static FrozenSet<string> BuildStopWords(bool domain)
     {
         var words = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in ItalianAnalyzer.DefaultStopSet)
@@ -246,7 +257,11 @@ public static class ItalianText
 
         // The elided forms the analyzer strips with its ElisionFilter, which a plain split leaves as words.
         words.UnionWith(["dell", "dall", "nell", "sull", "all", "coll", "pell", "degl", "dagl", "negl", "sugl", "agl", "gl", "un", "quest", "quell", "ed", "od"]);
-        words.UnionWith(DomainStopWords);
+        if (domain)
+        {
+            words.UnionWith(DomainStopWords);
+        }
+
         return words.ToFrozenSet(StringComparer.Ordinal);
     }
 }

@@ -59,7 +59,7 @@ public static class ReviewSuggestions
             .OrderByDescending(s => s.ObjectiveScore).ThenBy(s => s.ActionId)
             .Skip((Math.Max(1, page) - 1) * PageSize).Take(PageSize)
             .Select(s => new QueuedSuggestion(
-                s.ActionId, s.Action!.Title, s.Action.LeadOrganization!.Name, s.Action.Mission != null ? s.Action.Mission.Number : 0,
+                s.ActionId, s.Action!.ReadableTitle != "" ? s.Action.ReadableTitle : s.Action.Title, s.Action.LeadOrganization!.Name, s.Action.Mission != null ? s.Action.Mission.Number : 0,
                 s.Mission!.Number, s.Objective!.Code, s.Objective.Text, s.ObjectiveScore ?? 0, s.Terms, s.Measure))
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return new SuggestionPage(items, total);

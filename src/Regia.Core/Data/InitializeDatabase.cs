@@ -74,6 +74,7 @@ public static class InitializeDatabase
     private static async Task<InitializationResult> LoadAsync(RegiaDbContext db, ShippedData data, TimeProvider clock, CancellationToken cancellationToken)
     {
         await ActionStatuses.SeedAsync(db, clock, cancellationToken).ConfigureAwait(false);
+        await Alignment.ReadableTitles.FillMissingAsync(db, cancellationToken).ConfigureAwait(false);
         TerritoryLoadResult? territory = null;
         if (data.TerritoryDirectory is not null)
         {

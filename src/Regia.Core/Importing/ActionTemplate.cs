@@ -24,6 +24,7 @@ public static class ActionTemplate
         new("id", r => r.Id),
         new("version", r => r.Version),
         new("title", r => r.Input.Title),
+        new("readableTitle", r => r.Input.ReadableTitle),
         new("description", r => r.Input.Description),
         new("leadOrganizationId", r => r.Input.LeadOrganizationId),
         new("leadOrganization", r => r.LeadOrganization),
@@ -119,6 +120,7 @@ public sealed class ActionTemplateSource : IActionSource
             var input = new ActionInput
             {
                 Title = reader.Text("title"),
+                ReadableTitle = reader.OptionalText("readableTitle"),
                 Description = reader.OptionalText("description"),
                 LeadOrganizationId = reader.Integer("leadOrganizationId") ?? 0,
                 ContributingLevel = reader.Enum<ActorLevel>("contributingLevel"),

@@ -514,10 +514,26 @@ namespace Regia.Migrations.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("ReadableTitle")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("ReadableTitleStated")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Scope")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SearchTitle")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<int>("StatusId")
                         .HasColumnType("integer");
@@ -558,6 +574,10 @@ namespace Regia.Migrations.Postgres.Migrations
 
                     b.HasIndex("ParentId")
                         .HasFilter("\"ParentId\" IS NOT NULL");
+
+                    b.HasIndex("ReadableTitle")
+                        .HasDatabaseName("IX_Actions_ReadableTitle_Missing")
+                        .HasFilter("\"ReadableTitle\" = ''");
 
                     b.HasIndex("Scope")
                         .HasFilter("\"Scope\" = 'Metropolitan'");

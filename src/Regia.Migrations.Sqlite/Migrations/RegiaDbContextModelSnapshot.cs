@@ -487,9 +487,25 @@ namespace Regia.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReadableTitle")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ReadableTitleStated")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Scope")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SearchTitle")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("StatusId")
@@ -531,6 +547,10 @@ namespace Regia.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ParentId")
                         .HasFilter("\"ParentId\" IS NOT NULL");
+
+                    b.HasIndex("ReadableTitle")
+                        .HasDatabaseName("IX_Actions_ReadableTitle_Missing")
+                        .HasFilter("\"ReadableTitle\" = ''");
 
                     b.HasIndex("Scope")
                         .HasFilter("\"Scope\" = 'Metropolitan'");

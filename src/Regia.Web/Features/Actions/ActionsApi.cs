@@ -177,6 +177,7 @@ internal static class ActionsApi
         [Description("Organisation id (lead or partner).")] int? organization,
         [Description("Status code, e.g. in-corso.")] string? status,
         [Description("Funding source: pnrr, eu-cohesion, national, regional, metropolitan-city, municipal, private, to-be-found.")] string? source,
+        [Description("Words to search for in titles and descriptions (Italian stems, accents folded; all must match), or a CUP.")] string? q,
         [Description("Page number, from 1.")] int? page,
         [Description("Items per page, 1–500 (default 50).")] int? pageSize,
         RegiaDbContext db,
@@ -184,6 +185,12 @@ internal static class ActionsApi
         CancellationToken cancellationToken)
     {
         var (filter, errors) = Filter(objective, mission, municipality, zone, organization, status, source, text);
+        if (q?.Trim().Length > 200)
+        {
+            errors["q"] = [text["Api.QueryTooLong"]];
+        }
+
+        filter = filter with { Query = q?.Trim() is { Length: > 0 } words ? words : null };
         if (page is < 1 || pageSize is < 1 or > 500)
         {
             errors["page"] = [text["Api.BadPaging"]];
@@ -206,6 +213,7 @@ internal static class ActionsApi
         [Description("Organisation id (lead or partner).")] int? organization,
         [Description("Status code, e.g. in-corso.")] string? status,
         [Description("Funding source, as for the list.")] string? source,
+        [Description("Words to search for, as for the list.")] string? q,
         HttpContext context,
         RegiaDbContext db,
         TimeProvider clock,
@@ -213,6 +221,12 @@ internal static class ActionsApi
         CancellationToken cancellationToken)
     {
         var (filter, errors) = Filter(objective, mission, municipality, zone, organization, status, source, text);
+        if (q?.Trim().Length > 200)
+        {
+            errors["q"] = [text["Api.QueryTooLong"]];
+        }
+
+        filter = filter with { Query = q?.Trim() is { Length: > 0 } words ? words : null };
         var chosen = TabularExport.Parse(format ?? "csv");
         if (chosen is null)
         {

@@ -31,6 +31,17 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
     [BindProperty(SupportsGet = true, Name = "obiettivo")]
     public string? Objective { get; set; }
 
+    /// <summary>Words to search for (Italian stems, accents folded; all must match) or a CUP.</summary>
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Query { get; set; }
+
+    /// <summary>Id of an organisation: the actions it leads or joins (as linked from the search).</summary>
+    [BindProperty(SupportsGet = true, Name = "soggetto")]
+    public int? Organization { get; set; }
+
+    /// <summary>The name of the organisation filtered on, when one is.</summary>
+    public string? OrganizationName { get; private set; }
+
     /// <summary>The name of the Comune or zone filtered on, when one is.</summary>
     public string? PlaceName { get; private set; }
 
@@ -49,6 +60,8 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
                 Municipality is { } c ? "municipality=" + c : null,
                 Zone is { } z ? "zone=" + Uri.EscapeDataString(z) : null,
                 Objective is { } o ? "objective=" + o : null,
+                Organization is { } g ? string.Create(CultureInfo.InvariantCulture, $"organization={g}") : null,
+                Query is { Length: > 0 } q ? "q=" + Uri.EscapeDataString(q) : null,
             ];
             var query = string.Join("&", filters.OfType<string>());
             return "/api/v1/actions/export" + (query.Length > 0 ? "?" + query : string.Empty);
@@ -56,7 +69,7 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
     }
 
     /// <summary>The address of a page of this list, with the filters as chosen (without the place's when <paramref name="place"/> is false, the objective's when <paramref name="objective"/> is).</summary>
-    public string PageUrl(int page, bool place = true, bool objective = true)
+    public string PageUrl(int page, bool place = true, bool objective = true, bool organization = true, bool search = true)
     {
         string?[] parts =
         [
@@ -66,6 +79,8 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
             place && Municipality is { } c ? "comune=" + c : null,
             place && Zone is { } z ? "zona=" + Uri.EscapeDataString(z) : null,
             objective && Objective is { } o ? "obiettivo=" + o : null,
+            organization && Organization is { } g ? string.Create(CultureInfo.InvariantCulture, $"soggetto={g}") : null,
+            search && Query is { Length: > 0 } q ? "q=" + Uri.EscapeDataString(q) : null,
         ];
         return "/azioni?" + string.Join("&", parts.OfType<string>());
     }
@@ -122,6 +137,9 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
         // An objective is kept, in its own spelling, only when the plan has it.
         var code = Objective?.Trim().ToUpperInvariant();
         Objective = code is { Length: > 0 and <= 16 } ? await db.Objectives.Where(o => o.Code == code).Select(o => o.Code).FirstOrDefaultAsync(cancellationToken) : null;
-        Actions = await ActionQueries.ListAsync(db, new ActionFilter { Mission = Mission, Source = Source, Municipality = Municipality, Zone = Zone, Objective = Objective, Page = Math.Max(PageNumber, 1), PageSize = 25 }, cancellationToken);
+        OrganizationName = Organization is { } id ? await db.Organizations.Where(o => o.Id == id).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken) : null;
+        Organization = OrganizationName is null ? null : Organization;
+        Query = Query?.Trim() is { Length: > 0 } words ? words[..Math.Min(words.Length, 200)] : null;
+        Actions = await ActionQueries.ListAsync(db, new ActionFilter { Mission = Mission, Source = Source, Municipality = Municipality, Zone = Zone, Objective = Objective, Organization = Organization, Query = Query, Page = Math.Max(PageNumber, 1), PageSize = 25 }, cancellationToken);
     }
 }

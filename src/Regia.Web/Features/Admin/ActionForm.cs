@@ -14,6 +14,9 @@ public sealed class ActionForm
     public const int BlankRows = 2;
 
     public string? Title { get; set; }
+
+    /// <summary>The title people read, when the stated one is not (e.g. an open-data title cut at 40 characters).</summary>
+    public string? ReadableTitle { get; set; }
     public string? Description { get; set; }
     public int LeadOrganizationId { get; set; }
     public ActorLevel? ContributingLevel { get; set; }
@@ -79,6 +82,7 @@ public sealed class ActionForm
         return new ActionForm
         {
             Title = input.Title,
+            ReadableTitle = input.ReadableTitle,
             Description = input.Description,
             LeadOrganizationId = input.LeadOrganizationId,
             ContributingLevel = input.ContributingLevel,
@@ -185,6 +189,7 @@ public sealed class ActionForm
         var input = new ActionInput
         {
             Title = Title ?? string.Empty,
+            ReadableTitle = ReadableTitle,
             Description = Description,
             LeadOrganizationId = LeadOrganizationId,
             ContributingLevel = ContributingLevel,
