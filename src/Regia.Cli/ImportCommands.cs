@@ -72,7 +72,7 @@ internal static class ImportCommands
         });
         var decidimInput = new Option<FileInfo>("--input") { Description = "Risultati di Decidim (accountability), CSV o XLSX come Decidim li esporta.", Required = true };
         var organization = new Option<string>("--organization") { Description = "Soggetto che guida i risultati importati (id, codice fiscale, codice IPA o nome esatto).", DefaultValueFactory = _ => "Città metropolitana di Milano" };
-        var mission = new Option<int>("--mission") { Description = "Missione del piano (1–6) dei risultati la cui categoria non nomina un obiettivo o una missione.", Required = true };
+        var mission = new Option<int?>("--mission") { Description = "Missione del piano (1–6) dei risultati la cui categoria non nomina un obiettivo o una missione; se omessa, il motore di allineamento suggerisce la missione di ciascun risultato (un suggerimento: il risultato non conta in nessuna missione finché qualcuno non la indica)." };
         var draft = new Option<bool>("--draft") { Description = "Importa come bozze (predefinito: pubblicate, come in Decidim)." };
         var decidim = new Command("decidim", "Importa i risultati di Decidim (accountability) come azioni, con la gerarchia risultato/sotto-risultato (chiave: decidim:<id> o external_id).")
         {

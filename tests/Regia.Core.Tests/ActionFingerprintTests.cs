@@ -59,6 +59,7 @@ public sealed class ActionFingerprintTests
         ("PrimaryObjective", c => c with { Input = c.Input with { PrimaryObjective = null } }),
         ("Mission", c => c with { Input = c.Input with { Mission = 5 }, MissionId = 5 }),
         ("MissionId", c => c with { MissionId = null }),
+        ("MissionPending", c => c with { Input = c.Input with { Mission = null, MissionPending = true }, MissionId = null }),
         ("SuggestedObjective", c => c with { Input = c.Input with { SuggestedObjective = null }, SuggestedObjectiveId = null }),
         ("SuggestedObjectiveId", c => c with { SuggestedObjectiveId = 44 }),
         ("ExternalId", c => c with { Input = c.Input with { ExternalId = "test:2" } }),

@@ -20,13 +20,13 @@ public sealed class DecidimImportTests
 
     private static Task<TestDatabase> LoadedAsync(string provider) => TestDatabase.CreateLoadedAsync(provider);
 
-    private static async Task<ImportReport> ImportAsync(TestDatabase database, string path, ImportMode mode = ImportMode.AllOrNothing)
+    private static async Task<ImportReport> ImportAsync(TestDatabase database, string path, ImportMode mode = ImportMode.AllOrNothing, int? withMission = 3)
     {
         await using var file = await TabularFile.OpenPathAsync(path, cancellationToken: Cancel);
         await using var db = database.CreateContext();
         db.Caller = Caller.CommandLine("test");
         var lead = await TestActions.OrganizationId(db, "Città metropolitana di Milano", Cancel);
-        return await ImportActions.RunAsync(db, DecidimSource.Open(file, new DecidimImportOptions(lead, 3)), new ImportOptions { Mode = mode }, TimeProvider.System, Cancel);
+        return await ImportActions.RunAsync(db, DecidimSource.Open(file, new DecidimImportOptions(lead, withMission)), new ImportOptions { Mode = mode }, TimeProvider.System, Cancel);
     }
 
     private sealed record Row(string External, string Title, string? Description, string? Parent, string Status, decimal? Progress, int Version, DateOnly? Start);
@@ -104,5 +104,54 @@ public sealed class DecidimImportTests
         Assert.Contains("«decidim:12»", rejected[2].Errors[0].Message, StringComparison.Ordinal);
         await using var db = database.CreateContext();
         Assert.Equal(0, await db.Actions.CountAsync(Cancel));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Without_a_mission_the_engine_suggests_each_results_and_no_mission_counts_it_until_someone_states_one(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        await using (var file = await TabularFile.OpenPathAsync(Fixture, cancellationToken: Cancel))
+        await using (var db = database.CreateContext())
+        {
+            db.Caller = Caller.CommandLine("test");
+            var lead = await TestActions.OrganizationId(db, "Città metropolitana di Milano", Cancel);
+            var model = await Regia.Core.Alignment.AlignmentEngine.BuildAsync(db, Cancel);
+            var report = await ImportActions.RunAsync(db, DecidimSource.Open(file, new DecidimImportOptions(lead, null)), new ImportOptions { Alignment = model }, TimeProvider.System, Cancel);
+            Assert.Equal((5L, 0L), (report.Created, report.Rejected));
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            // No mission is stated: each result carries the engine's (the cycle network reads as mobility, M3), as a suggestion.
+            var actions = await db.Actions.Select(a => new { a.Id, a.ExternalId, a.MissionId, a.MissionPending, Suggested = db.ActionSuggestions.Where(s => s.ActionId == a.Id).Select(s => s.Mission!.Number).FirstOrDefault() }).ToListAsync(Cancel);
+            Assert.All(actions, a => Assert.Equal((null, true), (a.MissionId, a.MissionPending)));
+            Assert.All(actions, a => Assert.InRange(a.Suggested, 1, 6));
+            Assert.Equal(3, actions.Single(a => a.ExternalId == "decidim:11").Suggested);
+
+            // The plan counts them; no mission does.
+            var (byMission, plan) = await ActionQueries.RollupAsync(db, Cancel);
+            Assert.Equal(5, plan.Total);
+            Assert.Equal(5, byMission[0].Total);
+            Assert.All(byMission.Where(m => m.Key > 0), m => Assert.Equal(0, m.Value.Total));
+
+            // Someone states the mission: it counts there, and is no longer pending.
+            var id = actions.Single(a => a.ExternalId == "decidim:11").Id;
+            var stored = (await ActionSnapshot.InputOfAsync(db, id, Cancel))!.Value;
+            Assert.True(stored.Input.MissionPending);
+            await Assert.ThrowsAsync<ActionValidationException>(() => SaveAction.UpdateAsync(db, id, stored.Version, stored.Input with { MissionPending = false }, TimeProvider.System, cancellationToken: Cancel));
+            db.ChangeTracker.Clear();
+            await SaveAction.UpdateAsync(db, id, stored.Version, stored.Input with { Mission = 3, MissionPending = false }, TimeProvider.System, cancellationToken: Cancel);
+            Assert.False(await db.Actions.Where(a => a.Id == id).Select(a => a.MissionPending).SingleAsync(Cancel));
+            Assert.Equal(1, (await ActionQueries.RollupAsync(db, Cancel)).ByMission[3].Total);
+        }
+
+        // The same file again changes nothing: what the file does not say (the mission stated in Regia since) stays.
+        var again = await ImportAsync(database, Fixture, withMission: null);
+        Assert.Equal((0L, 0L, 5L), (again.Created, again.Updated, again.Unchanged));
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(1, await db.Actions.CountAsync(a => a.Mission!.Number == 3 && !a.MissionPending, Cancel));
+        }
     }
 }

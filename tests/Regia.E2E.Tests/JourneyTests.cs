@@ -31,6 +31,27 @@ public sealed class JourneyTests(Site site)
     }
 
     [Fact]
+    public async Task A_reader_searches_from_the_header_without_accents_and_reaches_a_comune()
+    {
+        var page = await site.OpenAsync("/", [], "it");
+        try
+        {
+            var box = page.GetByRole(AriaRole.Search, new() { Name = "Cerca nel sito" });
+            await box.GetByRole(AriaRole.Searchbox, new() { Name = "Cerca nel sito" }).FillAsync("sesto san giovanni");
+            await box.GetByRole(AriaRole.Button, new() { Name = "Cerca" }).ClickAsync();
+            await page.WaitForURLAsync("**/cerca?q=sesto+san+giovanni");
+            Assert.Contains("risultati per «sesto san giovanni»", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+            await page.GetByRole(AriaRole.Link, new() { Name = "Sesto San Giovanni", Exact = true }).ClickAsync();
+            await page.WaitForURLAsync("**/territorio/comuni/015209");
+            Assert.Empty(await Site.AxeViolationsAsync(page));
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task Mission_6_says_that_its_objectives_are_not_in_the_source()
     {
         var page = await site.OpenAsync("/missioni/6", [], "it");

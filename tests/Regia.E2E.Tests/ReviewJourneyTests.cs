@@ -38,7 +38,7 @@ public sealed class ReviewJourneyTests(Site site)
             await AssertAccessibleAsync(page, "action form with errors");
 
             await page.GetByLabel("CUP", new() { Exact = true }).FillAsync(string.Empty);
-            await page.GetByLabel("Titolo").FillAsync("Prova 2 con titolo validato (test)");
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Titolo (obbligatorio)" }).FillAsync("Prova 2 con titolo validato (test)");
             await page.GetByRole(AriaRole.Button, new() { Name = "Invia la proposta" }).ClickAsync();
             await page.WaitForURLAsync("**/gestione/proposte/*");
             Assert.Contains("inviata", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
@@ -121,7 +121,7 @@ public sealed class BackOfficeAccessibilityTests(Site site)
 
             // The alignment engine in the action form: "Suggerisci obiettivi" brings back the form with the ranked objectives.
             await page.GotoAsync("/gestione/azioni/nuova");
-            await page.GetByLabel("Titolo").FillAsync("Nuovo asilo nido comunale (test)");
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Titolo (obbligatorio)" }).FillAsync("Nuovo asilo nido comunale (test)");
             await page.GetByRole(AriaRole.Button, new() { Name = "Suggerisci obiettivi" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Obiettivi suggeriti" })).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Collega l'obiettivo M4\\.") }).First).ToBeVisibleAsync();

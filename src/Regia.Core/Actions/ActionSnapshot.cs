@@ -86,6 +86,7 @@ public static class ActionSnapshot
             // The mission is stated only for an action without a primary objective; otherwise it is the objective's.
             Mission = primary is null ? stored.Mission : null,
             SuggestedObjective = stored.SuggestedObjective,
+            MissionPending = action.MissionPending,
             ExternalId = action.ExternalId,
             ParentId = action.ParentId,
             SecondaryObjectives = stored.Objectives.Where(o => !o.IsPrimary).Select(o => o.Code).Order(StringComparer.Ordinal).ToList(),

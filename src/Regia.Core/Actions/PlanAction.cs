@@ -85,6 +85,9 @@ public sealed class PlanAction
 
     public Mission? Mission { get; set; }
 
+    /// <summary>No objective or mission is stated yet: the engine's suggestion stands beside it (see <see cref="ActionInput.MissionPending"/>).</summary>
+    public bool MissionPending { get; set; }
+
     /// <summary>An objective proposed for the action (by the alignment engine or an import), until someone confirms one.</summary>
     public int? SuggestedObjectiveId { get; set; }
 

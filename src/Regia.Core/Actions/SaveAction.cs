@@ -35,6 +35,12 @@ public sealed record ActionInput
     /// <summary>An objective proposed for the action, not yet confirmed (by the alignment engine or an import).</summary>
     public string? SuggestedObjective { get; init; }
 
+    /// <summary>
+    /// Neither an objective nor a mission is stated yet: the alignment engine's suggestion stands beside the action
+    /// (counted in no mission) until someone states one. Only imports set it (e.g. Decidim results without a mission).
+    /// </summary>
+    public bool MissionPending { get; init; }
+
     /// <summary>The action's key in the system it came from (e.g. <c>decidim:123</c>).</summary>
     public string? ExternalId { get; init; }
 
@@ -268,7 +274,7 @@ public static partial class SaveAction
         int? missionId = null;
         if (primary.Length == 0)
         {
-            if (input.Mission is null)
+            if (input.Mission is null && !input.MissionPending)
             {
                 Error("primaryObjective", "Indicare l'obiettivo principale (es. M2.12) o almeno la missione che l'azione serve.");
             }
@@ -486,6 +492,7 @@ public static partial class SaveAction
         action.LeadOrganizationId = f.LeadOrganizationId;
         action.ContributingLevel = f.ContributingLevel;
         action.MissionId = f.MissionId;
+        action.MissionPending = f.MissionPending;
         action.SuggestedObjectiveId = f.SuggestedObjectiveId;
         action.ExternalId = f.ExternalId;
         action.ParentId = f.ParentId;
@@ -508,7 +515,7 @@ public static partial class SaveAction
 
     /// <summary>The values <see cref="Apply"/> writes into an action's own columns, normalised as they are stored.</summary>
     private readonly record struct AppliedFields(
-        string Title, string ReadableTitle, bool ReadableTitleStated, string? Description, int LeadOrganizationId, ActorLevel ContributingLevel, int? MissionId, int? SuggestedObjectiveId,
+        string Title, string ReadableTitle, bool ReadableTitleStated, string? Description, int LeadOrganizationId, ActorLevel ContributingLevel, int? MissionId, bool MissionPending, int? SuggestedObjectiveId,
         string? ExternalId, int? ParentId, int StatusId, decimal? Progress, decimal Weight, string? Cup, string? LocalProjectCode,
         DateOnly? PlannedStart, DateOnly? PlannedEnd, DateOnly? ActualStart, DateOnly? ActualEnd, ActionScope Scope, PublicationState Publication);
 
@@ -518,7 +525,7 @@ public static partial class SaveAction
         static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         var stated = Text(input.ReadableTitle);
         return new AppliedFields(
-            input.Title.Trim(), stated ?? Alignment.ReadableTitles.Of(input.Title, input.Description), stated is not null, Text(input.Description), input.LeadOrganizationId, input.ContributingLevel ?? valid.LeadLevel, valid.MissionId,
+            input.Title.Trim(), stated ?? Alignment.ReadableTitles.Of(input.Title, input.Description), stated is not null, Text(input.Description), input.LeadOrganizationId, input.ContributingLevel ?? valid.LeadLevel, valid.MissionId, valid.MissionId is null && input.MissionPending,
             valid.SuggestedObjectiveId, Text(input.ExternalId), input.ParentId, valid.StatusId, valid.Progress, input.Weight, Cup.Normalize(input.Cup),
             Text(input.LocalProjectCode), input.PlannedStart, input.PlannedEnd, input.ActualStart, input.ActualEnd, input.Scope, input.Publication);
     }
@@ -575,6 +582,7 @@ public static partial class SaveAction
             || action.LeadOrganizationId != f.LeadOrganizationId
             || action.ContributingLevel != f.ContributingLevel
             || action.MissionId != f.MissionId
+            || action.MissionPending != f.MissionPending
             || action.SuggestedObjectiveId != f.SuggestedObjectiveId
             || action.ExternalId != f.ExternalId
             || action.ParentId != f.ParentId
@@ -605,7 +613,7 @@ public static partial class SaveAction
     {
         var f = FieldsOf(valid);
         var writer = new ActionFingerprint();
-        writer.Add(f.Title).Add(f.ReadableTitle).Add(f.ReadableTitleStated ? 1 : 0).Add(f.Description).Add(f.LeadOrganizationId).Add((int)f.ContributingLevel).Add(f.MissionId).Add(f.SuggestedObjectiveId)
+        writer.Add(f.Title).Add(f.ReadableTitle).Add(f.ReadableTitleStated ? 1 : 0).Add(f.Description).Add(f.LeadOrganizationId).Add((int)f.ContributingLevel).Add(f.MissionId).Add(f.MissionPending ? 1 : 0).Add(f.SuggestedObjectiveId)
             .Add(f.ExternalId).Add(f.ParentId).Add(f.StatusId).Add(f.Progress).Add(f.Weight).Add(f.Cup).Add(f.LocalProjectCode)
             .Add(f.PlannedStart).Add(f.PlannedEnd).Add(f.ActualStart).Add(f.ActualEnd).Add((int)f.Scope).Add((int)f.Publication);
         var objectives = ObjectiveSet(valid);

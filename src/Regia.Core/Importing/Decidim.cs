@@ -9,8 +9,12 @@ using Regia.Core.Exports;
 
 namespace Regia.Core.Importing;
 
-/// <summary>What a Decidim import needs to know that Decidim does not say: who leads the results and which mission they serve.</summary>
-public sealed record DecidimImportOptions(int LeadOrganizationId, int Mission, PublicationState Publication = PublicationState.Published);
+/// <summary>
+/// What a Decidim import needs to know that Decidim does not say: who leads the results and which mission they serve
+/// (null: the alignment engine suggests each result's, as a suggestion; the result counts in no mission until
+/// someone states one).
+/// </summary>
+public sealed record DecidimImportOptions(int LeadOrganizationId, int? Mission, PublicationState Publication = PublicationState.Published);
 
 /// <summary>
 /// Decidim's accountability results (CSV as Decidim exports them: <c>id</c>, <c>parent/id</c>, <c>title/&lt;locale&gt;</c>,
@@ -132,6 +136,7 @@ public sealed partial class DecidimSource : IActionSource
             LeadOrganizationId = options.LeadOrganizationId,
             PrimaryObjective = objective,
             Mission = objective is null ? mission : null,
+            MissionPending = objective is null && mission is null,
             Status = Status(row, progress, references),
             Progress = progress,
             Weight = column.ContainsKey("weight") ? Number(row, "weight", errors) ?? 1 : 1,
@@ -144,6 +149,9 @@ public sealed partial class DecidimSource : IActionSource
         return new SourceRow(row.Number, new ImportKey(null, external, null, null), errors.Count == 0 ? input : null, errors, row.Cells)
         {
             Label = title,
+            // A category naming an objective states the result's objectives; otherwise the file says nothing of them,
+            // and the objectives (or mission) people linked in Regia stay.
+            StatesObjectives = objective is not null,
             ParentKey = parent.Length == 0 ? null : byId.TryGetValue(parent, out var parentRow) ? KeyOf(parentRow) : "decidim:" + parent,
         };
     }

@@ -856,6 +856,13 @@ public static class ImportActions
         /// </summary>
         private CheckedAction KeepObjectives(CheckedAction valid, PlanAction action)
         {
+            if (action.Objectives.Count == 0 && valid.Input.MissionPending && action.MissionId is { } stated
+                && context.References.Missions.FirstOrDefault(m => m.Value == stated) is { Key: > 0 } mission)
+            {
+                // The row leaves the mission to the engine; someone stated it in Regia since.
+                return valid with { Input = valid.Input with { Mission = mission.Key, MissionPending = false }, MissionId = stated };
+            }
+
             if (action.Objectives.Count == 0 || valid.Input.PrimaryObjective is { Length: > 0 } || valid.Input.SecondaryObjectives.Count > 0)
             {
                 return valid;

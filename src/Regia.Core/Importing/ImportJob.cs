@@ -161,7 +161,7 @@ public static class RunImportJob
                 IActionSource source = job.Kind switch
                 {
                     ImportKind.Pnrr => await PnrrSource.OpenAsync(files[0], files[1], cancellationToken).ConfigureAwait(false),
-                    ImportKind.Decidim => DecidimSource.Open(files[0], new DecidimImportOptions(job.LeadOrganizationId ?? 0, job.Mission ?? 0)),
+                    ImportKind.Decidim => DecidimSource.Open(files[0], new DecidimImportOptions(job.LeadOrganizationId ?? 0, job.Mission)),
                     _ => ActionTemplateSource.Open(files[0]),
                 };
                 await using var rejected = File.Create(Path.Combine(job.Directory, ImportJob.RejectedFileName));

@@ -496,6 +496,9 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Property<int?>("MissionId")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("MissionPending")
+                        .HasColumnType("boolean");
+
                     b.Property<int?>("ParentId")
                         .HasColumnType("integer");
 

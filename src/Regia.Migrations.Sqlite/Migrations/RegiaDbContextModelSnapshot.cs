@@ -469,6 +469,9 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Property<int?>("MissionId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("MissionPending")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("ParentId")
                         .HasColumnType("INTEGER");
 

@@ -130,7 +130,8 @@ internal sealed class ImportStarter(RegiaDbContext db, ImportQueue queue, Import
                 errors["leadOrganizationId"] = text["Imports.LeadRequired"];
             }
 
-            if (mission is not (>= Regia.Core.Plans.Mission.FirstNumber and <= Regia.Core.Plans.Mission.LastNumber))
+            // No mission: the alignment engine suggests each result's (a suggestion, counted in no mission).
+            if (mission is not null and not (>= Regia.Core.Plans.Mission.FirstNumber and <= Regia.Core.Plans.Mission.LastNumber))
             {
                 errors["mission"] = text["Imports.MissionRequired"];
             }
