@@ -72,7 +72,8 @@ public sealed class ReviewJourneyTests(Site site)
             await page.WaitForURLAsync("**/azioni/2/storia");
             Assert.Contains("Comune di Milano", await page.Locator(".history-entry").First.InnerTextAsync(), StringComparison.Ordinal);
             await AssertAccessibleAsync(page, "public history");
-            Assert.All(contacted, url => Assert.StartsWith(site.BaseAddress.ToString(), url, StringComparison.Ordinal));
+            var outside = contacted.Where(url => !url.StartsWith(site.BaseAddress.ToString(), StringComparison.Ordinal)).ToList();
+            Assert.True(outside.Count == 0, string.Join('\n', outside));
         }
         finally
         {
@@ -140,7 +141,8 @@ public sealed class BackOfficeAccessibilityTests(Site site)
             var jobViolations = await Site.AxeViolationsAsync(page);
             Assert.True(jobViolations.Count == 0, $"{page.Url}:\n" + string.Join('\n', jobViolations));
 
-            Assert.All(contacted, url => Assert.StartsWith(site.BaseAddress.ToString(), url, StringComparison.Ordinal));
+            var outside = contacted.Where(url => !url.StartsWith(site.BaseAddress.ToString(), StringComparison.Ordinal)).ToList();
+            Assert.True(outside.Count == 0, string.Join('\n', outside));
         }
         finally
         {

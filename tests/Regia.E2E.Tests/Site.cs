@@ -75,7 +75,7 @@ public sealed class Site : IAsyncLifetime
         {
             if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
             {
-                contacted.Add("csp-violation: " + message.Text);
+                contacted.Add("csp-violation on " + page.Url + ": " + message.Text);
             }
         };
         var response = await page.GotoAsync($"/lingua/{language}?returnUrl={Uri.EscapeDataString(path)}", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });

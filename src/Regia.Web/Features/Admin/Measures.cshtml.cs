@@ -71,7 +71,7 @@ internal sealed class MeasureModel(RegiaDbContext db, TimeProvider clock, IStrin
 
         if (string.IsNullOrWhiteSpace(Primary) && Others.Count > 0)
         {
-            ModelState.AddModelError("principale", text["Measures.PrimaryFirst"]);
+            ModelState.AddModelError(string.Empty, text["Measures.PrimaryFirst"]);
             return Page();
         }
 
