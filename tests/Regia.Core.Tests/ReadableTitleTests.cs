@@ -19,7 +19,10 @@ public sealed class ReadableTitleTests
     [InlineData("FONDAZIONE IRCCS ISTITUTO NEUROLOGICO CA", "", "Fondazione IRCCS istituto neurologico ca…")]
     // A lost final accent ("COMUNIT") comes back too; a mixed-case title is left as written.
     [InlineData("REALIZZAZIONE CASA DI COMUNIT SARONNO", null, "Realizzazione casa di comunità saronno")]
-    [InlineData("Sviluppo del commercio elettronico delle", "G D GROUP SRL*FINANZIAMENTI PER L'INTERNAZIONALIZZAZIONE", "Sviluppo del commercio elettronico delle")]
+    [InlineData("Sviluppo del commercio elettronico delle", "G D GROUP SRL*FINANZIAMENTI PER L'INTERNAZIONALIZZAZIONE", "Sviluppo del commercio elettronico delle…")]
+    [InlineData("1.4.4oclmOrdine Consulenti del Lavoro di", "", "Ordine Consulenti del Lavoro di…")]
+    // Fields joined with "*" read as a list.
+    [InlineData("NIPCO SRL*FINANZIAMENTI PER L'INTERNAZIONALIZZAZIONE DELLE IMPRESE*VIA MORIMONDO 26", null, "Nipco srl — finanziamenti per l'internazionalizzazione delle imprese — via Morimondo 26")]
     [InlineData("Rete ciclabile tra i Comuni del Nord Milano", "Percorso ciclopedonale.", "Rete ciclabile tra i Comuni del Nord Milano")]
     [InlineData("COMUNE DI SESTO SAN GIOVANNI PER LA SCUOLA", null, "Comune di Sesto San Giovanni per la scuola")]
     public void A_readable_title_is_made_from_the_title_and_the_synthesis(string title, string? synthesis, string expected) =>

@@ -99,14 +99,15 @@ public static partial class ReadableTitles
     public static string Of(string title, string? description)
     {
         ArgumentNullException.ThrowIfNull(title);
-        var raw = title.Trim();
+        // Fields joined with "*" ("NIPCO SRL*FINANZIAMENTI PER…") read as a list.
+        var raw = title.Trim().Replace("*", " — ", StringComparison.Ordinal);
         var coded = CodePrefix().Match(raw);
         var first = FirstField(description);
         string text;
         if (coded.Success && coded.Length < raw.Length)
         {
             // "1.2c_f133Comune di Merate": the body's name, not what it does; the synthesis says that.
-            text = first ?? raw[coded.Length..];
+            text = first ?? Cut(raw[coded.Length..], raw);
         }
         else if (raw.Length >= CutLength - 2 && first is not null && first.Length > raw.Length && Starts(first, raw))
         {
@@ -114,7 +115,7 @@ public static partial class ReadableTitles
         }
         else
         {
-            text = raw.Length is CutLength or CutLength - 1 && char.IsLetter(raw[^1]) && IsUpper(raw) ? raw + "…" : raw;
+            text = Cut(raw, raw);
         }
 
         text = Sentence(text.Trim().TrimEnd('-', '*', ' ', ',', ';'));
@@ -156,6 +157,10 @@ public static partial class ReadableTitles
             }
         }
     }
+
+    /// <summary>The text with an ellipsis when the title it comes from was cut at 40 characters (39 when a space was trimmed).</summary>
+    private static string Cut(string text, string raw) =>
+        char.IsLetter(raw[^1]) && (raw.Length == CutLength || (raw.Length == CutLength - 1 && IsUpper(raw))) ? text + "…" : text;
 
     /// <summary>The text in sentence case when it is written (mostly) in upper case; as it is otherwise.</summary>
     public static string Sentence(string text)
