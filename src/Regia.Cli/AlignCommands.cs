@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Regia.Core.Actions;
 using Regia.Core.Alignment;
 using Regia.Core.Data;
 using Regia.Core.Importing;
@@ -71,6 +72,27 @@ internal static class AlignCommands
             return 0;
         });
         align.Subcommands.Add(actions);
+
+        var measure = new Argument<string>("misura") { Description = "La misura PNRR, ad esempio M4C1I1.1." };
+        var objectives = new Argument<string[]>("obiettivi") { Description = "Gli obiettivi serviti dai progetti della misura, il principale per primo (nessuno: rimuove la corrispondenza).", Arity = ArgumentArity.ZeroOrMore };
+        var map = new Command("map", "Stabilisce a quali obiettivi corrisponde una misura PNRR e collega subito i suoi progetti i cui obiettivi nessuno ha indicato (come /gestione/misure).") { measure, objectives };
+        map.SetAction(async (result, cancellationToken) =>
+        {
+            await using var db = DatabaseCommands.Open(out _);
+            var started = Stopwatch.StartNew();
+            try
+            {
+                var changed = await MeasureMappings.SetAsync(db, result.GetValue(measure)!, result.GetValue(objectives) ?? [], TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Corrispondenza salvata: {changed} azioni collegate o aggiornate in {started.Elapsed.TotalSeconds:0.0} s."));
+                return 0;
+            }
+            catch (ActionValidationException invalid)
+            {
+                await Console.Error.WriteLineAsync(invalid.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
+        align.Subcommands.Add(map);
         return align;
     }
 
