@@ -55,6 +55,10 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
 
     public DbSet<Alignment.MeasureMapping> MeasureMappings => Set<Alignment.MeasureMapping>();
 
+    public DbSet<Indicators.Indicator> Indicators => Set<Indicators.Indicator>();
+
+    public DbSet<Indicators.Measurement> Measurements => Set<Indicators.Measurement>();
+
     /// <summary>Who acts through this context: set by the host (site request, API token, command line).</summary>
     public Caller Caller { get; set; } = Caller.System;
 

@@ -901,6 +901,229 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.ToTable("ImportJobs", (string)null);
                 });
 
+            modelBuilder.Entity("Regia.Core.Indicators.Indicator", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Aggregation")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("BaselinePeriod")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<decimal?>("BaselineValue")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("numeric(20,6)");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("DescriptionEn")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Frequency")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<bool>("IsDemo")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Licence")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("NameEn")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<decimal?>("RangeHigh")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("numeric(20,6)");
+
+                    b.Property<decimal?>("RangeLow")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("numeric(20,6)");
+
+                    b.Property<string>("Sdgs")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<decimal>("Tolerance")
+                        .HasPrecision(9, 6)
+                        .HasColumnType("numeric(9,6)");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("Indicators", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Indicators.IndicatorLink", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("ActionId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("IndicatorId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ObjectiveId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActionId")
+                        .HasFilter("\"ActionId\" IS NOT NULL");
+
+                    b.HasIndex("IndicatorId");
+
+                    b.HasIndex("ObjectiveId")
+                        .HasFilter("\"ObjectiveId\" IS NOT NULL");
+
+                    b.ToTable("IndicatorLinks", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_IndicatorLinks_OneTarget", "(\"ObjectiveId\" IS NULL) <> (\"ActionId\" IS NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("Regia.Core.Indicators.IndicatorTarget", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("IndicatorId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<decimal>("Value")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("numeric(20,6)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IndicatorId", "Period")
+                        .IsUnique();
+
+                    b.ToTable("IndicatorTargets", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Indicators.Measurement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Breakdown")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("IndicatorId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Place")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<decimal?>("Value")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("numeric(20,6)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IndicatorId", "Level", "Place", "Breakdown", "Period")
+                        .IsUnique();
+
+                    b.ToTable("Measurements", (string)null);
+                });
+
             modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>
                 {
                     b.Property<int>("Id")
@@ -1656,6 +1879,47 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Navigation("Objective");
                 });
 
+            modelBuilder.Entity("Regia.Core.Indicators.IndicatorLink", b =>
+                {
+                    b.HasOne("Regia.Core.Actions.PlanAction", "Action")
+                        .WithMany()
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Regia.Core.Indicators.Indicator", null)
+                        .WithMany("Links")
+                        .HasForeignKey("IndicatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Plans.Objective", "Objective")
+                        .WithMany()
+                        .HasForeignKey("ObjectiveId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Action");
+
+                    b.Navigation("Objective");
+                });
+
+            modelBuilder.Entity("Regia.Core.Indicators.IndicatorTarget", b =>
+                {
+                    b.HasOne("Regia.Core.Indicators.Indicator", null)
+                        .WithMany("Targets")
+                        .HasForeignKey("IndicatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Regia.Core.Indicators.Measurement", b =>
+                {
+                    b.HasOne("Regia.Core.Indicators.Indicator", null)
+                        .WithMany("Measurements")
+                        .HasForeignKey("IndicatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>
                 {
                     b.HasOne("Regia.Core.Territory.Municipality", "Municipality")
@@ -1773,6 +2037,15 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Navigation("Places");
 
                     b.Navigation("Updates");
+                });
+
+            modelBuilder.Entity("Regia.Core.Indicators.Indicator", b =>
+                {
+                    b.Navigation("Links");
+
+                    b.Navigation("Measurements");
+
+                    b.Navigation("Targets");
                 });
 
             modelBuilder.Entity("Regia.Core.Plans.Mission", b =>

@@ -864,6 +864,221 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.ToTable("ImportJobs", (string)null);
                 });
 
+            modelBuilder.Entity("Regia.Core.Indicators.Indicator", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Aggregation")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaselinePeriod")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("BaselineValue")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DescriptionEn")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Direction")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Frequency")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDemo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Licence")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameEn")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("RangeHigh")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("RangeLow")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sdgs")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Tolerance")
+                        .HasPrecision(9, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.ToTable("Indicators", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Indicators.IndicatorLink", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ActionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("IndicatorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ObjectiveId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActionId")
+                        .HasFilter("\"ActionId\" IS NOT NULL");
+
+                    b.HasIndex("IndicatorId");
+
+                    b.HasIndex("ObjectiveId")
+                        .HasFilter("\"ObjectiveId\" IS NOT NULL");
+
+                    b.ToTable("IndicatorLinks", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_IndicatorLinks_OneTarget", "(\"ObjectiveId\" IS NULL) <> (\"ActionId\" IS NULL)");
+                        });
+                });
+
+            modelBuilder.Entity("Regia.Core.Indicators.IndicatorTarget", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("IndicatorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Value")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IndicatorId", "Period")
+                        .IsUnique();
+
+                    b.ToTable("IndicatorTargets", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Indicators.Measurement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Breakdown")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IndicatorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("PeriodEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Place")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("Value")
+                        .HasPrecision(20, 6)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IndicatorId", "Level", "Place", "Breakdown", "Period")
+                        .IsUnique();
+
+                    b.ToTable("Measurements", (string)null);
+                });
+
             modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>
                 {
                     b.Property<int>("Id")
@@ -1593,6 +1808,47 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Navigation("Objective");
                 });
 
+            modelBuilder.Entity("Regia.Core.Indicators.IndicatorLink", b =>
+                {
+                    b.HasOne("Regia.Core.Actions.PlanAction", "Action")
+                        .WithMany()
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Regia.Core.Indicators.Indicator", null)
+                        .WithMany("Links")
+                        .HasForeignKey("IndicatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Plans.Objective", "Objective")
+                        .WithMany()
+                        .HasForeignKey("ObjectiveId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Action");
+
+                    b.Navigation("Objective");
+                });
+
+            modelBuilder.Entity("Regia.Core.Indicators.IndicatorTarget", b =>
+                {
+                    b.HasOne("Regia.Core.Indicators.Indicator", null)
+                        .WithMany("Targets")
+                        .HasForeignKey("IndicatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Regia.Core.Indicators.Measurement", b =>
+                {
+                    b.HasOne("Regia.Core.Indicators.Indicator", null)
+                        .WithMany("Measurements")
+                        .HasForeignKey("IndicatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>
                 {
                     b.HasOne("Regia.Core.Territory.Municipality", "Municipality")
@@ -1710,6 +1966,15 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Navigation("Places");
 
                     b.Navigation("Updates");
+                });
+
+            modelBuilder.Entity("Regia.Core.Indicators.Indicator", b =>
+                {
+                    b.Navigation("Links");
+
+                    b.Navigation("Measurements");
+
+                    b.Navigation("Targets");
                 });
 
             modelBuilder.Entity("Regia.Core.Plans.Mission", b =>
