@@ -105,6 +105,13 @@ public sealed class IndicatorRuleTests
     }
 
     [Fact]
+    public void A_context_figure_is_not_judged()
+    {
+        var assessment = IndicatorStatus.Evaluate(new IndicatorRule(IndicatorDirection.Context, null, []), [Point("2021", 3_214_630)]);
+        Assert.Equal((TrackStatus.NotAssessed, 3_214_630m), (assessment.Status, assessment.Latest!.Value.Value));
+    }
+
+    [Fact]
     public void A_range_indicator_is_on_track_inside_its_range_widened_by_the_tolerance()
     {
         var rule = new IndicatorRule(IndicatorDirection.Range, null, [], 0.1m, 20, 30);

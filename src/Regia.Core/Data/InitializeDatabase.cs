@@ -80,6 +80,7 @@ public static class InitializeDatabase
         {
             var files = await TerritoryFiles.ReadAsync(data.TerritoryDirectory, cancellationToken).ConfigureAwait(false);
             territory = await LoadTerritory.ExecuteAsync(db, files, clock, cancellationToken).ConfigureAwait(false);
+            await Indicators.ShippedIndicators.LoadAsync(db, clock, cancellationToken).ConfigureAwait(false);
         }
 
         var plans = new List<PlanLoadResult>();

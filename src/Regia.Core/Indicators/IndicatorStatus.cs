@@ -8,6 +8,9 @@ public enum IndicatorDirection
 
     /// <summary>Good inside a range (<see cref="IndicatorRule.RangeLow"/>–<see cref="IndicatorRule.RangeHigh"/>).</summary>
     Range,
+
+    /// <summary>A context figure (e.g. residents): no value is better than another, so it has no status.</summary>
+    Context,
 }
 
 /// <summary>Where an indicator stands.</summary>
@@ -20,6 +23,9 @@ public enum TrackStatus
 
     /// <summary>The latest value already reaches the final target.</summary>
     TargetMet,
+
+    /// <summary>A context figure: not judged.</summary>
+    NotAssessed,
 }
 
 /// <summary>A figure of a series: its period and value (null: missing, which is not zero).</summary>
@@ -67,6 +73,11 @@ public static class IndicatorStatus
         if (latest is not { Value: { } value } last)
         {
             return new Assessment(TrackStatus.NotEnoughData, null, null, null, "Nessun valore rilevato.");
+        }
+
+        if (rule.Direction == IndicatorDirection.Context)
+        {
+            return new Assessment(TrackStatus.NotAssessed, last, null, null, "Indicatore di contesto: nessun valore è migliore di un altro.");
         }
 
         if (rule.Direction == IndicatorDirection.Range)
