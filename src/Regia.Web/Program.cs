@@ -2,6 +2,7 @@ using Regia.Web.Features.Actions;
 using Regia.Web.Features.Admin;
 using Regia.Web.Features.Alignment;
 using Regia.Web.Features.Importing;
+using Regia.Web.Features.Indicators;
 using Regia.Web.Features.OpenData;
 using Regia.Web.Features.Plans;
 using Regia.Web.Features.Search;
@@ -54,6 +55,7 @@ app.MapOpenDataApi();
 app.MapImportsApi();
 app.MapAlignmentApi();
 app.MapSearchApi();
+app.MapIndicatorsApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

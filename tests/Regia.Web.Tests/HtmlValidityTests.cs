@@ -16,6 +16,7 @@ public sealed class HtmlValidityTests
         "/azioni", "/azioni?missione=3&fonte=Pnrr", "/azioni/1", "/obiettivi/M3.6", "/metodo", "/territorio/zone/nord-milano",
         "/accesso", "/azioni/2/storia", "/open-data", "/azioni?comune=015146&pagina=2", "/azioni?zona=milano", "/azioni?obiettivo=M3.6&pagina=2",
         "/azioni/5", "/cerca", "/cerca?q=prova", "/cerca?q=zzzqqq", "/azioni?q=prova&missione=3",
+        "/indicatori", "/indicatori?stato=NotAssessed&sdg=11", "/indicatori/POP-RES",
     ];
 
     /// <summary>Back-office pages, read by a signed-in administrator (proposal 1 is an editor's change to action 2).</summary>

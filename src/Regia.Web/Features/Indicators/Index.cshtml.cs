@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Regia.Core;
+using Regia.Core.Indicators;
+
+namespace Regia.Web.Features.Indicators;
+
+/// <summary>The indicators (<c>/indicatori</c>), filtered by mission, objective, status and SDG.</summary>
+internal sealed class IndexModel(RegiaDbContext db) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "missione")]
+    public int? Mission { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "obiettivo")]
+    public string? Objective { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "stato")]
+    public TrackStatus? Status { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "sdg")]
+    public int? Sdg { get; set; }
+
+    public IReadOnlyList<IndicatorSummary> Indicators { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (!ModelState.IsValid || Mission is < 1 or > 6 || Sdg is < 1 or > 17)
+        {
+            // Unusable filter values are dropped rather than failing the page.
+            (Mission, Status, Sdg) = (null, null, null);
+        }
+
+        Objective = Objective?.Trim() is { Length: > 0 and <= 16 } code ? code.ToUpperInvariant() : null;
+        Indicators = await IndicatorQueries.ListAsync(db, new IndicatorFilter(Mission, Objective, Status, Sdg), cancellationToken);
+    }
+}
+
+/// <summary>One indicator (<c>/indicatori/{code}</c>): definition, status, series with targets, groups and places, as tables.</summary>
+internal sealed class IndicatorModel(RegiaDbContext db) : PageModel
+{
+    [FromRoute(Name = "code")]
+    public string Code { get; set; } = "";
+
+    public IndicatorDetail? Detail { get; private set; }
+
+    public IReadOnlyDictionary<string, string> PlaceNames { get; private set; } = new Dictionary<string, string>();
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        Detail = await IndicatorQueries.GetAsync(db, Code, cancellationToken);
+        if (Detail is null)
+        {
+            return NotFound();
+        }
+
+        var zones = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Zones.Select(z => new { z.Slug, z.Name }), cancellationToken);
+        var municipalities = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Municipalities.Select(m => new { m.IstatCode, m.Name }), cancellationToken);
+        PlaceNames = zones.Select(z => (Key: "zone:" + z.Slug, z.Name)).Concat(municipalities.Select(m => (Key: "municipality:" + m.IstatCode, m.Name)))
+            .ToDictionary(p => p.Key, p => p.Name, StringComparer.Ordinal);
+        return Page();
+    }
+
+    public string NameOf(PlaceFigure figure) => figure.Level switch
+    {
+        TerritoryLevel.Zone => PlaceNames.GetValueOrDefault("zone:" + figure.Place, figure.Place),
+        TerritoryLevel.Municipality => PlaceNames.GetValueOrDefault("municipality:" + figure.Place, figure.Place),
+        _ => "",
+    };
+}

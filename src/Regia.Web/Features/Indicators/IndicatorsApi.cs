@@ -1,0 +1,109 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
+using Regia.Core;
+using Regia.Core.Indicators;
+using Regia.Web.Infrastructure;
+
+namespace Regia.Web.Features.Indicators;
+
+/// <summary>A figure: its period and value (null: missing, never zero).</summary>
+public sealed record FigureDto(string Period, decimal? Value);
+
+/// <summary>An indicator in the list, with its latest metropolitan figure and its status.</summary>
+public sealed record IndicatorDto(
+    string Code, string Name, string? NameEn, string Unit, IndicatorDirection Direction, TrackStatus Status, FigureDto? Latest, IReadOnlyList<int> Sdgs, IReadOnlyList<string> Objectives, bool Demo);
+
+/// <summary>The status of a series: the figure it reads, the target it aims at, the path's value then, and why.</summary>
+public sealed record AssessmentDto(TrackStatus Status, FigureDto? Latest, FigureDto? Target, decimal? Expected, string Reason);
+
+/// <summary>A place's figure.</summary>
+public sealed record PlaceFigureDto(TerritoryLevel Level, string Place, string Period, decimal? Value, FigureStatus Status, string? Note);
+
+/// <summary>A group's series (e.g. <c>sesso=F</c>) and its status.</summary>
+public sealed record GroupDto(string Breakdown, IReadOnlyList<FigureDto> Series, AssessmentDto Assessment);
+
+/// <summary>An indicator whole.</summary>
+public sealed record IndicatorDetailDto(
+    IndicatorDto Indicator, string? Description, string? DescriptionEn, AggregationRule Aggregation, decimal Tolerance, decimal? RangeLow, decimal? RangeHigh,
+    string? Source, string? Licence, string? Frequency, FigureDto? Baseline, IReadOnlyList<FigureDto> Targets,
+    IReadOnlyList<PlaceFigureDto> Series, AssessmentDto Assessment, IReadOnlyList<GroupDto> Groups, IReadOnlyList<PlaceFigureDto> LatestByPlace);
+
+/// <summary>Indicators: <c>/api/v1/indicators</c>.</summary>
+internal static class IndicatorsApi
+{
+    public const string Tag = "Indicatori";
+
+    public static void MapIndicatorsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/indicators").WithTags(Tag).AllowAnonymous();
+        api.MapGet("/", ListAsync)
+            .WithName("ListIndicators")
+            .WithSummary("The indicators, with their latest figure and status")
+            .WithDescription("Every indicator with its unit, direction, latest metropolitan figure and status (on-track, off-track, target-met, not-enough-data, or not-assessed for a context figure such as residents), the SDGs it serves and the objectives it measures; filtered by mission, objective, status and SDG. 400 for a filter out of range.")
+            .Produces<IReadOnlyList<IndicatorDto>>()
+            .ProducesValidationProblem();
+        api.MapGet("/{code}", GetAsync)
+            .WithName("GetIndicator")
+            .WithSummary("An indicator with its series, targets, status and breakdowns")
+            .WithDescription("One indicator by code: its definition, baseline and targets, the metropolitan series with each figure's status and note (a missing value is null, never zero), its assessment by the documented rule (the linear path from baseline to the next target, with the indicator's tolerance), each group's series and assessment, and the latest figure of every zone and Comune. 404 for an unknown code.")
+            .Produces<IndicatorDetailDto>()
+            .Produces(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<IndicatorDto>>, ValidationProblem>> ListAsync(
+        [Description("Mission number, 1–6.")] int? mission,
+        [Description("Objective code, e.g. M2.12.")] string? objective,
+        [Description("Status: on-track, off-track, target-met, not-enough-data, not-assessed.")] string? status,
+        [Description("Sustainable Development Goal, 1–17.")] int? sdg,
+        RegiaDbContext db,
+        IStringLocalizer<SharedResource> text,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (mission is < 1 or > 6)
+        {
+            errors["mission"] = [text["Api.MissionOutOfRange", mission.Value]];
+        }
+
+        if (sdg is < 1 or > 17)
+        {
+            errors["sdg"] = [text["Indicators.SdgOutOfRange"]];
+        }
+
+        TrackStatus? parsed = null;
+        if (!string.IsNullOrEmpty(status) && (parsed = ApiQuery.ParseEnum<TrackStatus>(status)) is null)
+        {
+            errors["status"] = [text["Indicators.UnknownStatus", status, ApiQuery.Names<TrackStatus>()]];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: text["Api.InvalidQuery"]);
+        }
+
+        var list = await IndicatorQueries.ListAsync(db, new IndicatorFilter(mission, objective, parsed, sdg), cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<IndicatorDto>>([.. list.Select(Dto)]);
+    }
+
+    private static async Task<Results<Ok<IndicatorDetailDto>, NotFound>> GetAsync(
+        [Description("The indicator's code, e.g. POP-RES.")] string code, RegiaDbContext db, CancellationToken cancellationToken)
+    {
+        var detail = await IndicatorQueries.GetAsync(db, code, cancellationToken);
+        return detail is null ? TypedResults.NotFound() : TypedResults.Ok(new IndicatorDetailDto(
+            Dto(detail.Summary), detail.Description, detail.DescriptionEn, detail.Aggregation, detail.Tolerance, detail.RangeLow, detail.RangeHigh,
+            detail.Source, detail.Licence, detail.Frequency, Figure(detail.Baseline), [.. detail.Targets.Select(t => Figure(t)!)],
+            [.. detail.Series.Select(Place)], Dto(detail.Assessment),
+            [.. detail.Groups.Select(g => new GroupDto(g.Key, [.. g.Value.Select(p => Figure(p)!)], Dto(detail.GroupAssessments[g.Key])))],
+            [.. detail.LatestByPlace.Select(Place)]));
+    }
+
+    private static IndicatorDto Dto(IndicatorSummary s) => new(
+        s.Code, s.Name, s.NameEn, s.Unit, s.Direction, s.Status, s.LatestPeriod is { } period ? new FigureDto(period, s.LatestValue) : null, s.Sdgs, s.Objectives, s.IsDemo);
+
+    private static AssessmentDto Dto(Assessment a) => new(a.Status, Figure(a.Latest), Figure(a.Target), a.Expected, a.Reason);
+
+    private static FigureDto? Figure(SeriesPoint? point) => point is { } p ? new FigureDto(p.Period.ToString(), p.Value) : null;
+
+    private static PlaceFigureDto Place(PlaceFigure f) => new(f.Level, f.Place, f.Period, f.Value, f.Status, f.Note);
+}

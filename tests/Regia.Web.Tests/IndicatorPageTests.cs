@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Regia.Tests;
+
+/// <summary>Indicators on the API and the pages (the shipped resident population).</summary>
+public sealed class IndicatorPageTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_api_lists_the_indicators_and_gives_one_with_its_series_places_and_status(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+
+        var list = (await client.GetFromJsonAsync<JsonArray>("/api/v1/indicators?sdg=11", Cancel))!;
+        var population = Assert.Single(list)!;
+        Assert.Equal(("POP-RES", "not-assessed", "context", "2021"), ((string?)population["code"], (string?)population["status"], (string?)population["direction"], (string?)population["latest"]!["period"]));
+        Assert.Empty((await client.GetFromJsonAsync<JsonArray>("/api/v1/indicators?status=off-track", Cancel))!);
+
+        var detail = (await client.GetFromJsonAsync<JsonObject>("/api/v1/indicators/pop-res", Cancel))!;
+        var series = detail["series"]!.AsArray();
+        Assert.Equal(4, series.Count);
+        // 2018: not every Comune has a figure, so the metropolitan city has none — null, never zero.
+        Assert.Null(series[0]!["value"]);
+        Assert.Equal(3_249_821m, (decimal)series[3]!["value"]!);
+        Assert.Equal(141, detail["latestByPlace"]!.AsArray().Count);
+        Assert.Equal("sum", (string?)detail["aggregation"]);
+
+        using var missing = await client.GetAsync(new Uri("/api/v1/indicators/NESSUNO", UriKind.Relative), Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        foreach (var bad in new[] { "/api/v1/indicators?sdg=18", "/api/v1/indicators?status=bene", "/api/v1/indicators?mission=9" })
+        {
+            using var refused = await client.GetAsync(new Uri(bad, UriKind.Relative), Cancel);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task The_pages_list_the_indicators_and_show_one_as_tables()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+
+        var list = await client.GetStringAsync(new Uri("/indicatori", UriKind.Relative), Cancel);
+        Assert.Contains("href=\"/indicatori/POP-RES\"", list, StringComparison.Ordinal);
+        Assert.Contains("href=\"/indicatori\" aria-current=\"page\"", list, StringComparison.Ordinal);
+        var page = await client.GetStringAsync(new Uri("/indicatori/POP-RES", UriKind.Relative), Cancel);
+        Assert.Contains("<h1>Popolazione residente</h1>", page, StringComparison.Ordinal);
+        Assert.Contains("3.249.821", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/territorio/comuni/015146\">Milano</a>", page, StringComparison.Ordinal);
+        using var missing = await client.GetAsync(new Uri("/indicatori/NESSUNO", UriKind.Relative), Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+}
