@@ -56,5 +56,17 @@ public sealed class IndicatorPageTests
         Assert.Contains("href=\"/territorio/comuni/015146\">Milano</a>", page, StringComparison.Ordinal);
         using var missing = await client.GetAsync(new Uri("/indicatori/NESSUNO", UriKind.Relative), Cancel);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        // The home counts the indicators by status; a Comune's and a zone's pages list theirs with their figure; an
+        // objective no indicator measures says so.
+        var home = await client.GetStringAsync(new Uri("/", UriKind.Relative), Cancel);
+        Assert.Contains("<a href=\"/indicatori?stato=NotAssessed\"><span class=\"badge bg-secondary\">Di contesto</span> 1</a>", home, StringComparison.Ordinal);
+        var comune = await client.GetStringAsync(new Uri("/territorio/comuni/015146", UriKind.Relative), Cancel);
+        Assert.Contains("href=\"/indicatori/POP-RES\"", comune, StringComparison.Ordinal);
+        Assert.Contains("1.397.715 abitanti (2021)", comune, StringComparison.Ordinal);
+        var zone = await client.GetStringAsync(new Uri("/territorio/zone/nord-milano", UriKind.Relative), Cancel);
+        Assert.Contains("266.980 abitanti (2021)", zone, StringComparison.Ordinal);
+        var objective = await client.GetStringAsync(new Uri("/obiettivi/M3.6", UriKind.Relative), Cancel);
+        Assert.Contains("Nessun indicatore misura ancora questo obiettivo.", objective, StringComparison.Ordinal);
     }
 }

@@ -77,6 +77,31 @@ public static class IndicatorQueries
         return [.. summaries];
     }
 
+    /// <summary>How many indicators stand in each status (for the plan's home).</summary>
+    public static async Task<IReadOnlyDictionary<TrackStatus, int>> CountByStatusAsync(RegiaDbContext db, CancellationToken cancellationToken = default) =>
+        (await ListAsync(db, new IndicatorFilter(), cancellationToken).ConfigureAwait(false)).GroupBy(i => i.Status).ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>The indicators with figures for a place (a zone by slug, a Comune by ISTAT code), each with the place's latest figure.</summary>
+    public static async Task<IReadOnlyList<(IndicatorSummary Indicator, PlaceFigure Figure)>> ForPlaceAsync(RegiaDbContext db, TerritoryLevel level, string place, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var figures = await db.Measurements.AsNoTracking().Where(m => m.Level == level && m.Place == place && m.Breakdown == "")
+            .Select(m => new { Code = db.Indicators.Where(i => i.Id == m.IndicatorId).Select(i => i.Code).First(), m.Period, m.Value, m.Status, m.Note })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (figures.Count == 0)
+        {
+            return [];
+        }
+
+        var latest = figures.GroupBy(f => f.Code, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.OrderBy(f => ReportingPeriod.Parse(f.Period)).Last(), StringComparer.Ordinal);
+        var summaries = await ListAsync(db, new IndicatorFilter(), cancellationToken).ConfigureAwait(false);
+        return [.. summaries.Where(s => latest.ContainsKey(s.Code)).Select(s =>
+        {
+            var f = latest[s.Code];
+            return (s, new PlaceFigure(level, place, f.Period, f.Value, f.Status, f.Note));
+        })];
+    }
+
     /// <returns>Null when no indicator has the code.</returns>
     public static async Task<IndicatorDetail?> GetAsync(RegiaDbContext db, string code, CancellationToken cancellationToken = default)
     {

@@ -12,3 +12,9 @@ internal static class IndicatorBadges
         _ => "bg-secondary",
     };
 }
+
+/// <summary>A line of the indicators' table other pages show: the indicator, and the figure that page is about.</summary>
+internal sealed record IndicatorRow(IndicatorSummary Indicator, string? Period, decimal? Value);
+
+/// <summary>The indicators' table of a page (an objective's, a Comune's, a zone's), with its caption.</summary>
+internal sealed record IndicatorTable(string Caption, string Empty, IReadOnlyList<IndicatorRow> Rows);

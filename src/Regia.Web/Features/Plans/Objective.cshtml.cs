@@ -18,6 +18,9 @@ internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock, Roll
 
     public ObjectiveProgress Progress { get; private set; } = null!;
 
+    /// <summary>The indicators that measure the objective, with the metropolitan city's latest figure.</summary>
+    public IReadOnlyList<Indicators.IndicatorRow> Indicators { get; private set; } = [];
+
     public ObjectiveView? Previous => Mission.Objectives.LastOrDefault(o => o.Number < Objective.Number);
 
     public ObjectiveView? Next => Mission.Objectives.FirstOrDefault(o => o.Number > Objective.Number);
@@ -38,6 +41,8 @@ internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock, Roll
 
         (Plan, Objective, Mission) = (plan, objective, plan.Missions.First(m => m.Number == objective.Mission));
         Progress = await rollups.ObjectiveAsync(db, objective.Code, clock.Today(), cancellationToken);
+        Indicators = [.. (await Core.Indicators.IndicatorQueries.ListAsync(db, new Core.Indicators.IndicatorFilter(Objective: objective.Code), cancellationToken))
+            .Select(i => new Indicators.IndicatorRow(i, i.LatestPeriod, i.LatestValue))];
         return Page();
     }
 }

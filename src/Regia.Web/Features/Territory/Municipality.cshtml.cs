@@ -14,6 +14,9 @@ internal sealed class MunicipalityModel(RegiaDbContext db, TimeProvider clock, R
 
     public PlaceActions Actions { get; private set; } = new(0, 0, []);
 
+    /// <summary>The indicators with figures for the Comune, each with its latest one.</summary>
+    public IReadOnlyList<Indicators.IndicatorRow> Indicators { get; private set; } = [];
+
     /// <summary>The public list of all the actions touching the Comune.</summary>
     public string ListUrl => "/azioni?comune=" + Municipality.IstatCode;
 
@@ -29,6 +32,8 @@ internal sealed class MunicipalityModel(RegiaDbContext db, TimeProvider clock, R
 
         Municipality = municipality;
         Actions = await rollups.PlaceAsync(db, [municipality.IstatCode], clock.Today(), cancellationToken);
+        Indicators = [.. (await Core.Indicators.IndicatorQueries.ForPlaceAsync(db, Core.Indicators.TerritoryLevel.Municipality, municipality.IstatCode, cancellationToken))
+            .Select(i => new Indicators.IndicatorRow(i.Indicator, i.Figure.Period, i.Figure.Value))];
         return Page();
     }
 }

@@ -14,6 +14,9 @@ internal sealed class ZoneModel(RegiaDbContext db, TimeProvider clock, RollupCac
 
     public PlaceActions Actions { get; private set; } = new(0, 0, []);
 
+    /// <summary>The indicators with figures for the zone, each with its latest one.</summary>
+    public IReadOnlyList<Indicators.IndicatorRow> Indicators { get; private set; } = [];
+
     /// <summary>The public list of all the actions touching the zone.</summary>
     public string ListUrl => "/azioni?zona=" + Uri.EscapeDataString(Detail.Zone.Slug);
 
@@ -28,6 +31,8 @@ internal sealed class ZoneModel(RegiaDbContext db, TimeProvider clock, RollupCac
 
         Detail = detail;
         Actions = await rollups.PlaceAsync(db, [.. detail.Municipalities.Select(m => m.IstatCode)], today, cancellationToken);
+        Indicators = [.. (await Core.Indicators.IndicatorQueries.ForPlaceAsync(db, Core.Indicators.TerritoryLevel.Zone, detail.Zone.Slug, cancellationToken))
+            .Select(i => new Indicators.IndicatorRow(i.Indicator, i.Figure.Period, i.Figure.Value))];
         return Page();
     }
 }

@@ -73,6 +73,45 @@
     window.addEventListener('resize', function () { chart.resize(); });
   }
 
+  // An indicator's series from the table named by data-table: its figures (a missing one leaves a gap, never a
+  // zero), its targets, and the path from the baseline through the targets that the status is judged against.
+  function drawIndicator(element) {
+    var table = document.getElementById(element.getAttribute('data-table'));
+    if (!table) {
+      return;
+    }
+    var rows = Array.prototype.slice.call(table.querySelectorAll('tbody tr[data-kind]'));
+    var periods = [];
+    rows.forEach(function (r) {
+      var period = r.cells[0].textContent.trim();
+      if (periods.indexOf(period) < 0) { periods.push(period); }
+    });
+    periods.sort();
+    function of(kinds) {
+      return periods.map(function (period) {
+        var row = rows.filter(function (r) { return kinds.indexOf(r.getAttribute('data-kind')) >= 0 && r.cells[0].textContent.trim() === period; })[0];
+        var value = row ? row.cells[1].getAttribute('data-value') : '';
+        return value ? Number(value) : null;
+      });
+    }
+    var series = [{ name: element.getAttribute('data-label-values'), type: 'line', data: of(['value']), symbolSize: 8, lineStyle: { width: 3, color: '#0066cc' }, itemStyle: { color: '#0066cc' } }];
+    if (rows.some(function (r) { return r.getAttribute('data-kind') === 'target'; })) {
+      series.push({ name: element.getAttribute('data-label-targets'), type: 'scatter', data: of(['target']), symbol: 'diamond', symbolSize: 12, itemStyle: { color: '#b36200' } });
+      series.push({ name: element.getAttribute('data-label-path'), type: 'line', data: of(['baseline', 'target']), connectNulls: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#5d6d7e' } });
+    }
+    var chart = echarts.init(element, null, { renderer: 'svg' });
+    chart.setOption({
+      grid: { left: 80, right: 20, top: 40, bottom: 30 },
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis', valueFormatter: function (v) { return v === null || v === undefined ? 'n/d' : v.toLocaleString('it-IT'); } },
+      xAxis: { type: 'category', data: periods },
+      yAxis: { type: 'value', scale: true, axisLabel: { formatter: function (v) { return v.toLocaleString('it-IT'); } } },
+      series: series
+    });
+    window.addEventListener('resize', function () { chart.resize(); });
+  }
+
   document.querySelectorAll('[data-map-src]').forEach(drawMap);
+  document.querySelectorAll('[data-indicator-chart]').forEach(drawIndicator);
   document.querySelectorAll('[data-line-chart]').forEach(drawLine);
 })();
