@@ -148,3 +148,38 @@ public sealed class IndicatorRuleTests
         Assert.Equal(new AggregateFigure(null, 0, 0), IndicatorAggregation.Aggregate(AggregationRule.Sum, []));
     }
 }
+
+/// <summary>Figures in Italian and international notation, and the ambiguity a file's notation resolves.</summary>
+public sealed class FigureNumberTests
+{
+    [Theory]
+    [InlineData("1.234,5", NumberNotation.Unknown, "1234.5")]
+    [InlineData("1,234.5", NumberNotation.Unknown, "1234.5")]
+    [InlineData("1234.5", NumberNotation.Unknown, "1234.5")]
+    [InlineData("12,5%", NumberNotation.Unknown, "12.5")]
+    [InlineData("1 234 567", NumberNotation.Unknown, "1234567")]
+    [InlineData("1.234.567", NumberNotation.Unknown, "1234567")]
+    [InlineData("-0,75", NumberNotation.Unknown, "-0.75")]
+    [InlineData("1.234", NumberNotation.Italian, "1234")]
+    [InlineData("1.234", NumberNotation.International, "1.234")]
+    [InlineData("1,234", NumberNotation.Italian, "1.234")]
+    [InlineData("42", NumberNotation.Unknown, "42")]
+    public void Numbers_read_in_either_notation(string text, NumberNotation notation, string expected)
+    {
+        var (value, problem) = FigureNumbers.Parse(text, notation);
+        Assert.Null(problem);
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), value);
+    }
+
+    [Fact]
+    public void An_ambiguous_number_is_refused_until_the_notation_is_known_and_a_number_against_it_is_refused()
+    {
+        Assert.Contains("due modi", FigureNumbers.Parse("1.234", NumberNotation.Unknown).Problem, StringComparison.Ordinal);
+        Assert.Contains("notazione del file", FigureNumbers.Parse("1.234,5", NumberNotation.International).Problem, StringComparison.Ordinal);
+        Assert.Contains("non è un numero", FigureNumbers.Parse("dodici", NumberNotation.Italian).Problem, StringComparison.Ordinal);
+        Assert.Equal((null, null), FigureNumbers.Parse("  ", NumberNotation.Italian));
+        Assert.Equal(NumberNotation.Italian, FigureNumbers.NotationOf("12,5"));
+        Assert.Equal(NumberNotation.International, FigureNumbers.NotationOf("12.5"));
+        Assert.Equal(NumberNotation.Unknown, FigureNumbers.NotationOf("12.500"));
+    }
+}

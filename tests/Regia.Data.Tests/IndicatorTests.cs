@@ -42,3 +42,129 @@ public sealed class IndicatorTests
         Assert.Null(await IndicatorQueries.GetAsync(db, "NON-ESISTE", Cancel));
     }
 }
+
+/// <summary>Figures imported in the Open SDG layout, on SQLite and PostgreSQL (a test indicator, labelled as demo data).</summary>
+public sealed class MeasurementImportTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static async Task<TestDatabase> WithIndicatorAsync(string provider)
+    {
+        var database = await TestDatabase.CreateLoadedAsync(provider);
+        await using var db = database.CreateContext();
+        var indicator = new Indicator
+        {
+            Code = "TEST-OCC",
+            Name = "Tasso di occupazione 20-64 anni (dati di test)",
+            Unit = "%",
+            Direction = IndicatorDirection.HigherIsBetter,
+            Aggregation = AggregationRule.PopulationWeighted,
+            BaselinePeriod = "2020",
+            BaselineValue = 60m,
+            IsDemo = true,
+            Version = 1,
+        };
+        indicator.Targets.Add(new IndicatorTarget { Period = "2030", Value = 70m });
+        db.Indicators.Add(indicator);
+        db.Audit(new Regia.Core.Auditing.AuditRecord("indicator", () => "TEST-OCC", "create", DateTime.UtcNow));
+        await db.SaveChangesAsync(Cancel);
+        return database;
+    }
+
+    private static async Task<MeasurementImportReport> ImportAsync(TestDatabase database, string csv, Regia.Core.Importing.ImportMode mode = Regia.Core.Importing.ImportMode.AllOrNothing, NumberNotation notation = NumberNotation.Unknown)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"regia-figures-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(path, csv, Cancel);
+        await using var file = await Regia.Core.Importing.TabularFile.OpenPathAsync(path, cancellationToken: Cancel);
+        await using var db = database.CreateContext();
+        db.Caller = Regia.Core.Auditing.Caller.CommandLine("test");
+        return await ImportMeasurements.RunAsync(db, file, mode, notation, TimeProvider.System, Cancel);
+    }
+
+    private const string Figures = """
+        Indicatore;Anno;Territorio;Unità;Sesso;Valore;Stato;Nota
+        TEST-OCC;2024;;%;;64,5;;
+        TEST-OCC;2025;;%;;64,9;provvisorio;stima
+        TEST-OCC;2025;;%;F;58,1;provvisorio;
+        TEST-OCC;2025;;%;M;66,2;provvisorio;
+        TEST-OCC;2025;015146;%;;1.066,0;;errore di battitura nella fonte
+        TEST-OCC;2025;nord-milano;%;;;;dato non pubblicato
+        """;
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Figures_with_groups_and_places_import_in_italian_notation_once_and_the_indicator_reads_them(string provider)
+    {
+        await using var database = await WithIndicatorAsync(provider);
+
+        var dry = await ImportAsync(database, Figures, Regia.Core.Importing.ImportMode.DryRun);
+        Assert.Equal((6, 0, false, NumberNotation.Italian), (dry.Created, dry.Rejected, dry.Written, dry.Notation));
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(0, await db.Measurements.CountAsync(m => db.Indicators.Any(i => i.Id == m.IndicatorId && i.Code == "TEST-OCC"), Cancel));
+        }
+
+        var first = await ImportAsync(database, Figures);
+        Assert.Equal((6, 0, 0, true), (first.Created, first.Rejected, first.Unchanged, first.Written));
+        var again = await ImportAsync(database, Figures);
+        Assert.Equal((0, 0, 6), (again.Created, again.Updated, again.Unchanged));
+
+        await using (var db = database.CreateContext())
+        {
+            var detail = (await IndicatorQueries.GetAsync(db, "TEST-OCC", Cancel))!;
+            // 64.9 at the end of 2025 against a path at 65 (60 → 70 over 2020–2030), within a tenth of the way: on track.
+            Assert.Equal((TrackStatus.OnTrack, 64.9m), (detail.Assessment.Status, detail.Assessment.Latest!.Value.Value));
+            Assert.Equal(TrackStatus.OffTrack, detail.GroupAssessments["sesso=F"].Status);
+            Assert.Equal(TrackStatus.OnTrack, detail.GroupAssessments["sesso=M"].Status);
+            Assert.Equal(1066m, detail.LatestByPlace.Single(p => p.Place == "015146").Value);
+            // A missing figure is stored as missing, with its note; never as zero.
+            var zone = detail.LatestByPlace.Single(p => p.Place == "nord-milano");
+            Assert.Equal(((decimal?)null, "dato non pubblicato"), (zone.Value, zone.Note));
+            Assert.Equal(FigureStatus.Provisional, detail.Series.Single(f => f.Period == "2025").Status);
+        }
+
+        // A corrected figure updates that one only.
+        var corrected = await ImportAsync(database, Figures.Replace("64,9;provvisorio;stima", "65,2;definitivo;", StringComparison.Ordinal));
+        Assert.Equal((0, 1, 5), (corrected.Created, corrected.Updated, corrected.Unchanged));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_bad_file_gets_row_numbered_italian_errors_and_writes_nothing(string provider)
+    {
+        await using var database = await WithIndicatorAsync(provider);
+        const string Bad = """
+            Indicator,Year,Territory,Units,Value
+            TEST-OCC,2024,,%,64.5
+            NON-ESISTE,2024,,%,1
+            TEST-OCC,2024-Q5,,%,2
+            TEST-OCC,2024,Atlantide,%,3
+            TEST-OCC,2023,,abitanti,4
+            TEST-OCC,2022,,%,"1,234.5,6"
+            TEST-OCC,2024,,%,64.5
+            """;
+        var report = await ImportAsync(database, Bad);
+        Assert.False(report.Written);
+        Assert.Equal([3, 4, 5, 6, 7, 8], report.Problems.Select(p => p.Row));
+        Assert.Contains("NON-ESISTE", report.Problems[0].Errors[0].Message, StringComparison.Ordinal);
+        Assert.Equal("Year", report.Problems[1].Errors[0].Column);
+        Assert.Contains("Atlantide", report.Problems[2].Errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("unità", report.Problems[3].Errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("riga 2", report.Problems[5].Errors[0].Message, StringComparison.Ordinal);
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(0, await db.Measurements.CountAsync(m => db.Indicators.Any(i => i.Id == m.IndicatorId && i.Code == "TEST-OCC"), Cancel));
+        }
+
+        // Only ambiguous numbers, no notation declared: refused rather than guessed; declared, they read.
+        const string Ambiguous = "Indicator,Year,Value\nTEST-OCC,2024,\"1.234\"\n";
+        Assert.Contains("due modi", (await ImportAsync(database, Ambiguous)).Problems.Single().Errors[0].Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await ImportAsync(database, Ambiguous, notation: NumberNotation.International)).Created);
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(1.234m, await db.Measurements.Where(m => db.Indicators.Any(i => i.Id == m.IndicatorId && i.Code == "TEST-OCC")).Select(m => m.Value).SingleAsync(Cancel));
+        }
+
+        await Assert.ThrowsAsync<Regia.Core.Importing.TabularFileException>(() => ImportAsync(database, "Indicator,Anno\nTEST-OCC,2024\n"));
+    }
+}

@@ -105,6 +105,11 @@ public static class ShippedIndicators
 
         if (changed > 0)
         {
+            if (indicator.Id != 0)
+            {
+                db.Audit(new AuditRecord("indicator", () => PopulationCode, "update-figures", now) { After = new { figures = changed }, Comment = "Dati del territorio aggiornati." });
+            }
+
             indicator.UpdatedAtUtc = now;
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
