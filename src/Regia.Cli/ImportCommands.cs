@@ -100,7 +100,52 @@ internal static class ImportCommands
                 return 1;
             }
         });
+        var figuresInput = new Option<FileInfo>("--input") { Description = "Dati degli indicatori nel formato di Open SDG (Year, Value, una colonna per gruppo, con Indicator e Territory), CSV o XLSX.", Required = true };
+        var notation = new Option<string?>("--notation") { Description = "Notazione dei numeri: it (1.234,5) o en (1,234.5); se omessa, dedotta dai numeri non ambigui del file." };
+        var measurements = new Command("measurements", "Importa i dati degli indicatori (chiave: indicatore, territorio, gruppo e periodo).")
+        {
+            figuresInput, notation, dryRun, validOnly, separator,
+        };
+        measurements.SetAction(async (result, cancellationToken) =>
+        {
+            var mode = Mode(result.GetValue(dryRun), result.GetValue(validOnly));
+            var declared = result.GetValue(notation)?.Trim().ToLowerInvariant() switch
+            {
+                null or "" => Regia.Core.Indicators.NumberNotation.Unknown,
+                "it" => Regia.Core.Indicators.NumberNotation.Italian,
+                "en" => Regia.Core.Indicators.NumberNotation.International,
+                _ => (Regia.Core.Indicators.NumberNotation?)null,
+            };
+            if (declared is null)
+            {
+                await Console.Error.WriteLineAsync("--notation vale it (1.234,5) o en (1,234.5).").ConfigureAwait(false);
+                return 1;
+            }
+
+            try
+            {
+                await using var file = await TabularFile.OpenPathAsync(result.GetValue(figuresInput)!.FullName, new TabularReadOptions { Separator = result.GetValue(separator) }, cancellationToken).ConfigureAwait(false);
+                await using var db = DatabaseCommands.Open(out _);
+                var outcome = await Regia.Core.Indicators.ImportMeasurements.RunAsync(db, file, mode, declared.Value, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                foreach (var (row, errors) in outcome.Problems)
+                {
+                    foreach (var error in errors)
+                    {
+                        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"riga {row}, colonna «{error.Column}»: {error.Message}")).ConfigureAwait(false);
+                    }
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(outcome.Written ? "Importazione completata" : mode == ImportMode.DryRun ? "Prova conclusa, nulla è stato scritto" : "Nulla è stato scritto")}: {outcome.Created} dati nuovi, {outcome.Updated} aggiornati, {outcome.Unchanged} invariati, {outcome.Rejected} righe rifiutate (numeri in notazione {outcome.Notation switch { Regia.Core.Indicators.NumberNotation.Italian => "italiana", Regia.Core.Indicators.NumberNotation.International => "internazionale", _ => "non determinata" }})."));
+                return outcome.Rejected > 0 && !outcome.Written ? 1 : 0;
+            }
+            catch (TabularFileException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
         import.Subcommands.Add(pnrr);
+        import.Subcommands.Add(measurements);
         import.Subcommands.Add(actions);
         import.Subcommands.Add(decidim);
         return import;
