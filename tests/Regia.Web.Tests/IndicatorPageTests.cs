@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -68,5 +69,35 @@ public sealed class IndicatorPageTests
         Assert.Contains("266.980 abitanti (2021)", zone, StringComparison.Ordinal);
         var objective = await client.GetStringAsync(new Uri("/obiettivi/M3.6", UriKind.Relative), Cancel);
         Assert.Contains("Nessun indicatore misura ancora questo obiettivo.", objective, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_indicators_figures_download_in_every_format_and_import_back_unchanged(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+
+        foreach (var (format, extension) in new[] { ("csv", "csv"), ("csv-semicolon", "csv"), ("xlsx", "xlsx") })
+        {
+            using var response = await client.GetAsync(new Uri($"/api/v1/indicators/POP-RES/data?format={format}", UriKind.Relative), Cancel);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var path = Path.Combine(Path.GetTempPath(), $"regia-pop-{Guid.NewGuid():N}.{extension}");
+            await File.WriteAllBytesAsync(path, await response.Content.ReadAsByteArrayAsync(Cancel), Cancel);
+            await using var file = await Regia.Core.Importing.TabularFile.OpenPathAsync(path, cancellationToken: Cancel);
+            Assert.Equal(["Indicator", "Year", "Territory", "Units", "Value", "Status", "Note", "Source"], file.Headers);
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>();
+            db.Caller = Regia.Core.Auditing.Caller.CommandLine("test");
+            var report = await Regia.Core.Indicators.ImportMeasurements.RunAsync(db, file, Regia.Core.Importing.ImportMode.DryRun, Regia.Core.Indicators.NumberNotation.Unknown, TimeProvider.System, Cancel);
+            // 133 Comuni × 4 years, less Vermezzo con Zelo's two missing, plus 8 zones and the metropolitan city × 4.
+            Assert.Equal((0, 0, 0, 530 + 36), (report.Created, report.Updated, report.Rejected, report.Unchanged));
+        }
+
+        using var missing = await client.GetAsync(new Uri("/api/v1/indicators/NESSUNO/data", UriKind.Relative), Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        using var bad = await client.GetAsync(new Uri("/api/v1/indicators/POP-RES/data?format=pdf", UriKind.Relative), Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 }

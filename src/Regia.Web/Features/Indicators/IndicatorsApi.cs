@@ -49,6 +49,35 @@ internal static class IndicatorsApi
             .WithDescription("One indicator by code: its definition, baseline and targets, the metropolitan series with each figure's status and note (a missing value is null, never zero), its assessment by the documented rule (the linear path from baseline to the next target, with the indicator's tolerance), each group's series and assessment, and the latest figure of every zone and Comune. 404 for an unknown code.")
             .Produces<IndicatorDetailDto>()
             .Produces(StatusCodes.Status404NotFound);
+        api.MapGet("/{code}/data", DataAsync)
+            .WithName("ExportIndicatorData")
+            .WithSummary("Download an indicator's figures")
+            .WithDescription("Every figure of the indicator in the layout of the Open SDG platform (Indicator, Year, Territory, one column per group, Units, Value, Status, Note, Source) as CSV, CSV for Italian spreadsheets, XLSX or JSON; the same layout `import measurements` reads, so a download edited and imported again changes only what was edited. 404 for an unknown code, 400 for an unknown format.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem();
+    }
+
+    private static async Task<IResult> DataAsync(
+        [Description("The indicator's code, e.g. POP-RES.")] string code,
+        [Description("csv (comma, decimal point), csv-semicolon (for Italian spreadsheets), xlsx or json.")] string? format,
+        HttpContext context,
+        RegiaDbContext db,
+        TimeProvider clock,
+        IStringLocalizer<SharedResource> text,
+        CancellationToken cancellationToken)
+    {
+        if (Regia.Core.Exports.TabularExport.Parse(format ?? "csv") is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [text["Api.UnknownFormat", format ?? string.Empty]] }, title: text["Api.InvalidQuery"]);
+        }
+
+        if (await IndicatorExport.FiguresAsync(db, code, cancellationToken) is not { } figures)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return await Downloads.WriteAsync(context, format, "indicatore-" + code.Trim().ToUpperInvariant(), figures.Columns, figures.Rows.ToAsyncEnumerable(), clock, text, cancellationToken);
     }
 
     private static async Task<Results<Ok<IReadOnlyList<IndicatorDto>>, ValidationProblem>> ListAsync(
