@@ -82,7 +82,7 @@ public static class ImportMeasurements
             notation = rows.Select(r => FigureNumbers.NotationOf(Cell(r, "value"))).FirstOrDefault(n => n != NumberNotation.Unknown);
         }
 
-        var indicators = await db.Indicators.Include(i => i.Measurements).ToDictionaryAsync(i => i.Code, StringComparer.OrdinalIgnoreCase, cancellationToken).ConfigureAwait(false);
+        var indicators = await db.Indicators.ToDictionaryAsync(i => i.Code, StringComparer.OrdinalIgnoreCase, cancellationToken).ConfigureAwait(false);
         var zones = (await db.Zones.AsNoTracking().Select(z => z.Slug).ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var municipalities = (await db.Municipalities.AsNoTracking().Select(m => m.IstatCode).ToListAsync(cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var problems = new List<(int Row, IReadOnlyList<CellError> Errors)>();
@@ -182,15 +182,18 @@ public static class ImportMeasurements
             }));
         }
 
+        // The stored figures of the indicators the file names, by key: one read, one look-up a row.
+        var used = accepted.Select(a => a.Indicator.Id).Distinct().ToList();
+        var storedFigures = await db.Measurements.Where(m => EF.Parameter(used).Contains(m.IndicatorId)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var byKey = storedFigures.ToDictionary(m => (m.IndicatorId, m.Level, m.Place, m.Breakdown, m.Period));
         int created = 0, updated = 0, unchanged = 0;
         var touched = new HashSet<Indicator>();
         foreach (var (indicator, figure) in accepted)
         {
-            var stored = indicator.Measurements.FirstOrDefault(m => m.Level == figure.Level && m.Place == figure.Place && m.Breakdown == figure.Breakdown && m.Period == figure.Period);
-            if (stored is null)
+            if (!byKey.TryGetValue((figure.IndicatorId, figure.Level, figure.Place, figure.Breakdown, figure.Period), out var stored))
             {
                 created++;
-                indicator.Measurements.Add(figure);
+                db.Measurements.Add(figure);
                 touched.Add(indicator);
             }
             else if (stored.Value != figure.Value || stored.Status != figure.Status || stored.Note != figure.Note || stored.Source != figure.Source)

@@ -86,14 +86,18 @@ public static class IndicatorQueries
     {
         ArgumentNullException.ThrowIfNull(db);
         var figures = await db.Measurements.AsNoTracking().Where(m => m.Level == level && m.Place == place && m.Breakdown == "")
-            .Select(m => new { Code = db.Indicators.Where(i => i.Id == m.IndicatorId).Select(i => i.Code).First(), m.Period, m.Value, m.Status, m.Note })
+            .OrderBy(m => m.PeriodEnd)
+            .Select(m => new { m.IndicatorId, m.Period, m.Value, m.Status, m.Note })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         if (figures.Count == 0)
         {
             return [];
         }
 
-        var latest = figures.GroupBy(f => f.Code, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.OrderBy(f => ReportingPeriod.Parse(f.Period)).Last(), StringComparer.Ordinal);
+        // Read in period order: each indicator's last figure is its latest.
+        var ids = figures.Select(f => f.IndicatorId).Distinct().ToList();
+        var codes = await db.Indicators.AsNoTracking().Where(i => EF.Parameter(ids).Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Code, cancellationToken).ConfigureAwait(false);
+        var latest = figures.GroupBy(f => codes[f.IndicatorId], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         var summaries = await ListAsync(db, new IndicatorFilter(), cancellationToken).ConfigureAwait(false);
         return [.. summaries.Where(s => latest.ContainsKey(s.Code)).Select(s =>
         {
@@ -128,7 +132,8 @@ public static class IndicatorQueries
         // Each place's latest period with a figure (its value may still be missing, and says so).
         var latest = figures.Where(f => f.Level != TerritoryLevel.MetropolitanCity && f.Breakdown.Length == 0)
             .GroupBy(f => (f.Level, f.Place))
-            .Select(g => g.OrderBy(f => ReportingPeriod.Parse(f.Period)).Last())
+            // The figures are read in period order: a place's last is its latest.
+            .Select(g => g.Last())
             .OrderBy(f => f.Level).ThenBy(f => f.Place, StringComparer.Ordinal)
             .Select(f => new PlaceFigure(f.Level, f.Place, f.Period, f.Value, f.Status, f.Note)).ToList();
         return new IndicatorDetail(
