@@ -32,14 +32,49 @@ public sealed class IndicatorTests
 
         // Loaded at every start, once: a second start adds nothing.
         Assert.Equal(0, await ShippedIndicators.LoadAsync(db, TimeProvider.System, Cancel));
-        Assert.Equal(1, await db.Indicators.CountAsync(Cancel));
+        Assert.Equal(1, await db.Indicators.CountAsync(i => !i.Code.StartsWith("UE-"), Cancel));
 
         // The list and its filters.
-        Assert.Equal("POP-RES", Assert.Single(await IndicatorQueries.ListAsync(db, new IndicatorFilter(Sdg: 11), Cancel)).Code);
-        Assert.Single(await IndicatorQueries.ListAsync(db, new IndicatorFilter(Status: TrackStatus.NotAssessed), Cancel));
+        Assert.Contains("POP-RES", (await IndicatorQueries.ListAsync(db, new IndicatorFilter(Sdg: 11), Cancel)).Select(i => i.Code));
+        Assert.Equal(await db.Indicators.CountAsync(Cancel), (await IndicatorQueries.ListAsync(db, new IndicatorFilter(Status: TrackStatus.NotAssessed), Cancel)).Count);
         Assert.Empty(await IndicatorQueries.ListAsync(db, new IndicatorFilter(Status: TrackStatus.OffTrack), Cancel));
-        Assert.Empty(await IndicatorQueries.ListAsync(db, new IndicatorFilter(Sdg: 4), Cancel));
+        Assert.DoesNotContain("POP-RES", (await IndicatorQueries.ListAsync(db, new IndicatorFilter(Sdg: 4), Cancel)).Select(i => i.Code));
         Assert.Null(await IndicatorQueries.GetAsync(db, "NON-ESISTE", Cancel));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_pnrr_common_indicators_ship_as_national_figures_by_semester_with_groups_sub_measures_and_their_sums(string provider)
+    {
+        await using var database = await TestDatabase.CreateLoadedAsync(provider);
+        await using var db = database.CreateContext();
+
+        var enterprises = await IndicatorQueries.GetAsync(db, "ue-c9", Cancel);
+        Assert.NotNull(enterprises);
+        // National, and said so: the headline series is Italy's, not the metropolitan city's.
+        Assert.Equal(TerritoryLevel.Country, enterprises.Summary.Scope);
+        Assert.All(enterprises.Series, f => Assert.Equal((TerritoryLevel.Country, CommonIndicators.Italy), (f.Level, f.Place)));
+        Assert.Contains("dato nazionale", enterprises.Source, StringComparison.Ordinal);
+        Assert.Equal(("imprese", TrackStatus.NotAssessed), (enterprises.Summary.Unit, enterprises.Summary.Status));
+        Assert.Equal(["2021-S2", "2022-S1", "2022-S2"], enterprises.Series.Select(f => f.Period));
+        // 2021-S2, from the file by hand: large 1,225, medium 3,402, small 20,148 (sub-measures M1C2I1.1.1–3).
+        Assert.Equal(24_775m, enterprises.Series[0].Value);
+        Assert.Equal(20_148m, enterprises.Groups["dimensione=piccola"][0].Value);
+        Assert.Equal(13_749m, enterprises.Groups["dimensione=piccola;submisura=M1C2I1.1.1"][0].Value);
+        Assert.Equal(645m + 1_977m + 13_749m, enterprises.Groups["submisura=M1C2I1.1.1"][0].Value);
+        Assert.Empty(enterprises.LatestByPlace);
+
+        // Values in the file's Italian notation (" 1.786.461,00 "); the SDGs are the prevalent goals of the measures.
+        var energy = await IndicatorQueries.GetAsync(db, "UE-C1", Cancel);
+        Assert.Equal([291_122m, 675_563m, 1_786_461m], energy!.Series.Select(f => f.Value));
+        Assert.Equal(["UE-C1", "UE-C10", "UE-C10I", "UE-C11", "UE-C12", "UE-C13", "UE-C14", "UE-C2A", "UE-C2B", "UE-C3A", "UE-C3B.1", "UE-C3B.2", "UE-C4", "UE-C5", "UE-C6A", "UE-C6B", "UE-C7", "UE-C8", "UE-C9"],
+            await db.Indicators.Where(i => i.Code.StartsWith("UE-")).OrderBy(i => i.Code).Select(i => i.Code).ToListAsync(Cancel));
+        Assert.Contains("UE-C7", (await IndicatorQueries.ListAsync(db, new IndicatorFilter(Sdg: 16), Cancel)).Select(i => i.Code));
+
+        // Loaded once per version of the file: a second start changes nothing.
+        var figures = await db.Measurements.CountAsync(Cancel);
+        Assert.Equal(0, await CommonIndicators.LoadAsync(db, TimeProvider.System, Cancel));
+        Assert.Equal(figures, await db.Measurements.CountAsync(Cancel));
     }
 }
 

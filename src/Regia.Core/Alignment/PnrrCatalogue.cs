@@ -23,9 +23,7 @@ public static class PnrrCatalogue
 
     private static readonly Lazy<Task<IReadOnlyList<PnrrMeasureInfo>>> Embedded = new(async () =>
     {
-        await using var stream = typeof(PnrrCatalogue).Assembly.GetManifestResourceStream("Regia.Core." + FileName)
-            ?? throw new InvalidOperationException($"The PNRR catalogue ({FileName}) is not embedded in Regia.Core.");
-        await using var file = await TabularFile.OpenAsync(stream, FileName).ConfigureAwait(false);
+        await using var file = await Common.EmbeddedFiles.OpenAsync(FileName).ConfigureAwait(false);
         return await ReadAsync(file, CancellationToken.None).ConfigureAwait(false);
     });
 

@@ -83,6 +83,8 @@ public static class InitializeDatabase
             await Indicators.ShippedIndicators.LoadAsync(db, clock, cancellationToken).ConfigureAwait(false);
         }
 
+        await Indicators.CommonIndicators.LoadAsync(db, clock, cancellationToken).ConfigureAwait(false);
+
         var plans = new List<PlanLoadResult>();
         foreach (var file in data.PlanFiles.Order(StringComparer.Ordinal))
         {

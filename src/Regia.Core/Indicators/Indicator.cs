@@ -18,6 +18,9 @@ public enum TerritoryLevel
     MetropolitanCity,
     Zone,
     Municipality,
+
+    /// <summary>Italy as a whole (place <c>IT</c>): national figures, such as the PNRR's, shown as context and labelled so.</summary>
+    Country,
 }
 
 /// <summary>
@@ -131,7 +134,7 @@ public sealed class Measurement
 
     public TerritoryLevel Level { get; set; }
 
-    /// <summary>Empty for the metropolitan city, the zone's slug, or the Comune's ISTAT code.</summary>
+    /// <summary>Empty for the metropolitan city, the zone's slug, the Comune's ISTAT code, or <c>IT</c> for Italy.</summary>
     public string Place { get; set; } = "";
 
     /// <summary>The group, as <c>name=value</c> pairs joined by <c>;</c> in name order (e.g. <c>eta=15-24;sesso=F</c>); empty for the total.</summary>

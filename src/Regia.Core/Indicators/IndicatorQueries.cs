@@ -2,10 +2,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Regia.Core.Indicators;
 
-/// <summary>An indicator in a list: what it is, its latest metropolitan figure and its status.</summary>
+/// <summary>
+/// An indicator in a list: what it is, its latest headline figure and its status. The headline is the metropolitan
+/// city's series, or Italy's for a national indicator (<see cref="Scope"/> says which).
+/// </summary>
 public sealed record IndicatorSummary(
     string Code, string Name, string? NameEn, string Unit, IndicatorDirection Direction, TrackStatus Status, string? LatestPeriod, decimal? LatestValue,
-    IReadOnlyList<int> Sdgs, IReadOnlyList<string> Objectives, bool IsDemo);
+    IReadOnlyList<int> Sdgs, IReadOnlyList<string> Objectives, bool IsDemo, TerritoryLevel Scope = TerritoryLevel.MetropolitanCity);
 
 /// <summary>A figure of a place in a period.</summary>
 public sealed record PlaceFigure(TerritoryLevel Level, string Place, string Period, decimal? Value, FigureStatus Status, string? Note);
@@ -59,11 +62,15 @@ public static class IndicatorQueries
             .Include(i => i.Targets).Include(i => i.Links).ThenInclude(l => l.Objective)
             .AsSplitQuery().ToListAsync(cancellationToken).ConfigureAwait(false);
         var ids = indicators.Select(i => i.Id).ToList();
-        var series = (await db.Measurements.AsNoTracking()
-                .Where(m => EF.Parameter(ids).Contains(m.IndicatorId) && m.Level == TerritoryLevel.MetropolitanCity && m.Breakdown == "")
-                .Select(m => new { m.IndicatorId, m.Period, m.Value }).ToListAsync(cancellationToken).ConfigureAwait(false))
-            .ToLookup(m => m.IndicatorId, m => new SeriesPoint(ReportingPeriod.Parse(m.Period), m.Value));
-        var summaries = indicators.Select(i => Summarize(i, [.. series[i.Id]]));
+        var headlines = (await db.Measurements.AsNoTracking()
+                .Where(m => EF.Parameter(ids).Contains(m.IndicatorId) && (m.Level == TerritoryLevel.MetropolitanCity || m.Level == TerritoryLevel.Country) && m.Breakdown == "")
+                .Select(m => new { m.IndicatorId, m.Level, m.Period, m.Value }).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .ToLookup(m => m.IndicatorId);
+        var summaries = indicators.Select(i =>
+        {
+            var scope = ScopeOf(headlines[i.Id].Select(m => m.Level));
+            return Summarize(i, [.. headlines[i.Id].Where(m => m.Level == scope).Select(m => new SeriesPoint(ReportingPeriod.Parse(m.Period), m.Value))], scope);
+        });
         if (filter.Status is { } status)
         {
             summaries = summaries.Where(s => s.Status == status);
@@ -122,15 +129,16 @@ public static class IndicatorQueries
             .OrderBy(m => m.PeriodEnd).ThenBy(m => m.Level).ThenBy(m => m.Place)
             .Select(m => new { m.Level, m.Place, m.Breakdown, m.Period, m.Value, m.Status, m.Note })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var metropolitan = figures.Where(f => f.Level == TerritoryLevel.MetropolitanCity && f.Breakdown.Length == 0).ToList();
-        var points = metropolitan.Select(f => new SeriesPoint(ReportingPeriod.Parse(f.Period), f.Value)).ToList();
-        var summary = Summarize(indicator, points);
+        var scope = ScopeOf(figures.Select(f => f.Level));
+        var headline = figures.Where(f => f.Level == scope && f.Breakdown.Length == 0).ToList();
+        var points = headline.Select(f => new SeriesPoint(ReportingPeriod.Parse(f.Period), f.Value)).ToList();
+        var summary = Summarize(indicator, points, scope);
         var rule = RuleOf(indicator);
-        var groups = figures.Where(f => f.Level == TerritoryLevel.MetropolitanCity && f.Breakdown.Length > 0)
+        var groups = figures.Where(f => f.Level == scope && f.Breakdown.Length > 0)
             .GroupBy(f => f.Breakdown, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<SeriesPoint>)[.. g.Select(f => new SeriesPoint(ReportingPeriod.Parse(f.Period), f.Value))], StringComparer.Ordinal);
         // Each place's latest period with a figure (its value may still be missing, and says so).
-        var latest = figures.Where(f => f.Level != TerritoryLevel.MetropolitanCity && f.Breakdown.Length == 0)
+        var latest = figures.Where(f => f.Level is TerritoryLevel.Zone or TerritoryLevel.Municipality && f.Breakdown.Length == 0)
             .GroupBy(f => (f.Level, f.Place))
             // The figures are read in period order: a place's last is its latest.
             .Select(g => g.Last())
@@ -139,7 +147,7 @@ public static class IndicatorQueries
         return new IndicatorDetail(
             summary, indicator.Description, indicator.DescriptionEn, indicator.Aggregation, indicator.Tolerance, indicator.RangeLow, indicator.RangeHigh,
             indicator.Source, indicator.Licence, indicator.Frequency, rule.Baseline, rule.Targets,
-            [.. metropolitan.Select(f => new PlaceFigure(f.Level, f.Place, f.Period, f.Value, f.Status, f.Note))],
+            [.. headline.Select(f => new PlaceFigure(f.Level, f.Place, f.Period, f.Value, f.Status, f.Note))],
             IndicatorStatus.Evaluate(rule, points),
             groups,
             IndicatorStatus.EvaluateGroups(rule, groups),
@@ -160,7 +168,25 @@ public static class IndicatorQueries
             indicator.RangeHigh);
     }
 
-    private static IndicatorSummary Summarize(Indicator indicator, IReadOnlyList<SeriesPoint> series)
+    // The metropolitan series heads an indicator; a national indicator (figures for Italy and none for the
+    // metropolitan city) is headed by Italy's.
+    private static TerritoryLevel ScopeOf(IEnumerable<TerritoryLevel> levels)
+    {
+        var national = false;
+        foreach (var level in levels)
+        {
+            if (level == TerritoryLevel.MetropolitanCity)
+            {
+                return level;
+            }
+
+            national |= level == TerritoryLevel.Country;
+        }
+
+        return national ? TerritoryLevel.Country : TerritoryLevel.MetropolitanCity;
+    }
+
+    private static IndicatorSummary Summarize(Indicator indicator, IReadOnlyList<SeriesPoint> series, TerritoryLevel scope)
     {
         var assessment = IndicatorStatus.Evaluate(RuleOf(indicator), series);
         return new IndicatorSummary(
@@ -168,6 +194,7 @@ public static class IndicatorQueries
             assessment.Latest?.Period.ToString(), assessment.Latest?.Value,
             [.. indicator.Sdgs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))],
             [.. indicator.Links.Where(l => l.Objective is not null).Select(l => l.Objective!.Code).Order(StringComparer.Ordinal)],
-            indicator.IsDemo);
+            indicator.IsDemo,
+            scope);
     }
 }
