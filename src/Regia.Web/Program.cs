@@ -56,6 +56,7 @@ app.MapImportsApi();
 app.MapAlignmentApi();
 app.MapSearchApi();
 app.MapIndicatorsApi();
+app.MapPnrrApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

@@ -24,6 +24,19 @@ public sealed class PnrrReferenceTests
     }
 
     [Fact]
+    public async Task A_milestone_or_target_shared_by_sub_measures_is_one_commitment_of_all_of_them()
+    {
+        // M2C2I4.1 (cycle lanes): the file writes M2C2-22, -23 and -24 once for the tourist routes (M2C2I4.1.1) and
+        // once for the urban ones (M2C2I4.1.2).
+        var cycling = Assert.Single(await PnrrReference.ForMeasuresAsync(["M2C2I4.1"]));
+
+        Assert.Equal(["M2C2-22", "M2C2-24", "M2C2-23"], cycling.MilestonesAndTargets.Select(m => m.Code));
+        Assert.All(cycling.MilestonesAndTargets, m => Assert.Equal("M2C2I4.1.1, M2C2I4.1.2", m.Submeasure));
+        var t2 = cycling.MilestonesAndTargets.Single(m => m.Code == "M2C2-23");
+        Assert.Equal((PnrrCommitmentKind.Target, 200m, 1_800m, "2026-Q2"), (t2.Kind, t2.Baseline, t2.Value, t2.Due));
+    }
+
+    [Fact]
     public async Task A_measure_serves_its_sustainable_development_goals_prevalent_first()
     {
         var all = await PnrrReference.ShippedAsync();

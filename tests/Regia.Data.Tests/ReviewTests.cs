@@ -16,33 +16,17 @@ public sealed class ReviewTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static async Task<(TestDatabase Database, int FirstAction)> SeededAsync(string provider)
-    {
-        var database = await TestDatabase.CreateAsync(provider);
-        await using var db = database.CreateContext();
-        await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
-        return (database, await TestActions.SeedAsync(db, Cancel));
-    }
 
-    private static async Task<Caller> CallerAsync(RegiaDbContext db, int userId, string organization, RegiaRole role) =>
-        new(userId, $"user{userId}@example.test", await TestActions.OrganizationId(db, organization, Cancel), organization, role, ChangeChannel.Site);
-
-    private static async Task<RegiaDbContext> AsAsync(TestDatabase database, int userId, string organization, RegiaRole role)
-    {
-        var db = database.CreateContext();
-        db.Caller = await CallerAsync(db, userId, organization, role);
-        return db;
-    }
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_proposal_changes_nothing_public_until_approved_and_then_applies_in_one_step(string provider)
     {
-        var (database, first) = await SeededAsync(provider);
+        var (database, first) = await Seeded.CreateAsync(provider, Cancel);
         await using var _ = database;
         var milanoAction = first + 1;
         int proposalId;
-        await using (var editor = await AsAsync(database, 10, "Comune di Milano", RegiaRole.Editor))
+        await using (var editor = await Seeded.AsAsync(database, 10, "Comune di Milano", RegiaRole.Editor, Cancel))
         {
             var input = (await ActionSnapshot.InputOfAsync(editor, milanoAction, Cancel))!.Value.Input;
             var outcome = await ChangeAction.UpdateAsync(editor, milanoAction, 1, input with { Title = "Titolo proposto (test)" }, TimeProvider.System, Cancel);
@@ -57,7 +41,7 @@ public sealed class ReviewTests
             Assert.Equal(ProposalState.Pending, (await reader.Proposals.SingleAsync(Cancel)).State);
         }
 
-        await using (var reviewer = await AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer))
+        await using (var reviewer = await Seeded.AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel))
         {
             var approved = await ReviewProposal.ApproveAsync(reviewer, proposalId, TimeProvider.System, "Va bene.", Cancel);
             Assert.Equal(2, approved.Version);
@@ -79,12 +63,12 @@ public sealed class ReviewTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Editors_change_only_what_their_organisation_leads_viewers_nothing_and_a_refusal_writes_nothing(string provider)
     {
-        var (database, first) = await SeededAsync(provider);
+        var (database, first) = await Seeded.CreateAsync(provider, Cancel);
         await using var _ = database;
         var milanoAction = first + 1;
-        await using var sesto = await AsAsync(database, 11, "Comune di Sesto San Giovanni", RegiaRole.Editor);
-        await using var viewer = await AsAsync(database, 12, "Comune di Milano", RegiaRole.Viewer);
-        await using var milano = await AsAsync(database, 10, "Comune di Milano", RegiaRole.Editor);
+        await using var sesto = await Seeded.AsAsync(database, 11, "Comune di Sesto San Giovanni", RegiaRole.Editor, Cancel);
+        await using var viewer = await Seeded.AsAsync(database, 12, "Comune di Milano", RegiaRole.Viewer, Cancel);
+        await using var milano = await Seeded.AsAsync(database, 10, "Comune di Milano", RegiaRole.Editor, Cancel);
         var input = (await ActionSnapshot.InputOfAsync(sesto, milanoAction, Cancel))!.Value.Input;
         var entries = await sesto.AuditEntries.CountAsync(Cancel);
 
@@ -109,11 +93,11 @@ public sealed class ReviewTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_stale_proposal_is_refused_on_approval_and_a_sent_back_one_applies_nothing(string provider)
     {
-        var (database, first) = await SeededAsync(provider);
+        var (database, first) = await Seeded.CreateAsync(provider, Cancel);
         await using var _ = database;
         var milanoAction = first + 1;
-        await using var editor = await AsAsync(database, 10, "Comune di Milano", RegiaRole.Editor);
-        await using var reviewer = await AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer);
+        await using var editor = await Seeded.AsAsync(database, 10, "Comune di Milano", RegiaRole.Editor, Cancel);
+        await using var reviewer = await Seeded.AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel);
         var input = (await ActionSnapshot.InputOfAsync(editor, milanoAction, Cancel))!.Value.Input;
         var stale = (await ChangeAction.UpdateAsync(editor, milanoAction, 1, input with { Title = "Dell'editor (test)" }, TimeProvider.System, Cancel))!.Proposal!.Id;
 
@@ -137,7 +121,7 @@ public sealed class ReviewTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_audit_trail_cannot_be_changed_and_no_change_is_saved_without_it(string provider)
     {
-        var (database, first) = await SeededAsync(provider);
+        var (database, first) = await Seeded.CreateAsync(provider, Cancel);
         await using var _ = database;
         await using var db = database.CreateContext();
         var entries = await db.AuditEntries.CountAsync(Cancel);
@@ -170,7 +154,7 @@ public sealed class ReviewTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_token_works_until_it_expires_is_revoked_or_its_account_is_disabled_and_only_its_hash_is_stored(string provider)
     {
-        var (database, _) = await SeededAsync(provider);
+        var (database, _) = await Seeded.CreateAsync(provider, Cancel);
         await using var __ = database;
         var services = new ServiceCollection();
         services.AddLogging();
@@ -213,7 +197,7 @@ public sealed class ReviewTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_status_list_is_configurable_and_a_status_in_use_cannot_be_removed(string provider)
     {
-        var (database, first) = await SeededAsync(provider);
+        var (database, first) = await Seeded.CreateAsync(provider, Cancel);
         await using var _ = database;
         await using var db = database.CreateContext();
 

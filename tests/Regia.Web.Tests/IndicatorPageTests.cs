@@ -19,8 +19,12 @@ public sealed class IndicatorPageTests
         using var client = app.CreateClient();
 
         var list = (await client.GetFromJsonAsync<JsonArray>("/api/v1/indicators?sdg=11", Cancel))!;
-        var population = Assert.Single(list)!;
-        Assert.Equal(("POP-RES", "not-assessed", "context", "2021"), ((string?)population["code"], (string?)population["status"], (string?)population["direction"], (string?)population["latest"]!["period"]));
+        var population = Assert.Single(list, i => (string?)i!["code"] == "POP-RES")!;
+        Assert.Equal(("not-assessed", "context", "2021", "metropolitan-city"), ((string?)population["status"], (string?)population["direction"], (string?)population["latest"]!["period"], (string?)population["scope"]));
+        // The EU common indicators of the PNRR measures that serve goal 11 come too, said to be national.
+        var national = list.Where(i => (string?)i!["code"] != "POP-RES").ToList();
+        Assert.NotEmpty(national);
+        Assert.All(national, i => Assert.Equal(("country", true), ((string?)i!["scope"], ((string)i["code"]!).StartsWith("UE-C", StringComparison.Ordinal))));
         Assert.Empty((await client.GetFromJsonAsync<JsonArray>("/api/v1/indicators?status=off-track", Cancel))!);
 
         var detail = (await client.GetFromJsonAsync<JsonObject>("/api/v1/indicators/pop-res", Cancel))!;
@@ -41,6 +45,41 @@ public sealed class IndicatorPageTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_pnrr_funded_action_shows_its_measures_goals_milestones_and_targets_as_national_and_the_api_gives_them(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        var id = await ActionsApiTests.SeedAsync(app);
+
+        // The test action is funded by M2C2I4.1 (cycle lanes), whose goal by the MEF's mapping is 11.
+        var action = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/actions/{id}", Cancel))!;
+        Assert.Equal([11], action["sdgs"]!.AsArray().Select(g => (int)g!));
+        var page = await client.GetStringAsync(new Uri($"/azioni/{id}", UriKind.Relative), Cancel);
+        Assert.Contains("<h2 id=\"pnrr-title\" class=\"h4\">Il PNRR per questa azione</h2>", page, StringComparison.Ordinal);
+        Assert.Contains("Misura M2C2I4.1 – Rafforzamento mobilità ciclistica (piano nazionale delle ciclovie)", page, StringComparison.Ordinal);
+        Assert.Contains("dato nazionale", page, StringComparison.Ordinal);
+        Assert.Contains("Traguardi e obiettivi nazionali della misura: 1 traguardi, 2 obiettivi", page, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\" class=\"text-nowrap\">M2C2-23</th>", page, StringComparison.Ordinal);
+        Assert.Contains("1.800", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/indicatori?sdg=11\"", page, StringComparison.Ordinal);
+
+        // The API: the list of measures and one measure whole, with the common indicators it reports as links.
+        var measures = (await client.GetFromJsonAsync<JsonArray>("/api/v1/pnrr/measures", Cancel))!;
+        var cycling = Assert.Single(measures, m => (string?)m!["code"] == "M2C2I4.1")!;
+        Assert.Equal((2, 1, 2), ((int)cycling["mission"]!, (int)cycling["milestones"]!, (int)cycling["targets"]!));
+        var digital = (await client.GetFromJsonAsync<JsonObject>("/api/v1/pnrr/measures/m1c1%20i1.4", Cancel))!;
+        Assert.Equal("M1C1I1.4", (string?)digital["code"]);
+        Assert.Equal([11, 16], digital["sdgs"]!.AsArray().Select(g => (int)g!));
+        Assert.Equal("UE-C7", (string?)Assert.Single(digital["commonIndicators"]!.AsArray())!["code"]);
+        Assert.NotEmpty(digital["milestonesAndTargets"]!.AsArray());
+        using var missing = await client.GetAsync(new Uri("/api/v1/pnrr/measures/M9C9I9.9", UriKind.Relative), Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("M9C9I9.9", await missing.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_pages_list_the_indicators_and_show_one_as_tables()
     {
@@ -57,11 +96,19 @@ public sealed class IndicatorPageTests
         Assert.Contains("href=\"/territorio/comuni/015146\">Milano</a>", page, StringComparison.Ordinal);
         using var missing = await client.GetAsync(new Uri("/indicatori/NESSUNO", UriKind.Relative), Cancel);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        // A national figure says so, on its page and in the list.
+        var enterprises = await client.GetStringAsync(new Uri("/indicatori/UE-C9", UriKind.Relative), Cancel);
+        Assert.Contains("Dato nazionale: la serie riguarda tutta l&#x27;Italia", enterprises, StringComparison.Ordinal);
+        Assert.Contains("<h1>Imprese beneficiarie di un sostegno</h1>", enterprises, StringComparison.Ordinal);
+        Assert.Matches("href=\"/indicatori/UE-C9\">[^<]+</a> <span class=\"small\">\\(UE-C9\\)</span>\\s*<span class=\"badge bg-light text-dark border ms-1\">dato nazionale</span>", list);
+        var filtered = await client.GetStringAsync(new Uri("/indicatori?obiettivo=M1.1", UriKind.Relative), Cancel);
+        Assert.Contains("<option value=\"M1.1\" selected=\"selected\">", filtered, StringComparison.Ordinal);
 
         // The home counts the indicators by status; a Comune's and a zone's pages list theirs with their figure; an
         // objective no indicator measures says so.
         var home = await client.GetStringAsync(new Uri("/", UriKind.Relative), Cancel);
-        Assert.Contains("<a href=\"/indicatori?stato=NotAssessed\"><span class=\"badge bg-secondary\">Di contesto</span> 1</a>", home, StringComparison.Ordinal);
+        // The resident population and the PNRR's 19 EU common indicators, all context.
+        Assert.Contains("<a href=\"/indicatori?stato=NotAssessed\"><span class=\"badge bg-secondary\">Di contesto</span> 20</a>", home, StringComparison.Ordinal);
         var comune = await client.GetStringAsync(new Uri("/territorio/comuni/015146", UriKind.Relative), Cancel);
         Assert.Contains("href=\"/indicatori/POP-RES\"", comune, StringComparison.Ordinal);
         Assert.Contains("1.397.715 abitanti (2021)", comune, StringComparison.Ordinal);

@@ -54,6 +54,10 @@ public sealed record MunicipalityAmount(string IstatCode, string Name, decimal A
     public decimal? PerInhabitant => Population is { Value: > 0 } p ? Math.Round(Amount / p.Value, 2, MidpointRounding.AwayFromZero) : null;
 }
 
+/// <summary>
+/// An action whole. <c>Sdgs</c>: the Sustainable Development Goals of the PNRR measures that fund it, by the MEF's
+/// mapping of the measures (prevalent goals first); empty when no PNRR measure funds it.
+/// </summary>
 public sealed record ActionDetail(
     int Id,
     int Version,
@@ -88,7 +92,8 @@ public sealed record ActionDetail(
     ActionLink? Parent = null,
     IReadOnlyList<ActionLink>? Parts = null,
     SuggestionView? Suggestion = null,
-    string? ReadableTitle = null)
+    string? ReadableTitle = null,
+    IReadOnlyList<int>? Sdgs = null)
 {
     public decimal PlannedFunding => Funding.Sum(f => f.Planned);
 }
@@ -303,7 +308,8 @@ public static class ActionQueries
             suggestion is null ? null : new SuggestionView(
                 suggestion.Mission, suggestion.MissionScore, suggestion.Objective, suggestion.ObjectiveText is null ? null : Plans.Import.PlanText.StripEmphasis(suggestion.ObjectiveText),
                 suggestion.ObjectiveScore, [.. suggestion.Terms.Split(", ", StringSplitOptions.RemoveEmptyEntries)], EnumNames.Kebab(suggestion.State), suggestion.SuggestedAtUtc),
-            a.ReadableTitle.Length > 0 ? a.ReadableTitle : null);
+            a.ReadableTitle.Length > 0 ? a.ReadableTitle : null,
+            await Indicators.PnrrReference.SdgsOfAsync(funding.Select(f => f.PnrrMeasure)).ConfigureAwait(false));
     }
 
     /// <summary>

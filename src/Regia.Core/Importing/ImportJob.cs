@@ -18,6 +18,9 @@ public enum ImportKind
 
     /// <summary>Decidim accountability results.</summary>
     Decidim,
+
+    /// <summary>Figures of indicators in the Open SDG layout (see <see cref="Indicators.ImportMeasurements"/>).</summary>
+    Measurements,
 }
 
 public enum ImportJobState
@@ -158,23 +161,34 @@ public static class RunImportJob
                     files.Add(await TabularFile.OpenPathAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false));
                 }
 
-                IActionSource source = job.Kind switch
+                if (job.Kind == ImportKind.Measurements)
                 {
-                    ImportKind.Pnrr => await PnrrSource.OpenAsync(files[0], files[1], cancellationToken).ConfigureAwait(false),
-                    ImportKind.Decidim => DecidimSource.Open(files[0], new DecidimImportOptions(job.LeadOrganizationId ?? 0, job.Mission)),
-                    _ => ActionTemplateSource.Open(files[0]),
-                };
-                await using var rejected = File.Create(Path.Combine(job.Directory, ImportJob.RejectedFileName));
-                // The engine learns from what the database holds so far, and the import stores its suggestions (not in a dry run).
-                var alignment = job.Mode == ImportMode.DryRun ? null : await Alignment.AlignmentEngine.BuildAsync(db, cancellationToken).ConfigureAwait(false);
-                var report = await ImportActions.RunAsync(db, source, new ImportOptions { Mode = job.Mode, RejectedRows = rejected, Progress = progress, ReportedRows = ImportJob.KeptRows, Alignment = alignment }, clock, cancellationToken).ConfigureAwait(false);
-                job.Created = report.Created;
-                job.Updated = report.Updated;
-                job.Unchanged = report.Unchanged;
-                job.Rejected = report.Rejected;
-                job.OrganizationsCreated = report.OrganizationsCreated;
-                job.Written = report.Written;
-                job.RowsJson = JsonSerializer.Serialize(report.Rows);
+                    var figures = await Indicators.ImportMeasurements.RunAsync(db, files[0], job.Mode, Indicators.NumberNotation.Unknown, clock, cancellationToken).ConfigureAwait(false);
+                    (job.Created, job.Updated, job.Unchanged, job.Rejected, job.Written) = (figures.Created, figures.Updated, figures.Unchanged, figures.Rejected, figures.Written);
+                    job.RowsJson = JsonSerializer.Serialize(figures.Problems.Take(ImportJob.KeptRows)
+                        .Select(p => new RowResult(p.Row, string.Empty, null, RowOutcome.Rejected, null, p.Errors)).ToList());
+                }
+                else
+                {
+                    IActionSource source = job.Kind switch
+                    {
+                        ImportKind.Pnrr => await PnrrSource.OpenAsync(files[0], files[1], cancellationToken).ConfigureAwait(false),
+                        ImportKind.Decidim => DecidimSource.Open(files[0], new DecidimImportOptions(job.LeadOrganizationId ?? 0, job.Mission)),
+                        _ => ActionTemplateSource.Open(files[0]),
+                    };
+                    await using var rejected = File.Create(Path.Combine(job.Directory, ImportJob.RejectedFileName));
+                    // The engine learns from what the database holds so far, and the import stores its suggestions (not in a dry run).
+                    var alignment = job.Mode == ImportMode.DryRun ? null : await Alignment.AlignmentEngine.BuildAsync(db, cancellationToken).ConfigureAwait(false);
+                    var report = await ImportActions.RunAsync(db, source, new ImportOptions { Mode = job.Mode, RejectedRows = rejected, Progress = progress, ReportedRows = ImportJob.KeptRows, Alignment = alignment }, clock, cancellationToken).ConfigureAwait(false);
+                    job.Created = report.Created;
+                    job.Updated = report.Updated;
+                    job.Unchanged = report.Unchanged;
+                    job.Rejected = report.Rejected;
+                    job.OrganizationsCreated = report.OrganizationsCreated;
+                    job.Written = report.Written;
+                    job.RowsJson = JsonSerializer.Serialize(report.Rows);
+                }
+
                 job.State = ImportJobState.Completed;
             }
             finally

@@ -164,7 +164,11 @@ public static class PnrrReference
                 Stated(row.Cell(at["OA - Meccanismo di verifica"]))));
         }
 
-        return list.OrderBy(m => ReportingPeriod.TryParse(m.Due, out var due) ? due.End : DateOnly.MaxValue).ThenBy(m => m.Code, StringComparer.Ordinal)
+        // A milestone or target shared by several sub-measures is written once per sub-measure, identical but for
+        // the sub-measure (66 of the 1,182 in v03): it is one commitment, of all of them.
+        return list.GroupBy(m => (m.Measure, m.Code))
+            .Select(g => g.First() with { Submeasure = string.Join(", ", g.Select(m => m.Submeasure).Distinct(StringComparer.Ordinal)) })
+            .OrderBy(m => ReportingPeriod.TryParse(m.Due, out var due) ? due.End : DateOnly.MaxValue).ThenBy(m => m.Code, StringComparer.Ordinal)
             .ToLookup(m => m.Measure, StringComparer.Ordinal);
     }
 

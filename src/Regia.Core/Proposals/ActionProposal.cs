@@ -10,6 +10,9 @@ public enum ProposalKind
     Update,
     Delete,
     TimelineEntry,
+
+    /// <summary>Figures of indicators that measure the action (see <see cref="Indicators.RecordFigures"/>).</summary>
+    Figures,
 }
 
 public enum ProposalState

@@ -120,6 +120,10 @@ public static class ChangeAction
         return new ChangeOutcome(proposal, id, expectedVersion);
     }
 
+    /// <summary>An editor's figures for indicators of an action their organisation leads (see <see cref="Indicators.RecordFigures"/>), already checked.</summary>
+    internal static Task<ActionProposal> ProposeFiguresAsync(RegiaDbContext db, int actionId, string title, string payload, TimeProvider clock, CancellationToken cancellationToken) =>
+        ProposeAsync(db, ProposalKind.Figures, actionId, null, title.Length > 300 ? title[..299] + "…" : title, payload, clock, cancellationToken);
+
     private static void RequireEditorOf(Caller caller, int leadOrganizationId, string message)
     {
         if (caller.Role is not Accounts.RegiaRole.Editor)

@@ -18,7 +18,7 @@ public sealed record ProposalSummary(
     string? ReviewComment);
 
 /// <summary>A proposal with what it would change: field by field against the action as it is now.</summary>
-public sealed record ProposalDetail(ProposalSummary Proposal, int OrganizationId, int? BaseVersion, int? CurrentVersion, IReadOnlyList<FieldChange> Changes, ActionUpdateInput? TimelineEntry)
+public sealed record ProposalDetail(ProposalSummary Proposal, int OrganizationId, int? BaseVersion, int? CurrentVersion, IReadOnlyList<FieldChange> Changes, ActionUpdateInput? TimelineEntry, IReadOnlyList<Indicators.FigureInput>? Figures = null)
 {
     /// <summary>The action moved on since the proposal was made: approving would overwrite, so it is refused.</summary>
     public bool IsStale => Proposal.State == ProposalState.Pending && BaseVersion is not null && CurrentVersion is not null
@@ -82,7 +82,7 @@ public static class ProposalQueries
                 break;
         }
 
-        return new ProposalDetail(summary, proposal.OrganizationId, proposal.BaseVersion, current?.Version, changes, entry);
+        return new ProposalDetail(summary, proposal.OrganizationId, proposal.BaseVersion, current?.Version, changes, entry, Indicators.RecordFigures.FiguresOf(proposal));
     }
 
     /// <summary>

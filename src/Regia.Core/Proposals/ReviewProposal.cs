@@ -48,6 +48,10 @@ public static class ReviewProposal
                     var currentVersion = await db.Actions.AsNoTracking().Where(a => a.Id == proposal.ActionId).Select(a => (int?)a.Version).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false) ?? throw Gone(proposal);
                     version = await AddActionUpdate.ExecuteAsync(db, proposal.ActionId!.Value, currentVersion, Payload<ActionUpdateInput>(proposal), clock, note, cancellationToken).ConfigureAwait(false);
                     break;
+                case ProposalKind.Figures:
+                    // Figures belong to indicators, not to the action: they apply whatever the action's version.
+                    await Indicators.RecordFigures.ApplyProposalAsync(db, proposal, note, clock, cancellationToken).ConfigureAwait(false);
+                    break;
             }
 
             proposal.ActionId = actionId;

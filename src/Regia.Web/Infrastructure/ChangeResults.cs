@@ -34,6 +34,8 @@ internal static class ChangeResults
         ActionForbiddenException forbidden => TypedResults.Problem(title: text["Api.Forbidden"], detail: forbidden.Message, statusCode: StatusCodes.Status403Forbidden),
         ActionConcurrencyException stale => TypedResults.Problem(title: text["Api.Stale"], detail: stale.Message, statusCode: StatusCodes.Status412PreconditionFailed,
             extensions: new Dictionary<string, object?> { ["currentVersion"] = stale.CurrentVersion }),
+        Regia.Core.Indicators.IndicatorConcurrencyException stale => TypedResults.Problem(title: text["Api.Stale"], detail: stale.Message, statusCode: StatusCodes.Status412PreconditionFailed,
+            extensions: new Dictionary<string, object?> { ["currentVersion"] = stale.CurrentVersion }),
         ProposalStateException conflict => TypedResults.Problem(title: text["Api.Conflict"], detail: conflict.Message, statusCode: StatusCodes.Status409Conflict),
         _ => null,
     };

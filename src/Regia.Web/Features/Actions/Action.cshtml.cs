@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
 using Regia.Core.Common;
 using Regia.Core.Actions;
+using Regia.Core.Indicators;
 
 namespace Regia.Web.Features.Actions;
 
@@ -10,6 +11,9 @@ namespace Regia.Web.Features.Actions;
 internal sealed class ActionModel(RegiaDbContext db, TimeProvider clock) : PageModel
 {
     public ActionDetail Action { get; private set; } = null!;
+
+    /// <summary>The PNRR measures that fund the action, with their national milestones, targets, goals and indicators.</summary>
+    public IReadOnlyList<PnrrMeasureView> Measures { get; private set; } = [];
 
     /// <summary>A signed-in reviewer, or an editor of the lead organisation, gets a link to the back office.</summary>
     public bool CanEdit => db.Caller.IsReviewer || (db.Caller.Role is Core.Accounts.RegiaRole.Editor && db.Caller.OrganizationId == Action.LeadOrganizationId);
@@ -23,6 +27,7 @@ internal sealed class ActionModel(RegiaDbContext db, TimeProvider clock) : PageM
         }
 
         Action = action;
+        Measures = await PnrrMeasures.DescribeAsync(db, action.Funding.Select(f => f.PnrrMeasure), cancellationToken);
         return Page();
     }
 }

@@ -241,7 +241,7 @@ internal static class ImportsApi
         api.MapPost(string.Empty, StartImport)
             .WithName("StartImport")
             .WithSummary("Start an import")
-            .WithDescription("Reviewers and administrators: sends a file (multipart `file`; for `pnrr` also `locations`) to import in the background, through the same rules as the forms. `mode`: `dry-run` (default: says what would change, writes nothing), `all-or-nothing` or `valid-only`. `decidim` needs `leadOrganizationId` and `mission`. Answers 202 with the job; follow its `Location`.")
+            .WithDescription("Reviewers and administrators: sends a file (multipart `file`; for `pnrr` also `locations`) to import in the background, through the same rules as the forms. `mode`: `dry-run` (default: says what would change, writes nothing), `all-or-nothing` or `valid-only`. `decidim` needs `leadOrganizationId` and `mission`; `measurements` takes figures of indicators in the Open SDG layout (the one `/api/v1/indicators/{code}/data` downloads). Answers 202 with the job; follow its `Location`.")
             .Accepts<IFormFile>("multipart/form-data")
             .Produces<ImportJobView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -270,7 +270,7 @@ internal static class ImportsApi
     }
 
     private static async Task<IResult> StartImport(
-        [Description("`actions` (Regia's template), `pnrr` or `decidim`.")] string kind,
+        [Description("`actions` (Regia's template), `pnrr`, `decidim` or `measurements` (figures of indicators).")] string kind,
         [Description("`dry-run` (default), `all-or-nothing` or `valid-only`.")] string? mode,
         [Description("Decidim: the organisation leading the results.")] int? leadOrganizationId,
         [Description("Decidim: the plan mission (1–6) of results whose category names no objective.")] int? mission,

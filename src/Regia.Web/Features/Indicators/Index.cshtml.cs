@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Regia.Core;
+using Microsoft.EntityFrameworkCore;
 using Regia.Core.Indicators;
+using Regia.Core.Plans;
+using Regia.Web.Infrastructure;
 
 namespace Regia.Web.Features.Indicators;
 
@@ -22,6 +25,9 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
 
     public IReadOnlyList<IndicatorSummary> Indicators { get; private set; } = [];
 
+    /// <summary>The current plan's objectives, in order, for the filter: code, mission, and the start of the text.</summary>
+    public IReadOnlyList<(string Code, int Mission, string Short)> ObjectiveOptions { get; private set; } = [];
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid || Mission is < 1 or > 6 || Sdg is < 1 or > 17)
@@ -32,6 +38,8 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
 
         Objective = Objective?.Trim() is { Length: > 0 and <= 16 } code ? code.ToUpperInvariant() : null;
         Indicators = await IndicatorQueries.ListAsync(db, new IndicatorFilter(Mission, Objective, Status, Sdg), cancellationToken);
+        ObjectiveOptions = [.. (await PlanQueries.CurrentPlanObjectivesQuery(db).Select(o => new { o.Code, Mission = o.Mission!.Number, o.Number, o.Text }).ToListAsync(cancellationToken))
+            .OrderBy(o => o.Mission).ThenBy(o => o.Number).Select(o => (o.Code, o.Mission, Prose.Truncate(o.Text, 60)))];
     }
 }
 

@@ -10,9 +10,14 @@ namespace Regia.Web.Features.Indicators;
 /// <summary>A figure: its period and value (null: missing, never zero).</summary>
 public sealed record FigureDto(string Period, decimal? Value);
 
-/// <summary>An indicator in the list, with its latest metropolitan figure and its status.</summary>
+/// <summary>
+/// An indicator in the list, with its latest headline figure and its status. <c>Scope</c> says whose figure it is:
+/// <c>MetropolitanCity</c>, or <c>Country</c> for a national figure (the PNRR's EU common indicators), which is context
+/// for the plan's actions, not a measure of the metropolitan territory.
+/// </summary>
 public sealed record IndicatorDto(
-    string Code, string Name, string? NameEn, string Unit, IndicatorDirection Direction, TrackStatus Status, FigureDto? Latest, IReadOnlyList<int> Sdgs, IReadOnlyList<string> Objectives, bool Demo);
+    string Code, string Name, string? NameEn, string Unit, IndicatorDirection Direction, TrackStatus Status, FigureDto? Latest, IReadOnlyList<int> Sdgs, IReadOnlyList<string> Objectives, bool Demo,
+    TerritoryLevel Scope);
 
 /// <summary>The status of a series: the figure it reads, the target it aims at, the path's value then, and why.</summary>
 public sealed record AssessmentDto(TrackStatus Status, FigureDto? Latest, FigureDto? Target, decimal? Expected, string Reason);
@@ -28,6 +33,24 @@ public sealed record IndicatorDetailDto(
     IndicatorDto Indicator, string? Description, string? DescriptionEn, AggregationRule Aggregation, decimal Tolerance, decimal? RangeLow, decimal? RangeHigh,
     string? Source, string? Licence, string? Frequency, FigureDto? Baseline, IReadOnlyList<FigureDto> Targets,
     IReadOnlyList<PlaceFigureDto> Series, AssessmentDto Assessment, IReadOnlyList<GroupDto> Groups, IReadOnlyList<PlaceFigureDto> LatestByPlace);
+
+/// <summary>A figure to record: <c>value</c> null is a missing figure (never zero); <c>territory</c> empty or absent for the metropolitan city.</summary>
+public sealed record FigureInputDto(
+    [property: Description("The indicator's code, e.g. POP-RES.")] string Indicator,
+    [property: Description("Year (2024), semester (2024-S1), quarter (2024-Q3) or date (2024-05-31).")] string Period,
+    [property: Description("Empty for the metropolitan city, a zone's slug (nord-milano) or a Comune's ISTAT code (015146).")] string? Territory,
+    decimal? Value,
+    [property: Description("provisional or final (default).")] string? Status = null,
+    string? Note = null,
+    string? Source = null,
+    [property: Description("When given, must be the indicator's unit.")] string? Units = null,
+    [property: Description("The figure's groups, e.g. {\"sesso\": \"F\", \"eta\": \"18-29\"}; none for the total.")] IReadOnlyDictionary<string, string>? Groups = null);
+
+/// <summary>Figures to record, at most 5,000 at a time (larger sets go through an import).</summary>
+public sealed record FiguresRequest(IReadOnlyList<FigureInputDto> Figures);
+
+/// <summary>What recording figures did: counts, and the proposal an editor's figures became.</summary>
+public sealed record FiguresResultDto(int Created, int Updated, int Unchanged, bool Written, Regia.Core.Proposals.ProposalSummary? Proposal);
 
 /// <summary>Indicators: <c>/api/v1/indicators</c>.</summary>
 internal static class IndicatorsApi
@@ -56,7 +79,47 @@ internal static class IndicatorsApi
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .Produces(StatusCodes.Status404NotFound)
             .ProducesValidationProblem();
+
+        var write = app.MapGroup("/api/v1/indicators").WithTags(Tag).RequireAuthorization(Security.ApiWriterPolicy);
+        write.MapPost("/figures", RecordFiguresAsync)
+            .WithName("RecordIndicatorFigures")
+            .WithSummary("Record figures of indicators")
+            .WithDescription("Records figures (new ones, or changes to those with the same indicator, place, group and period) through the same rules as the import. A reviewer's or administrator's figures are written at once (200); an editor's, which must belong to indicators that measure an action the editor's organisation leads, become a proposal for a reviewer (202, with the proposal). All or nothing: 400 lists each refused figure as `figures[N].field`. Needs `Authorization: Bearer` with an API token; 403 for a read-only profile.")
+            .Accepts<FiguresRequest>("application/json")
+            .Produces<FiguresResultDto>()
+            .Produces<FiguresResultDto>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
     }
+
+    private static Task<IResult> RecordFiguresAsync(FiguresRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        ChangeResults.GuardAsync(text, async () =>
+        {
+            var figures = (request.Figures ?? []).Select(f => new FigureInput(
+                f.Indicator ?? "", f.Period ?? "", f.Territory ?? "", f.Value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                f.Status ?? "", f.Note, f.Source, f.Units ?? "", f.Groups?.ToList())).ToList();
+            var outcome = await RecordFigures.SubmitAsync(db, figures, NumberNotation.International, clock, cancellationToken);
+            var report = outcome.Report;
+            if (report.Rejected > 0)
+            {
+                var fields = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["indicator"] = "indicator", ["period"] = "period", ["territory"] = "territory", ["value"] = "value", ["status"] = "status",
+                    ["note"] = "note", ["source"] = "source", ["units"] = "units", ["gruppi"] = "groups",
+                };
+                return TypedResults.ValidationProblem(
+                    report.Problems.SelectMany(p => p.Errors.Select(e => (Key: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"figures[{p.Row - 1}].{fields.GetValueOrDefault(e.Column, e.Column)}"), e.Message)))
+                        .GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                    title: text["Indicators.FiguresRefused"]);
+            }
+
+            var summary = outcome.Proposal is { } proposal ? await Regia.Core.Proposals.ProposalQueries.SummaryAsync(db, proposal.Id, cancellationToken) : null;
+            var result = new FiguresResultDto(report.Created, report.Updated, report.Unchanged, report.Written, summary);
+            return summary is null
+                ? TypedResults.Ok(result)
+                : TypedResults.Accepted(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/api/v1/proposals/{summary.Id}"), result);
+        });
 
     private static async Task<IResult> DataAsync(
         [Description("The indicator's code, e.g. POP-RES.")] string code,
@@ -128,7 +191,7 @@ internal static class IndicatorsApi
     }
 
     private static IndicatorDto Dto(IndicatorSummary s) => new(
-        s.Code, s.Name, s.NameEn, s.Unit, s.Direction, s.Status, s.LatestPeriod is { } period ? new FigureDto(period, s.LatestValue) : null, s.Sdgs, s.Objectives, s.IsDemo);
+        s.Code, s.Name, s.NameEn, s.Unit, s.Direction, s.Status, s.LatestPeriod is { } period ? new FigureDto(period, s.LatestValue) : null, s.Sdgs, s.Objectives, s.IsDemo, s.Scope);
 
     private static AssessmentDto Dto(Assessment a) => new(a.Status, Figure(a.Latest), Figure(a.Target), a.Expected, a.Reason);
 

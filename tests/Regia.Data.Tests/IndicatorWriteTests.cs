@@ -1,0 +1,173 @@
+using Microsoft.EntityFrameworkCore;
+using Regia.Core;
+using Regia.Core.Accounts;
+using Regia.Core.Actions;
+using Regia.Core.Auditing;
+using Regia.Core.Data;
+using Regia.Core.Indicators;
+using Regia.Core.Proposals;
+
+namespace Regia.Tests;
+
+/// <summary>
+/// Indicators defined by the planning office and figures reported by the organisations whose actions they measure,
+/// validated like any other change; on SQLite and PostgreSQL (the indicator and its figures are test data).
+/// </summary>
+public sealed class IndicatorWriteTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+
+
+    private static IndicatorInput Cycling(int action) => new()
+    {
+        Code = "test-cicl",
+        Name = "Chilometri di piste ciclabili realizzate (dati di test)",
+        Unit = "km",
+        Direction = IndicatorDirection.HigherIsBetter,
+        Aggregation = AggregationRule.Sum,
+        BaselinePeriod = "2024",
+        BaselineValue = 0m,
+        Targets = [new TargetInput("2027", 20m)],
+        Sdgs = [11, 13],
+        Objectives = ["M2.12"],
+        Actions = [action],
+        IsDemo = true,
+    };
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_planning_office_defines_an_indicator_whole_or_not_at_all_and_a_stale_change_is_refused(string provider)
+    {
+        var (database, first) = await Seeded.CreateAsync(provider, Cancel);
+        await using var _ = database;
+
+        await using (var editor = await Seeded.AsAsync(database, 10, "Comune di Milano", RegiaRole.Editor, Cancel))
+        {
+            await Assert.ThrowsAsync<ActionForbiddenException>(() => SaveIndicator.CreateAsync(editor, Cycling(first + 1), TimeProvider.System, Cancel));
+        }
+
+        await using (var reviewer = await Seeded.AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel))
+        {
+            var bad = await Assert.ThrowsAsync<ActionValidationException>(() => SaveIndicator.CreateAsync(reviewer, Cycling(first + 1) with
+            {
+                Code = "ciclabili!",
+                Direction = IndicatorDirection.Range,
+                Targets = [new TargetInput("2027", 20m), new TargetInput("fine piano", 1m)],
+                Objectives = ["M2.12", "M9.1"],
+                Sdgs = [18],
+                Actions = [first + 1, 999_999],
+            }, TimeProvider.System, Cancel));
+            Assert.Equal(["actions", "code", "objectives", "rangeLow", "sdgs", "targets[1]"], bad.Errors.Keys.Order(StringComparer.Ordinal));
+            Assert.Contains("M9.1", bad.Errors["objectives"][0], StringComparison.Ordinal);
+            Assert.Equal(0, await reviewer.Indicators.CountAsync(i => i.IsDemo, Cancel));
+
+            var created = await SaveIndicator.CreateAsync(reviewer, Cycling(first + 1), TimeProvider.System, Cancel);
+            Assert.Equal(("TEST-CICL", 1), (created.Code, created.Version));
+            var duplicate = await Assert.ThrowsAsync<ActionValidationException>(() => SaveIndicator.CreateAsync(reviewer, Cycling(first + 1), TimeProvider.System, Cancel));
+            Assert.Contains("TEST-CICL", duplicate.Errors["code"][0], StringComparison.Ordinal);
+        }
+
+        await using (var reviewer = await Seeded.AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel))
+        {
+            var (input, version) = (await SaveIndicator.InputOfAsync(reviewer, "TEST-CICL", Cancel))!.Value;
+            Assert.Equal(["M2.12"], input.Objectives);
+            Assert.Equal([first + 1], input.Actions);
+            Assert.Equal([11, 13], input.Sdgs);
+            var updated = await SaveIndicator.UpdateAsync(reviewer, "test-cicl", version, input with { Targets = [new TargetInput("2026", 10m), new TargetInput("2027", 25m)], Objectives = [] }, TimeProvider.System, Cancel);
+            Assert.Equal(2, updated!.Version);
+            await Assert.ThrowsAsync<IndicatorConcurrencyException>(() => SaveIndicator.UpdateAsync(reviewer, "TEST-CICL", version, input, TimeProvider.System, Cancel));
+            Assert.Null(await SaveIndicator.UpdateAsync(reviewer, "NESSUNO", 1, input, TimeProvider.System, Cancel));
+        }
+
+        await using (var reader = database.CreateContext())
+        {
+            var detail = (await IndicatorQueries.GetAsync(reader, "TEST-CICL", Cancel))!;
+            Assert.Equal([("2026", 10m), ("2027", 25m)], detail.Targets.Select(t => (t.Period.ToString(), t.Value)));
+            Assert.Empty(detail.Summary.Objectives);
+            Assert.Equal(["create", "update"], await reader.AuditEntries.Where(a => a.EntityType == "indicator" && a.EntityId == "TEST-CICL").OrderBy(a => a.Id).Select(a => a.Operation).ToListAsync(Cancel));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_editor_reports_figures_of_its_actions_indicators_as_a_proposal_that_a_reviewer_approves(string provider)
+    {
+        var (database, first) = await Seeded.CreateAsync(provider, Cancel);
+        await using var _ = database;
+        // Action first + 1 is led by the Comune di Milano.
+        await using (var reviewer = await Seeded.AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel))
+        {
+            await SaveIndicator.CreateAsync(reviewer, Cycling(first + 1), TimeProvider.System, Cancel);
+        }
+
+        FigureInput[] figures =
+        [
+            new("TEST-CICL", "2025", "015146", "3,5", "provvisorio", "primo tratto"),
+            new("TEST-CICL", "2025", "", "3,5"),
+            new("TEST-CICL", "2025", "", "3,5", Groups: [new("tipo", "urbana")]),
+        ];
+        int proposalId;
+        await using (var editor = await Seeded.AsAsync(database, 10, "Comune di Milano", RegiaRole.Editor, Cancel))
+        {
+            var outcome = await RecordFigures.SubmitAsync(editor, figures, NumberNotation.Italian, TimeProvider.System, Cancel);
+            Assert.Equal((3, 0, false), (outcome.Report.Created, outcome.Report.Rejected, outcome.Applied));
+            proposalId = outcome.Proposal!.Id;
+            Assert.Equal((ProposalKind.Figures, first + 1), (outcome.Proposal.Kind, outcome.Proposal.ActionId));
+        }
+
+        await using (var reader = database.CreateContext())
+        {
+            // Nothing public until a reviewer validates.
+            Assert.Equal(0, await reader.Measurements.CountAsync(m => reader.Indicators.Any(i => i.Id == m.IndicatorId && i.Code == "TEST-CICL"), Cancel));
+        }
+
+        // Another organisation's editor may not report this indicator; a viewer reports nothing.
+        await using (var other = await Seeded.AsAsync(database, 11, "Comune di Sesto San Giovanni", RegiaRole.Editor, Cancel))
+        {
+            var refused = await RecordFigures.SubmitAsync(other, figures, NumberNotation.Italian, TimeProvider.System, Cancel);
+            Assert.Equal((3, null), (refused.Report.Rejected, refused.Proposal));
+            Assert.Contains("non misura azioni di cui il vostro ente è capofila", refused.Report.Problems[0].Errors[0].Message, StringComparison.Ordinal);
+        }
+
+        await using (var viewer = await Seeded.AsAsync(database, 12, "Comune di Milano", RegiaRole.Viewer, Cancel))
+        {
+            await Assert.ThrowsAsync<ActionForbiddenException>(() => RecordFigures.SubmitAsync(viewer, figures, NumberNotation.Italian, TimeProvider.System, Cancel));
+        }
+
+        await using (var reviewer = await Seeded.AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel))
+        {
+            var detail = (await ProposalQueries.GetAsync(reviewer, proposalId, Cancel))!;
+            Assert.Equal(["015146", "", ""], detail.Figures!.Select(f => f.Territory));
+            await ReviewProposal.ApproveAsync(reviewer, proposalId, TimeProvider.System, "Dati verificati.", Cancel);
+            // A reviewer's own figures are written at once; a bad one refuses the whole set, with its row.
+            var bad = await RecordFigures.SubmitAsync(reviewer, [new("TEST-CICL", "2026", "", "4.5"), new("TEST-CICL", "2026", "Atlantide", "1")], NumberNotation.International, TimeProvider.System, Cancel);
+            Assert.Equal((1, false), (bad.Report.Rejected, bad.Report.Written));
+            Assert.Equal((2, "territory"), (bad.Report.Problems[0].Row, bad.Report.Problems[0].Errors[0].Column));
+            var direct = await RecordFigures.SubmitAsync(reviewer, [new("TEST-CICL", "2026", "", "4.5")], NumberNotation.International, TimeProvider.System, Cancel);
+            Assert.Equal((1, true), (direct.Report.Created, direct.Applied));
+        }
+
+        await using (var reader = database.CreateContext())
+        {
+            var detail = (await IndicatorQueries.GetAsync(reader, "TEST-CICL", Cancel))!;
+            Assert.Equal([("2025", 3.5m), ("2026", 4.5m)], detail.Series.Select(f => (f.Period, f.Value!.Value)));
+            Assert.Equal("tipo=urbana", Assert.Single(detail.Groups).Key);
+            var milano = detail.LatestByPlace.Single(p => p.Place == "015146");
+            Assert.Equal((3.5m, FigureStatus.Provisional, "primo tratto"), (milano.Value!.Value, milano.Status, milano.Note));
+            Assert.Equal(ProposalState.Approved, (await reader.Proposals.SingleAsync(p => p.Id == proposalId, Cancel)).State);
+        }
+
+        await using (var reviewer = await Seeded.AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel))
+        {
+            var version = (await SaveIndicator.InputOfAsync(reviewer, "TEST-CICL", Cancel))!.Value.Version;
+            Assert.True(await SaveIndicator.DeleteAsync(reviewer, "TEST-CICL", version, TimeProvider.System, Cancel));
+        }
+
+        await using (var reader = database.CreateContext())
+        {
+            Assert.Null(await IndicatorQueries.GetAsync(reader, "TEST-CICL", Cancel));
+            Assert.Equal(0, await reader.Measurements.CountAsync(m => !reader.Indicators.Any(i => i.Id == m.IndicatorId), Cancel));
+        }
+    }
+}
