@@ -33,6 +33,7 @@ builder.Services.AddRazorPages(options =>
 
     options.Conventions.AuthorizeFolder("/Admin", Security.StaffPolicy);
     options.Conventions.AddPageRoute("/Admin/EditAction", "/gestione/azioni/nuova");
+    options.Conventions.AddPageRoute("/Admin/EditIndicator", "/gestione/indicatori/nuovo");
 });
 
 var app = builder.Build();

@@ -33,6 +33,7 @@ public sealed class IndicatorWriteTests
         Objectives = ["M2.12"],
         Actions = [action],
         IsDemo = true,
+        Breakdowns = new Dictionary<string, IReadOnlyList<string>> { [" Tipo "] = ["urbana", "extraurbana", "urbana"] },
     };
 
     [Theory]
@@ -74,6 +75,7 @@ public sealed class IndicatorWriteTests
             Assert.Equal(["M2.12"], input.Objectives);
             Assert.Equal([first + 1], input.Actions);
             Assert.Equal([11, 13], input.Sdgs);
+            Assert.Equal(["urbana", "extraurbana"], Assert.Single(input.Breakdowns, b => b.Key == "tipo").Value);
             var updated = await SaveIndicator.UpdateAsync(reviewer, "test-cicl", version, input with { Targets = [new TargetInput("2026", 10m), new TargetInput("2027", 25m)], Objectives = [] }, TimeProvider.System, Cancel);
             Assert.Equal(2, updated!.Version);
             await Assert.ThrowsAsync<IndicatorConcurrencyException>(() => SaveIndicator.UpdateAsync(reviewer, "TEST-CICL", version, input, TimeProvider.System, Cancel));
@@ -128,6 +130,14 @@ public sealed class IndicatorWriteTests
             var refused = await RecordFigures.SubmitAsync(other, figures, NumberNotation.Italian, TimeProvider.System, Cancel);
             Assert.Equal((3, null), (refused.Report.Rejected, refused.Proposal));
             Assert.Contains("non misura azioni di cui il vostro ente è capofila", refused.Report.Problems[0].Errors[0].Message, StringComparison.Ordinal);
+        }
+
+        // A group the indicator does not declare is refused, and says which it does.
+        await using (var editor = await Seeded.AsAsync(database, 10, "Comune di Milano", RegiaRole.Editor, Cancel))
+        {
+            var outside = await RecordFigures.SubmitAsync(editor, [new("TEST-CICL", "2025", "", "1", Groups: [new("tipo", "montana")])], NumberNotation.Italian, TimeProvider.System, Cancel);
+            var error = Assert.Single(Assert.Single(outside.Report.Problems).Errors);
+            Assert.Equal(("gruppi", "il gruppo «tipo=montana» non è tra quelli dichiarati per l'indicatore: tipo (urbana, extraurbana)."), (error.Column, error.Message));
         }
 
         await using (var viewer = await Seeded.AsAsync(database, 12, "Comune di Milano", RegiaRole.Viewer, Cancel))

@@ -10,7 +10,7 @@ public sealed class AccessibilityTests(Site site)
         var data = new TheoryData<string, string>();
         foreach (var language in new[] { "it", "en" })
         {
-            foreach (var path in new[] { "/", "/missioni/1", "/missioni/3", "/missioni/6", "/obiettivi", "/obiettivi?missione=4&attore=IntermediateBodies", "/obiettivi/M2.12", "/obiettivi/M1.5", "/errore/404", "/pagina-che-non-esiste", "/api/docs", "/territorio", "/territorio/zone/sud-est", "/territorio/comuni", "/territorio/comuni/015146", "/territorio/comuni/015251", "/soggetti", "/soggetti?cerca=citta", "/azioni", "/azioni/1", "/obiettivi/M3.6", "/metodo", "/territorio/zone/nord-milano", "/accesso", "/azioni/1/storia", "/open-data", "/azioni?comune=015146&pagina=2", "/azioni?zona=milano", "/azioni?obiettivo=M3.6&pagina=2", "/azioni/5", "/cerca?q=prova", "/azioni?q=prova", "/indicatori", "/indicatori/POP-RES" })
+            foreach (var path in new[] { "/", "/missioni/1", "/missioni/3", "/missioni/6", "/obiettivi", "/obiettivi?missione=4&attore=IntermediateBodies", "/obiettivi/M2.12", "/obiettivi/M1.5", "/errore/404", "/pagina-che-non-esiste", "/api/docs", "/territorio", "/territorio/zone/sud-est", "/territorio/comuni", "/territorio/comuni/015146", "/territorio/comuni/015251", "/soggetti", "/soggetti?cerca=citta", "/azioni", "/azioni/1", "/obiettivi/M3.6", "/metodo", "/territorio/zone/nord-milano", "/accesso", "/azioni/1/storia", "/open-data", "/azioni?comune=015146&pagina=2", "/azioni?zona=milano", "/azioni?obiettivo=M3.6&pagina=2", "/azioni/5", "/cerca?q=prova", "/azioni?q=prova", "/indicatori", "/indicatori/POP-RES", "/indicatori/UE-C9", "/indicatori?obiettivo=M2.12" })
             {
                 data.Add(path, language);
             }

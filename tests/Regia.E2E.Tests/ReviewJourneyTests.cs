@@ -20,14 +20,14 @@ public sealed class ReviewJourneyTests(Site site)
         var page = await site.OpenAsync("/accesso", contacted, "it");
         try
         {
-            await SignInAsync(page, "editor.journey@example.test");
+            await Site.SignInAsync(page, "editor.journey@example.test");
             await page.WaitForURLAsync("**/gestione");
-            await AssertAccessibleAsync(page, "back-office home (editor)");
+            await Site.AssertAccessibleAsync(page, "back-office home (editor)");
             Assert.Equal(1, await page.GetByRole(AriaRole.Table, new() { Name = "Azioni di cui il vostro ente è capofila o partner, bozze comprese" }).GetByRole(AriaRole.Link, new() { Name = "Modifica «Prova 2 (test)»" }).CountAsync());
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Modifica «Prova 2 (test)»" }).ClickAsync();
             await page.WaitForURLAsync("**/gestione/azioni/2/modifica");
-            await AssertAccessibleAsync(page, "action form");
+            await Site.AssertAccessibleAsync(page, "action form");
 
             // A malformed CUP: the form comes back with the message beside the field, nothing is sent.
             await page.GetByLabel("CUP", new() { Exact = true }).FillAsync("ABC");
@@ -35,14 +35,14 @@ public sealed class ReviewJourneyTests(Site site)
             await page.WaitForLoadStateAsync();
             Assert.Contains("un CUP ne ha 15", await page.Locator("#Form_Cup-error").InnerTextAsync(), StringComparison.Ordinal);
             Assert.Equal("true", await page.GetByLabel("CUP", new() { Exact = true }).GetAttributeAsync("aria-invalid"));
-            await AssertAccessibleAsync(page, "action form with errors");
+            await Site.AssertAccessibleAsync(page, "action form with errors");
 
             await page.GetByLabel("CUP", new() { Exact = true }).FillAsync(string.Empty);
             await page.GetByRole(AriaRole.Textbox, new() { Name = "Titolo (obbligatorio)" }).FillAsync("Prova 2 con titolo validato (test)");
             await page.GetByRole(AriaRole.Button, new() { Name = "Invia la proposta" }).ClickAsync();
             await page.WaitForURLAsync("**/gestione/proposte/*");
             Assert.Contains("inviata", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
-            await AssertAccessibleAsync(page, "proposal (editor)");
+            await Site.AssertAccessibleAsync(page, "proposal (editor)");
 
             // Until a reviewer approves, the public sees the last approved version.
             await page.GotoAsync("/azioni/2");
@@ -50,18 +50,18 @@ public sealed class ReviewJourneyTests(Site site)
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
             await page.GotoAsync("/accesso");
-            await SignInAsync(page, "revisore.journey@example.test");
+            await Site.SignInAsync(page, "revisore.journey@example.test");
             await page.WaitForURLAsync("**/gestione");
             await page.GetByRole(AriaRole.Link, new() { Name = "Proposte da validare (1)" }).ClickAsync();
             await page.WaitForURLAsync("**/gestione/proposte");
-            await AssertAccessibleAsync(page, "reviewers' queue");
+            await Site.AssertAccessibleAsync(page, "reviewers' queue");
             await page.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Proposta n\\. \\d+$") }).ClickAsync();
             await page.WaitForURLAsync("**/gestione/proposte/*");
             var changes = page.GetByRole(AriaRole.Table, new() { Name = "Campi modificati, con il valore precedente e quello nuovo" });
             Assert.Contains("Prova 2 con titolo validato (test)", await changes.GetByRole(AriaRole.Row, new() { Name = "Titolo" }).InnerTextAsync(), StringComparison.Ordinal);
             // The form carried every other field back unchanged (places, money, dates, objectives…): only the title differs.
             Assert.Equal(1, await changes.Locator("tbody tr").CountAsync());
-            await AssertAccessibleAsync(page, "proposal (reviewer)");
+            await Site.AssertAccessibleAsync(page, "proposal (reviewer)");
             await page.GetByRole(AriaRole.Button, new() { Name = "Approva" }).ClickAsync();
             await page.WaitForURLAsync("**/gestione/proposte");
             Assert.Contains("approvata", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class ReviewJourneyTests(Site site)
             await page.GetByRole(AriaRole.Link, new() { Name = "Storico delle modifiche" }).ClickAsync();
             await page.WaitForURLAsync("**/azioni/2/storia");
             Assert.Contains("Comune di Milano", await page.Locator(".history-entry").First.InnerTextAsync(), StringComparison.Ordinal);
-            await AssertAccessibleAsync(page, "public history");
+            await Site.AssertAccessibleAsync(page, "public history");
             var outside = contacted.Where(url => !url.StartsWith(site.BaseAddress.ToString(), StringComparison.Ordinal)).ToList();
             Assert.True(outside.Count == 0, string.Join('\n', outside));
         }
@@ -81,19 +81,6 @@ public sealed class ReviewJourneyTests(Site site)
             await page.Context.ClearCookiesAsync();
             await page.CloseAsync();
         }
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GetByLabel("Indirizzo e-mail").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
-        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Accedi" }).ClickAsync();
-    }
-
-    private static async Task AssertAccessibleAsync(IPage page, string what)
-    {
-        var violations = await Site.AxeViolationsAsync(page);
-        Assert.True(violations.Count == 0, $"{what}:\n" + string.Join('\n', violations));
     }
 }
 
@@ -113,7 +100,7 @@ public sealed class BackOfficeAccessibilityTests(Site site)
             await page.GetByLabel("Password").FillAsync(TestUsers.Password);
             await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Accedi" }).ClickAsync();
             await page.WaitForURLAsync("**/gestione");
-            foreach (var path in new[] { "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action", "/gestione/stati", "/gestione/azioni/1/aggiornamento", "/gestione/azioni/nuova", "/accesso/negato", "/gestione/importazioni", "/gestione/allineamento", "/gestione/misure", "/gestione/misure/M2C2I4.1" })
+            foreach (var path in new[] { "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action", "/gestione/stati", "/gestione/azioni/1/aggiornamento", "/gestione/azioni/nuova", "/accesso/negato", "/gestione/importazioni", "/gestione/allineamento", "/gestione/misure", "/gestione/misure/M2C2I4.1", "/gestione/indicatori/POP-RES/modifica", "/gestione/indicatori/POP-RES/dati" })
             {
                 await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
                 var violations = await Site.AxeViolationsAsync(page);

@@ -93,6 +93,21 @@ public sealed class Site : IAsyncLifetime
         return [.. result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")];
     }
 
+    /// <summary>Fails with the page's axe violations, naming what the page is.</summary>
+    public static async Task AssertAccessibleAsync(IPage page, string what)
+    {
+        var violations = await AxeViolationsAsync(page);
+        Assert.True(violations.Count == 0, $"{what}:\n" + string.Join('\n', violations));
+    }
+
+    /// <summary>Signs in on the open sign-in page, as a person types it.</summary>
+    public static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GetByLabel("Indirizzo e-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(TestUsers.Password);
+        await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Accedi" }).ClickAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Browser is not null)

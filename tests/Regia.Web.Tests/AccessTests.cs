@@ -156,6 +156,70 @@ public sealed class AccessTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_planning_office_defines_indicators_and_an_organisation_reports_figures_only_of_those_its_actions_carry(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        var milanoAction = await ActionsApiTests.SeedAsync(app) + 1;
+        var callers = await AccountsAsync(app);
+        var definition = new Regia.Core.Indicators.IndicatorInput
+        {
+            Code = "TEST-AREE",
+            Name = "Aree verdi riqualificate (dati di test)",
+            Unit = "m²",
+            Direction = Regia.Core.Indicators.IndicatorDirection.HigherIsBetter,
+            Aggregation = Regia.Core.Indicators.AggregationRule.Sum,
+            Actions = [milanoAction],
+            IsDemo = true,
+        };
+        const string url = "/api/v1/indicators/TEST-AREE";
+
+        // Definitions: the planning office's only.
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(client, HttpMethod.Post, "/api/v1/indicators", null, definition));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "/api/v1/indicators", callers.ViewerMilano, definition));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "/api/v1/indicators", callers.EditorMilano, definition));
+        Assert.Equal(HttpStatusCode.BadRequest, await SendAsync(client, HttpMethod.Post, "/api/v1/indicators", callers.Reviewer, definition with { Unit = " " }));
+        Assert.Equal(HttpStatusCode.Created, await SendAsync(client, HttpMethod.Post, "/api/v1/indicators", callers.Reviewer, definition));
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(client, HttpMethod.Get, url + "/definition", null));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Get, url + "/definition", callers.EditorMilano));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Put, url, callers.EditorMilano, definition, 1));
+        Assert.Equal((HttpStatusCode)428, await SendAsync(client, HttpMethod.Put, url, callers.Admin, definition with { Tolerance = 0.2m }));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Put, url, callers.Admin, definition with { Tolerance = 0.2m }, 1));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, await SendAsync(client, HttpMethod.Put, url, callers.Reviewer, definition, 1));
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(client, HttpMethod.Put, "/api/v1/indicators/NESSUNO", callers.Reviewer, definition, 1));
+
+        // Figures: the Comune whose action the indicator measures proposes them; another Comune's are refused, by row.
+        var figures = new { figures = new[] { new { indicator = "TEST-AREE", period = "2025", territory = "015146", value = 1250.5m } } };
+        Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(client, HttpMethod.Post, "/api/v1/indicators/figures", null, figures));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Post, "/api/v1/indicators/figures", callers.ViewerMilano, figures));
+        using var refusal = Authorized(HttpMethod.Post, "/api/v1/indicators/figures", callers.EditorSesto);
+        refusal.Content = JsonContent.Create(figures, options: Json);
+        using (var refused = await client.SendAsync(refusal, Cancel))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var errors = (await refused.Content.ReadFromJsonAsync<JsonObject>(Cancel))!["errors"]!.AsObject();
+            Assert.Contains("non misura azioni di cui il vostro ente è capofila", (string?)Assert.Single(errors).Value![0], StringComparison.Ordinal);
+            Assert.Equal("figures[0].indicator", Assert.Single(errors).Key);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, await SendAsync(client, HttpMethod.Post, "/api/v1/indicators/figures", callers.EditorMilano, figures));
+        Assert.Null((await client.GetFromJsonAsync<JsonObject>(url, Cancel))!["indicator"]!["latest"]);
+        var queue = await (await client.SendAsync(Authorized(HttpMethod.Get, "/api/v1/proposals", callers.Reviewer), Cancel)).Content.ReadFromJsonAsync<JsonArray>(Cancel);
+        var proposal = Assert.Single(queue!, p => (string?)p!["kind"] == "figures")!;
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Post, $"/api/v1/proposals/{(int)proposal["id"]!}/approve", callers.Reviewer, new { }));
+        var milano = (await client.GetFromJsonAsync<JsonObject>(url, Cancel))!["latestByPlace"]!.AsArray().Single(p => (string?)p!["place"] == "015146")!;
+        Assert.Equal(1250.5m, (decimal)milano["value"]!);
+
+        // A reviewer's figures write at once; removing the indicator takes its figures.
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, HttpMethod.Post, "/api/v1/indicators/figures", callers.Reviewer, figures));
+        Assert.Equal(HttpStatusCode.Forbidden, await SendAsync(client, HttpMethod.Delete, url, callers.EditorMilano, null, 2));
+        Assert.Equal(HttpStatusCode.NoContent, await SendAsync(client, HttpMethod.Delete, url, callers.Reviewer, null, 2));
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(client, HttpMethod.Get, url, null));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task An_approved_change_is_public_with_its_history_and_every_step_is_in_the_audit_trail(string provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

@@ -16,7 +16,7 @@ public sealed class HtmlValidityTests
         "/azioni", "/azioni?missione=3&fonte=Pnrr", "/azioni/1", "/obiettivi/M3.6", "/metodo", "/territorio/zone/nord-milano",
         "/accesso", "/azioni/2/storia", "/open-data", "/azioni?comune=015146&pagina=2", "/azioni?zona=milano", "/azioni?obiettivo=M3.6&pagina=2",
         "/azioni/5", "/cerca", "/cerca?q=prova", "/cerca?q=zzzqqq", "/azioni?q=prova&missione=3",
-        "/indicatori", "/indicatori?stato=NotAssessed&sdg=11", "/indicatori/POP-RES",
+        "/indicatori", "/indicatori?stato=NotAssessed&sdg=11", "/indicatori/POP-RES", "/indicatori/UE-C9", "/indicatori?obiettivo=M2.12", "/indicatori/TEST-CICL",
     ];
 
     /// <summary>Back-office pages, read by a signed-in administrator (proposal 1 is an editor's change to action 2).</summary>
@@ -25,6 +25,7 @@ public sealed class HtmlValidityTests
         "/gestione", "/gestione/azioni/nuova", "/gestione/azioni/2/modifica", "/gestione/azioni/2/aggiornamento", "/gestione/proposte",
         "/gestione/proposte/1", "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action&id=2&chi=editor", "/gestione/stati",
         "/gestione/importazioni", "/gestione/importazioni/1", "/gestione/allineamento", "/gestione/misure", "/gestione/misure/M2C2I4.1",
+        "/gestione/indicatori", "/gestione/indicatori/nuovo", "/gestione/indicatori/TEST-CICL/modifica", "/gestione/indicatori/TEST-CICL/dati", "/gestione/proposte/2",
     ];
 
     private static string VnuJar => Path.Combine(
@@ -58,6 +59,26 @@ public sealed class HtmlValidityTests
             proposal.Headers.IfMatch.ParseAdd("\"1\"");
             proposal.Content = new StringContent(EditorInput(input), System.Text.Encoding.UTF8, "application/json");
             using var proposed = await client.SendAsync(proposal, cancel);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, proposed.StatusCode);
+        }
+
+        // Proposal 2: an editor's figures for an indicator of its action 2 (defined by the planning office).
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>();
+            db.Caller = new Regia.Core.Auditing.Caller(1, "revisore@example.test", null, "Città metropolitana di Milano", Regia.Core.Accounts.RegiaRole.Reviewer, Regia.Core.Auditing.ChangeChannel.Site);
+            await Regia.Core.Indicators.SaveIndicator.CreateAsync(db, new Regia.Core.Indicators.IndicatorInput
+            {
+                Code = "TEST-CICL", Name = "Piste ciclabili realizzate (dati di test)", Unit = "km", Direction = Regia.Core.Indicators.IndicatorDirection.HigherIsBetter,
+                Aggregation = Regia.Core.Indicators.AggregationRule.Sum, BaselinePeriod = "2024", BaselineValue = 0, Targets = [new("2027", 20)], Actions = [2], Objectives = ["M2.12"], IsDemo = true,
+            }, TimeProvider.System, cancel);
+        }
+
+        using (var figures = new HttpRequestMessage(HttpMethod.Post, "/api/v1/indicators/figures"))
+        {
+            figures.Headers.Authorization = new("Bearer", editor);
+            figures.Content = new StringContent("""{"figures":[{"indicator":"TEST-CICL","period":"2025","territory":"015146","value":3.5,"groups":{"tipo":"urbana"}},{"indicator":"TEST-CICL","period":"2025","territory":"","value":3.5}]}""", System.Text.Encoding.UTF8, "application/json");
+            using var proposed = await client.SendAsync(figures, cancel);
             Assert.Equal(System.Net.HttpStatusCode.Accepted, proposed.StatusCode);
         }
 

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
@@ -140,6 +141,24 @@ public sealed class IndicatorPageTests
             var report = await Regia.Core.Indicators.ImportMeasurements.RunAsync(db, file, Regia.Core.Importing.ImportMode.DryRun, Regia.Core.Indicators.NumberNotation.Unknown, TimeProvider.System, Cancel);
             // 133 Comuni × 4 years, less Vermezzo con Zelo's two missing, plus 8 zones and the metropolitan city × 4.
             Assert.Equal((0, 0, 0, 530 + 36), (report.Created, report.Updated, report.Rejected, report.Unchanged));
+        }
+
+        // Every indicator at once (the open-data dataset): the national figures with territory IT and their groups, all read back unchanged.
+        using (var all = await client.GetAsync(new Uri("/api/v1/indicators/export?format=csv-semicolon", UriKind.Relative), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.OK, all.StatusCode);
+            var path = Path.Combine(Path.GetTempPath(), $"regia-indicators-{Guid.NewGuid():N}.csv");
+            await File.WriteAllBytesAsync(path, await all.Content.ReadAsByteArrayAsync(Cancel), Cancel);
+            await using var file = await Regia.Core.Importing.TabularFile.OpenPathAsync(path, cancellationToken: Cancel);
+            Assert.Contains("submisura", file.Headers);
+            Assert.Contains("sesso", file.Headers);
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>();
+            db.Caller = Regia.Core.Auditing.Caller.CommandLine("test");
+            var report = await Regia.Core.Indicators.ImportMeasurements.RunAsync(db, file, Regia.Core.Importing.ImportMode.DryRun, Regia.Core.Indicators.NumberNotation.Unknown, TimeProvider.System, Cancel);
+            var stored = await db.Measurements.CountAsync(Cancel);
+            Assert.Equal((0, 0, 0, stored), (report.Created, report.Updated, report.Rejected, report.Unchanged));
+            Assert.True(stored > 566 + 2_000, $"{stored} figures");
         }
 
         using var missing = await client.GetAsync(new Uri("/api/v1/indicators/NESSUNO/data", UriKind.Relative), Cancel);

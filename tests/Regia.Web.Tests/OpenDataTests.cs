@@ -24,7 +24,7 @@ public sealed class OpenDataTests
         Assert.Equal("application/ld+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("http://dati.gov.it/onto/dcatapit#", (string?)catalog["@context"]!["dcatapit"]);
         Assert.Contains("dcatapit:Catalog", catalog["@type"]!.AsArray().Select(t => (string?)t));
-        Assert.Equal(["regia:azioni", "regia:obiettivi", "regia:comuni", "regia:zone-omogenee", "regia:soggetti"], datasets.Select(d => (string?)d!["dct:identifier"]));
+        Assert.Equal(["regia:azioni", "regia:obiettivi", "regia:comuni", "regia:zone-omogenee", "regia:indicatori", "regia:soggetti"], datasets.Select(d => (string?)d!["dct:identifier"]));
         Assert.All(datasets, d => Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", (string?)d!["dct:modified"]));
         Assert.Equal("Registro delle azioni del Piano", (string?)datasets[0]!["dct:title"]);
         Assert.Equal("https://creativecommons.org/licenses/by/4.0/", (string?)datasets[0]!["dcat:distribution"]![0]!["dct:license"]!["@id"]);
@@ -40,7 +40,7 @@ public sealed class OpenDataTests
         }
 
         var page = await client.GetStringAsync(new Uri("/open-data", UriKind.Relative), Cancel);
-        Assert.Equal(5, System.Text.RegularExpressions.Regex.Count(page, "<section class=\"dataset"));
+        Assert.Equal(6, System.Text.RegularExpressions.Regex.Count(page, "<section class=\"dataset"));
     }
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]

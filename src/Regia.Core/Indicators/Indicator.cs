@@ -76,6 +76,12 @@ public sealed class Indicator
     /// <summary>Generated or demo data, labelled as such wherever it shows.</summary>
     public bool IsDemo { get; set; }
 
+    /// <summary>
+    /// The groups its figures may have, as an administrator declares them: <c>name=value|value</c> lists joined by
+    /// <c>;</c> in name order (e.g. <c>eta=0-17|18-29|30-54|55+;sesso=F|M</c>). Empty: any group (the shipped data).
+    /// </summary>
+    public string Breakdowns { get; set; } = "";
+
     public DateTime CreatedAtUtc { get; set; }
 
     public DateTime UpdatedAtUtc { get; set; }
@@ -176,6 +182,7 @@ internal sealed class IndicatorConfiguration :
         builder.Property(i => i.Licence).HasMaxLength(200);
         builder.Property(i => i.Frequency).HasMaxLength(50);
         builder.Property(i => i.Sdgs).HasMaxLength(64);
+        builder.Property(i => i.Breakdowns).HasMaxLength(2000);
         builder.Property(i => i.Version).IsConcurrencyToken();
         builder.HasMany(i => i.Targets).WithOne().HasForeignKey(t => t.IndicatorId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(i => i.Links).WithOne().HasForeignKey(l => l.IndicatorId).OnDelete(DeleteBehavior.Cascade);

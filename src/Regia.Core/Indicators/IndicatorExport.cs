@@ -18,21 +18,32 @@ public static class IndicatorExport
     {
         ArgumentNullException.ThrowIfNull(db);
         var upper = code?.Trim().ToUpperInvariant();
-        var indicator = await db.Indicators.AsNoTracking().Where(i => i.Code == upper).Select(i => new { i.Id, i.Code, i.Unit }).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        if (indicator is null)
-        {
-            return null;
-        }
+        return await db.Indicators.AnyAsync(i => i.Code == upper, cancellationToken).ConfigureAwait(false)
+            ? await ReadAsync(db, db.Indicators.Where(i => i.Code == upper), cancellationToken).ConfigureAwait(false)
+            : null;
+    }
 
-        var figures = await db.Measurements.AsNoTracking().Where(m => m.IndicatorId == indicator.Id)
-            .OrderBy(m => m.PeriodEnd).ThenBy(m => m.Level).ThenBy(m => m.Place).ThenBy(m => m.Breakdown)
+    /// <summary>Every indicator's figures, indicator by indicator (the open-data dataset of indicators).</summary>
+    public static Task<(IReadOnlyList<TabularColumn<FigureRow>> Columns, IReadOnlyList<FigureRow> Rows)> AllFiguresAsync(RegiaDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return ReadAsync(db, db.Indicators, cancellationToken);
+    }
+
+    private static async Task<(IReadOnlyList<TabularColumn<FigureRow>> Columns, IReadOnlyList<FigureRow> Rows)> ReadAsync(RegiaDbContext db, IQueryable<Indicator> indicators, CancellationToken cancellationToken)
+    {
+        var figures = await (
+            from m in db.Measurements.AsNoTracking()
+            join i in indicators on m.IndicatorId equals i.Id
+            orderby i.Code, m.PeriodEnd, m.Level, m.Place, m.Breakdown
+            select new { i.Code, i.Unit, m.Period, m.Place, m.Breakdown, m.Value, m.Status, m.Note, m.Source })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var rows = figures.Select(m => new FigureRow(
-            indicator.Code,
+            m.Code,
             m.Period,
             m.Place,
             m.Breakdown.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal),
-            indicator.Unit,
+            m.Unit,
             m.Value,
             m.Status,
             m.Note,

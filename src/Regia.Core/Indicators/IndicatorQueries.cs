@@ -34,7 +34,8 @@ public sealed record IndicatorDetail(
     Assessment Assessment,
     IReadOnlyDictionary<string, IReadOnlyList<SeriesPoint>> Groups,
     IReadOnlyDictionary<string, Assessment> GroupAssessments,
-    IReadOnlyList<PlaceFigure> LatestByPlace);
+    IReadOnlyList<PlaceFigure> LatestByPlace,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Breakdowns = null);
 
 /// <summary>The list's filters: mission, objective (code), status, SDG (1–17).</summary>
 public sealed record IndicatorFilter(int? Mission = null, string? Objective = null, TrackStatus? Status = null, int? Sdg = null);
@@ -151,7 +152,8 @@ public static class IndicatorQueries
             IndicatorStatus.Evaluate(rule, points),
             groups,
             IndicatorStatus.EvaluateGroups(rule, groups),
-            latest);
+            latest,
+            IndicatorBreakdowns.Parse(indicator.Breakdowns));
     }
 
     /// <summary>The status rule's view of an indicator.</summary>

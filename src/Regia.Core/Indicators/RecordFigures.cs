@@ -100,6 +100,24 @@ public static class RecordFigures
         return new FiguresOutcome(report, proposal);
     }
 
+    /// <summary>
+    /// The indicators the caller may report figures for, by code: every one for reviewers and administrators; for an
+    /// editor, those that measure an action the organisation leads; none for others.
+    /// </summary>
+    public static async Task<IReadOnlyList<IndicatorReference>> ReportableAsync(RegiaDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var caller = db.Caller;
+        var indicators = db.Indicators.AsNoTracking();
+        if (!caller.IsReviewer)
+        {
+            var organization = caller.Role is Accounts.RegiaRole.Editor ? caller.OrganizationId ?? -1 : -1;
+            indicators = indicators.Where(i => i.Links.Any(l => l.ActionId != null && l.Action!.LeadOrganizationId == organization));
+        }
+
+        return await indicators.OrderBy(i => i.Code).Select(i => new IndicatorReference(i.Code, i.Name, i.NameEn)).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>A proposal's figures as the editor sent them (null for another kind of proposal).</summary>
     public static IReadOnlyList<FigureInput>? FiguresOf(ActionProposal proposal)
     {
@@ -173,6 +191,8 @@ public static class RecordFigures
             (TerritoryLevel Level, string? Place) where = territory.ToUpperInvariant() switch
             {
                 "" or "CM" or "CITTÀ METROPOLITANA" or "CITTA METROPOLITANA" or "METROPOLITAN CITY" => (TerritoryLevel.MetropolitanCity, ""),
+                // National figures (the PNRR's common indicators) download with territory IT and import back as such.
+                CommonIndicators.Italy or "ITALIA" or "ITALY" => (TerritoryLevel.Country, CommonIndicators.Italy),
                 _ when municipalities.Contains(territory) => (TerritoryLevel.Municipality, territory),
                 _ when zones.Contains(territory) => (TerritoryLevel.Zone, territory.ToLowerInvariant()),
                 _ => (TerritoryLevel.MetropolitanCity, null),
@@ -180,7 +200,7 @@ public static class RecordFigures
             var (level, place) = where;
             if (place is null)
             {
-                errors.Add(new CellError(Column("territory"), $"«{territory}» non è né un Comune (codice ISTAT) né una Zona omogenea (es. nord-milano); vuoto per la Città metropolitana."));
+                errors.Add(new CellError(Column("territory"), $"«{territory}» non è né un Comune (codice ISTAT) né una Zona omogenea (es. nord-milano); vuoto per la Città metropolitana, IT per l'Italia."));
             }
 
             var units = (input.Units ?? "").Trim();
@@ -212,6 +232,10 @@ public static class RecordFigures
             if (breakdown.Length > 200)
             {
                 errors.Add(new CellError("gruppi", "i gruppi della riga superano 200 caratteri."));
+            }
+            else if (indicator is not null && IndicatorBreakdowns.Refusal(indicator.Breakdowns, breakdown) is { } refusedGroup)
+            {
+                errors.Add(new CellError("gruppi", refusedGroup));
             }
 
             var note = input.Note?.Trim() is { Length: > 0 } n ? n : null;

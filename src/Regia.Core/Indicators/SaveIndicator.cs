@@ -61,6 +61,12 @@ public sealed record IndicatorInput
 
     /// <summary>Demo or generated data, labelled as such wherever it shows.</summary>
     public bool IsDemo { get; init; }
+
+    /// <summary>
+    /// The groups its figures may have, by name, each with its values (e.g. <c>sesso</c>: F, M; <c>eta</c>: 0-17, 18-29);
+    /// figures in other groups are refused. None declared: any group is accepted.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Breakdowns { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }
 
 /// <summary>The indicator changed since it was read; nothing was written.</summary>
@@ -304,6 +310,11 @@ public static partial class SaveIndicator
             }
         }
 
+        if (IndicatorBreakdowns.Problem(input.Breakdowns) is { } breakdownProblem)
+        {
+            Add("breakdowns", breakdownProblem);
+        }
+
         if (input.Sdgs.Any(g => g is < 1 or > 17))
         {
             Add("sdgs", "Gli obiettivi di sviluppo sostenibile vanno da 1 a 17.");
@@ -345,6 +356,7 @@ public static partial class SaveIndicator
         indicator.BaselineValue = indicator.BaselinePeriod is null ? null : input.BaselineValue;
         indicator.Sdgs = string.Join(',', input.Sdgs.Distinct().Order());
         indicator.IsDemo = input.IsDemo;
+        indicator.Breakdowns = IndicatorBreakdowns.Format(input.Breakdowns);
         indicator.UpdatedAtUtc = now;
 
         // Targets and links are replaced: keep the rows that stay, so their ids (and the unique period) hold.
@@ -404,6 +416,7 @@ public static partial class SaveIndicator
         Objectives = links.Objectives,
         Actions = links.Actions,
         IsDemo = i.IsDemo,
+        Breakdowns = IndicatorBreakdowns.Parse(i.Breakdowns),
     };
 
     private static object Snapshot(IndicatorInput input) => input with { Code = input.Code.Trim().ToUpperInvariant() };

@@ -38,6 +38,18 @@ public sealed record ZoneDetail(ZoneSummary Zone, IReadOnlyList<MunicipalitySumm
 /// <summary>Read operations on the territory, shared by the pages and the API. "Now" is the Comuni valid on a given day.</summary>
 public static class TerritoryQueries
 {
+    /// <summary>
+    /// The name of every zone by its slug and every Comune by its ISTAT code (the two never collide: slugs are words,
+    /// codes are digits), for pages that show places stored by key.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> PlaceNamesAsync(RegiaDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var zones = await db.Zones.AsNoTracking().Select(z => new { Key = z.Slug, z.Name }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var municipalities = await db.Municipalities.AsNoTracking().Select(m => new { Key = m.IstatCode, m.Name }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return zones.Concat(municipalities).ToDictionary(p => p.Key, p => p.Name, StringComparer.Ordinal);
+    }
+
     /// <summary>The Comuni that exist on <paramref name="day"/>, by name, each with its latest population.</summary>
     public static async Task<IReadOnlyList<MunicipalitySummary>> ListMunicipalitiesAsync(RegiaDbContext db, DateOnly day, string? zoneSlug = null, CancellationToken cancellationToken = default)
     {

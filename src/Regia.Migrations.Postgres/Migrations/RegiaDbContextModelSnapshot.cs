@@ -922,6 +922,11 @@ namespace Regia.Migrations.Postgres.Migrations
                         .HasPrecision(20, 6)
                         .HasColumnType("numeric(20,6)");
 
+                    b.Property<string>("Breakdowns")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -883,6 +883,11 @@ namespace Regia.Migrations.Sqlite.Migrations
                         .HasPrecision(20, 6)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Breakdowns")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(32)

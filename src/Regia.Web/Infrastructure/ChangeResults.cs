@@ -76,3 +76,14 @@ internal static class ChangeResults
             : builder;
     }
 }
+
+/// <summary>A result with the version of what it returns in <c>ETag</c>, for the next <c>If-Match</c>.</summary>
+internal sealed class WithETag(IResult inner, int version) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Response.Headers.ETag = ChangeResults.ETag(version);
+        return inner.ExecuteAsync(httpContext);
+    }
+}

@@ -10,6 +10,15 @@ internal static class Downloads
 {
     public const string FormatDescription = "csv (comma, decimal point, UTF-8 with BOM), csv-semicolon (for Italian spreadsheets: semicolon, decimal comma), xlsx or json; csv when absent.";
 
+    /// <summary>The 400 for a format no download has (csv, csv-semicolon, xlsx, json); null for a known one. Checked before a download reads its rows.</summary>
+    public static IResult? FormatProblem(string? format, IStringLocalizer text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return TabularExport.Parse(format ?? "csv") is null
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [text["Api.UnknownFormat", format ?? string.Empty]] }, title: text["Api.InvalidQuery"])
+            : null;
+    }
+
     /// <summary>Writes <paramref name="rows"/> as a file named <c>regia-{name}-{date}.{ext}</c>, or answers 400 for an unknown format.</summary>
     public static async Task<IResult> WriteAsync<T>(
         HttpContext context, string? format, string name, IReadOnlyList<TabularColumn<T>> columns, IAsyncEnumerable<T> rows, TimeProvider clock, IStringLocalizer text, CancellationToken cancellationToken)
@@ -19,7 +28,7 @@ internal static class Downloads
         var chosen = TabularExport.Parse(format ?? "csv");
         if (chosen is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [text["Api.UnknownFormat", format ?? string.Empty]] }, title: text["Api.InvalidQuery"]);
+            return FormatProblem(format, text)!;
         }
 
         var file = string.Create(CultureInfo.InvariantCulture, $"regia-{name}-{clock.Today():yyyy-MM-dd}.{TabularExport.Extension(chosen.Value)}");

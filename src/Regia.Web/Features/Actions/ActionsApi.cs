@@ -159,16 +159,6 @@ internal static class ActionsApi
     private static ProblemHttpResult NotFound(int id, IStringLocalizer text) =>
         TypedResults.Problem(detail: text["Api.ActionNotFound", id], statusCode: StatusCodes.Status404NotFound);
 
-    /// <summary>A result with the action's version in <c>ETag</c>, for the next <c>If-Match</c>.</summary>
-    private sealed class WithETag(IResult inner, int version) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.ETag = ChangeResults.ETag(version);
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
-
     private static async Task<Results<Ok<Paged<ActionSummary>>, ValidationProblem>> ListActions(
         [Description("Objective code, e.g. M2.12.")] string? objective,
         [Description("Mission number, 1–6.")] int? mission,

@@ -23,6 +23,9 @@ internal sealed class ProposalModel(RegiaDbContext db, TimeProvider clock, IStri
 
     public ProposalDetail? Detail { get; private set; }
 
+    /// <summary>Places by key, to name the territories of a figures proposal.</summary>
+    public IReadOnlyDictionary<string, string> PlaceNames { get; private set; } = new Dictionary<string, string>();
+
     public bool IsReviewer => db.Caller.IsReviewer;
 
     public bool CanWithdraw => Detail?.Proposal.State == ProposalState.Pending && db.Caller.Role is Core.Accounts.RegiaRole.Editor && db.Caller.OrganizationId == Detail.OrganizationId;
@@ -32,7 +35,8 @@ internal sealed class ProposalModel(RegiaDbContext db, TimeProvider clock, IStri
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Detail = await ProposalQueries.GetAsync(db, Id, cancellationToken);
+        await LoadAsync(cancellationToken);
+
         return Detail is null ? NotFound() : Page();
     }
 
@@ -67,8 +71,18 @@ internal sealed class ProposalModel(RegiaDbContext db, TimeProvider clock, IStri
             ModelState.AddModelError(string.Empty, ex is ActionConcurrencyException ? text["Proposals.StaleApprove"].Value : ex.Message);
         }
 
-        Detail = await ProposalQueries.GetAsync(db, Id, cancellationToken);
+        await LoadAsync(cancellationToken);
+
         return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Detail = await ProposalQueries.GetAsync(db, Id, cancellationToken);
+        if (Detail?.Figures is not null)
+        {
+            PlaceNames = await Core.Territory.TerritoryQueries.PlaceNamesAsync(db, cancellationToken);
+        }
     }
 
     public static string Display(string? value) => value ?? "—";

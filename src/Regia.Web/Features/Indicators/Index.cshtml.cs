@@ -61,17 +61,9 @@ internal sealed class IndicatorModel(RegiaDbContext db) : PageModel
             return NotFound();
         }
 
-        var zones = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Zones.Select(z => new { z.Slug, z.Name }), cancellationToken);
-        var municipalities = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Municipalities.Select(m => new { m.IstatCode, m.Name }), cancellationToken);
-        PlaceNames = zones.Select(z => (Key: "zone:" + z.Slug, z.Name)).Concat(municipalities.Select(m => (Key: "municipality:" + m.IstatCode, m.Name)))
-            .ToDictionary(p => p.Key, p => p.Name, StringComparer.Ordinal);
+        PlaceNames = await Core.Territory.TerritoryQueries.PlaceNamesAsync(db, cancellationToken);
         return Page();
     }
 
-    public string NameOf(PlaceFigure figure) => figure.Level switch
-    {
-        TerritoryLevel.Zone => PlaceNames.GetValueOrDefault("zone:" + figure.Place, figure.Place),
-        TerritoryLevel.Municipality => PlaceNames.GetValueOrDefault("municipality:" + figure.Place, figure.Place),
-        _ => "",
-    };
+    public string NameOf(PlaceFigure figure) => figure.Level is TerritoryLevel.Zone or TerritoryLevel.Municipality ? PlaceNames.GetValueOrDefault(figure.Place, figure.Place) : "";
 }

@@ -32,7 +32,8 @@ public sealed record GroupDto(string Breakdown, IReadOnlyList<FigureDto> Series,
 public sealed record IndicatorDetailDto(
     IndicatorDto Indicator, string? Description, string? DescriptionEn, AggregationRule Aggregation, decimal Tolerance, decimal? RangeLow, decimal? RangeHigh,
     string? Source, string? Licence, string? Frequency, FigureDto? Baseline, IReadOnlyList<FigureDto> Targets,
-    IReadOnlyList<PlaceFigureDto> Series, AssessmentDto Assessment, IReadOnlyList<GroupDto> Groups, IReadOnlyList<PlaceFigureDto> LatestByPlace);
+    IReadOnlyList<PlaceFigureDto> Series, AssessmentDto Assessment, IReadOnlyList<GroupDto> Groups, IReadOnlyList<PlaceFigureDto> LatestByPlace,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> DeclaredBreakdowns);
 
 /// <summary>A figure to record: <c>value</c> null is a missing figure (never zero); <c>territory</c> empty or absent for the metropolitan city.</summary>
 public sealed record FigureInputDto(
@@ -72,6 +73,12 @@ internal static class IndicatorsApi
             .WithDescription("One indicator by code: its definition, baseline and targets, the metropolitan series with each figure's status and note (a missing value is null, never zero), its assessment by the documented rule (the linear path from baseline to the next target, with the indicator's tolerance), each group's series and assessment, and the latest figure of every zone and Comune. 404 for an unknown code.")
             .Produces<IndicatorDetailDto>()
             .Produces(StatusCodes.Status404NotFound);
+        api.MapGet("/export", ExportAsync)
+            .WithName("ExportIndicators")
+            .WithSummary("Download every indicator's figures")
+            .WithDescription("The figures of every indicator, indicator by indicator, in the layout of the Open SDG platform (Indicator, Year, Territory — empty for the metropolitan city, a zone's slug, a Comune's ISTAT code, IT for national figures —, one column per group, Units, Value, Status, Note, Source) as CSV, CSV for Italian spreadsheets, XLSX or JSON: the open-data dataset of indicators, and a file `import measurements` reads back. 400 for an unknown format.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem();
         api.MapGet("/{code}/data", DataAsync)
             .WithName("ExportIndicatorData")
             .WithSummary("Download an indicator's figures")
@@ -81,6 +88,36 @@ internal static class IndicatorsApi
             .ProducesValidationProblem();
 
         var write = app.MapGroup("/api/v1/indicators").WithTags(Tag).RequireAuthorization(Security.ApiWriterPolicy);
+        write.MapPost("/", CreateAsync)
+            .WithName("CreateIndicator")
+            .WithSummary("Define an indicator")
+            .WithDescription("Reviewers and administrators: defines an indicator (code, names, unit, direction, tolerance, aggregation, source, licence, frequency, baseline, targets, SDGs, the objectives and actions it measures). Checked whole; 400 lists each invalid field, 403 for editors and viewers (organisations report figures, the planning office defines indicators). 201 with the indicator and its `ETag`.")
+            .Accepts<IndicatorInput>("application/json")
+            .Produces<IndicatorDetailDto>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        write.MapPut("/{code}", UpdateAsync)
+            .WithName("UpdateIndicator")
+            .WithSummary("Change an indicator's definition")
+            .WithDescription("Reviewers and administrators: replaces the definition with the input given (the code does not change; figures stay). `If-Match` must carry the version read (the `ETag` of `GetIndicatorDefinition`): without it 428, with a stale one 412.")
+            .Accepts<IndicatorInput>("application/json")
+            .Produces<IndicatorDetailDto>()
+            .ProducesValidationProblem()
+            .ProducesChangeProblems(versioned: true);
+        write.MapDelete("/{code}", DeleteAsync)
+            .WithName("DeleteIndicator")
+            .WithSummary("Remove an indicator")
+            .WithDescription("Reviewers and administrators: removes the indicator with its targets, links and figures (the audit trail keeps its definition). `If-Match` must carry the version read: without it 428, with a stale one 412. 204 when done.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesChangeProblems(versioned: true);
+        write.MapGet("/{code}/definition", DefinitionAsync)
+            .WithName("GetIndicatorDefinition")
+            .WithSummary("An indicator's definition as writes take it")
+            .WithDescription("The indicator in the shape `CreateIndicator` and `UpdateIndicator` take, with its version in the `ETag` header for the `If-Match` of a change. Needs a token. 404 for an unknown code.")
+            .Produces<IndicatorInput>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         write.MapPost("/figures", RecordFiguresAsync)
             .WithName("RecordIndicatorFigures")
             .WithSummary("Record figures of indicators")
@@ -92,6 +129,35 @@ internal static class IndicatorsApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
     }
+
+    private static Task<IResult> CreateAsync(IndicatorInput input, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        ChangeResults.GuardAsync(text, async () =>
+        {
+            var created = await SaveIndicator.CreateAsync(db, input, clock, cancellationToken);
+            return new WithETag(TypedResults.Created($"/api/v1/indicators/{created.Code}", await DetailAsync(db, created.Code, cancellationToken)), created.Version);
+        });
+
+    private static Task<IResult> UpdateAsync([Description("The indicator's code.")] string code, IndicatorInput input, HttpRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        ChangeResults.VersionedAsync(request, text, async version => await SaveIndicator.UpdateAsync(db, code, version, input, clock, cancellationToken) switch
+        {
+            null => IndicatorNotFound(code, text),
+            var updated => new WithETag(TypedResults.Ok(await DetailAsync(db, updated.Code, cancellationToken)), updated.Version),
+        });
+
+    private static Task<IResult> DeleteAsync([Description("The indicator's code.")] string code, HttpRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        ChangeResults.VersionedAsync(request, text, async version =>
+            await SaveIndicator.DeleteAsync(db, code, version, clock, cancellationToken) ? TypedResults.NoContent() : IndicatorNotFound(code, text));
+
+    private static async Task<IResult> DefinitionAsync([Description("The indicator's code.")] string code, RegiaDbContext db, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
+        await SaveIndicator.InputOfAsync(db, code, cancellationToken) is { } found
+            ? new WithETag(TypedResults.Ok(found.Input), found.Version)
+            : IndicatorNotFound(code, text);
+
+    private static ProblemHttpResult IndicatorNotFound(string code, IStringLocalizer text) =>
+        TypedResults.Problem(detail: text["Indicators.NotFound", code], statusCode: StatusCodes.Status404NotFound);
+
+    private static async Task<IndicatorDetailDto> DetailAsync(RegiaDbContext db, string code, CancellationToken cancellationToken) =>
+        Dto((await IndicatorQueries.GetAsync(db, code, cancellationToken))!);
 
     private static Task<IResult> RecordFiguresAsync(FiguresRequest request, RegiaDbContext db, TimeProvider clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken) =>
         ChangeResults.GuardAsync(text, async () =>
@@ -121,6 +187,23 @@ internal static class IndicatorsApi
                 : TypedResults.Accepted(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/api/v1/proposals/{summary.Id}"), result);
         });
 
+    private static async Task<IResult> ExportAsync(
+        [Description("csv (comma, decimal point), csv-semicolon (for Italian spreadsheets), xlsx or json.")] string? format,
+        HttpContext context,
+        RegiaDbContext db,
+        TimeProvider clock,
+        IStringLocalizer<SharedResource> text,
+        CancellationToken cancellationToken)
+    {
+        if (Downloads.FormatProblem(format, text) is { } problem)
+        {
+            return problem;
+        }
+
+        var figures = await IndicatorExport.AllFiguresAsync(db, cancellationToken);
+        return await Downloads.WriteAsync(context, format, "indicatori", figures.Columns, figures.Rows.ToAsyncEnumerable(), clock, text, cancellationToken);
+    }
+
     private static async Task<IResult> DataAsync(
         [Description("The indicator's code, e.g. POP-RES.")] string code,
         [Description("csv (comma, decimal point), csv-semicolon (for Italian spreadsheets), xlsx or json.")] string? format,
@@ -130,9 +213,9 @@ internal static class IndicatorsApi
         IStringLocalizer<SharedResource> text,
         CancellationToken cancellationToken)
     {
-        if (Regia.Core.Exports.TabularExport.Parse(format ?? "csv") is null)
+        if (Downloads.FormatProblem(format, text) is { } problem)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = [text["Api.UnknownFormat", format ?? string.Empty]] }, title: text["Api.InvalidQuery"]);
+            return problem;
         }
 
         if (await IndicatorExport.FiguresAsync(db, code, cancellationToken) is not { } figures)
@@ -182,13 +265,16 @@ internal static class IndicatorsApi
         [Description("The indicator's code, e.g. POP-RES.")] string code, RegiaDbContext db, CancellationToken cancellationToken)
     {
         var detail = await IndicatorQueries.GetAsync(db, code, cancellationToken);
-        return detail is null ? TypedResults.NotFound() : TypedResults.Ok(new IndicatorDetailDto(
-            Dto(detail.Summary), detail.Description, detail.DescriptionEn, detail.Aggregation, detail.Tolerance, detail.RangeLow, detail.RangeHigh,
-            detail.Source, detail.Licence, detail.Frequency, Figure(detail.Baseline), [.. detail.Targets.Select(t => Figure(t)!)],
-            [.. detail.Series.Select(Place)], Dto(detail.Assessment),
-            [.. detail.Groups.Select(g => new GroupDto(g.Key, [.. g.Value.Select(p => Figure(p)!)], Dto(detail.GroupAssessments[g.Key])))],
-            [.. detail.LatestByPlace.Select(Place)]));
+        return detail is null ? TypedResults.NotFound() : TypedResults.Ok(Dto(detail));
     }
+
+    private static IndicatorDetailDto Dto(IndicatorDetail detail) => new(
+        Dto(detail.Summary), detail.Description, detail.DescriptionEn, detail.Aggregation, detail.Tolerance, detail.RangeLow, detail.RangeHigh,
+        detail.Source, detail.Licence, detail.Frequency, Figure(detail.Baseline), [.. detail.Targets.Select(t => Figure(t)!)],
+        [.. detail.Series.Select(Place)], Dto(detail.Assessment),
+        [.. detail.Groups.Select(g => new GroupDto(g.Key, [.. g.Value.Select(p => Figure(p)!)], Dto(detail.GroupAssessments[g.Key])))],
+        [.. detail.LatestByPlace.Select(Place)],
+        detail.Breakdowns ?? new Dictionary<string, IReadOnlyList<string>>());
 
     private static IndicatorDto Dto(IndicatorSummary s) => new(
         s.Code, s.Name, s.NameEn, s.Unit, s.Direction, s.Status, s.LatestPeriod is { } period ? new FigureDto(period, s.LatestValue) : null, s.Sdgs, s.Objectives, s.IsDemo, s.Scope);

@@ -27,6 +27,7 @@ public static class Catalog
         var actionsChanged = await db.Actions.Where(a => a.Publication == PublicationState.Published).MaxAsync(a => (DateTime?)a.UpdatedAtUtc, cancellationToken);
         var planLoaded = await db.Plans.MaxAsync(p => (DateTime?)p.LoadedAtUtc, cancellationToken);
         var territoryLoaded = await db.LoadedDatasets.Where(d => d.Key == LoadTerritory.DatasetKey).Select(d => (DateTime?)d.LoadedAtUtc).FirstOrDefaultAsync(cancellationToken);
+        var indicatorsChanged = await db.Indicators.MaxAsync(i => (DateTime?)i.UpdatedAtUtc, cancellationToken);
         var organizationsChanged = await db.AuditEntries.Where(a => a.EntityType == "organization" || a.EntityType == "territory" || a.EntityType == "municipality").MaxAsync(a => (DateTime?)a.AtUtc, cancellationToken);
         return
         [
@@ -38,6 +39,8 @@ public static class Catalog
             [.. Tabular("/api/v1/territory/municipalities/export"), new("GeoJSON", "application/geo+json", "/api/v1/territory/municipalities.geojson")]),
             new("zone-omogenee", "OpenData.Zones", "OpenData.ZonesText", "REGI", CcBy, "OpenData.RightsIstat", territoryLoaded,
             [.. Tabular("/api/v1/territory/zones/export"), new("GeoJSON", "application/geo+json", "/api/v1/territory/zones.geojson")]),
+            new("indicatori", "OpenData.Indicators", "OpenData.IndicatorsText", "GOVE", CcBy, "OpenData.RightsIndicators", indicatorsChanged,
+            [.. Tabular("/api/v1/indicators/export"), new("JSON", "application/json", "/api/v1/indicators")]),
             new("soggetti", "OpenData.Organizations", "OpenData.OrganizationsText", "GOVE", CcBy, "OpenData.RightsRegia", organizationsChanged,
             Tabular("/api/v1/organizations/export")),
         ];

@@ -22,15 +22,41 @@
         zones.sort();
         var mapName = 'regia-' + (onlyZone || 'cm');
         echarts.registerMap(mapName, geoJson);
+        // A choropleth: the values of the table named by data-values (rows with data-istat and data-value), which is
+        // the map's accessible alternative; a Comune without a figure stays grey.
+        var values = null;
+        var valuesTable = element.getAttribute('data-values') ? document.getElementById(element.getAttribute('data-values')) : null;
+        if (valuesTable) {
+          values = {};
+          valuesTable.querySelectorAll('tbody tr[data-istat]').forEach(function (r) {
+            var v = r.getAttribute('data-value');
+            if (v !== null && v !== '') { values[r.getAttribute('data-istat')] = Number(v); }
+          });
+        }
+        var numbers = values ? Object.keys(values).map(function (k) { return values[k]; }) : [];
+        var unit = element.getAttribute('data-unit') || '';
         var chart = echarts.init(element, null, { renderer: 'svg' });
         chart.setOption({
           tooltip: {
             trigger: 'item',
             formatter: function (p) {
               var d = p.data || {};
+              if (values) {
+                return d.label + '<br>' + (typeof d.value === 'number' ? d.value.toLocaleString(document.documentElement.lang || 'it') + ' ' + unit : (element.getAttribute('data-label-missing') || '—'));
+              }
               return d.label + (d.zone ? '<br>' + d.zone : '') + (d.population ? '<br>' + d.population.toLocaleString('it-IT') + ' (' + d.year + ')' : '');
             }
           },
+          visualMap: values && numbers.length ? {
+            type: 'continuous',
+            min: Math.min.apply(null, numbers),
+            max: Math.max.apply(null, numbers),
+            inRange: { color: ['#d6e6f5', '#0066cc', '#17324d'] },
+            calculable: false,
+            left: 'left',
+            bottom: 0,
+            formatter: function (v) { return Number(v).toLocaleString(document.documentElement.lang || 'it', { maximumFractionDigits: 1 }); }
+          } : undefined,
           series: [{
             type: 'map',
             map: mapName,
@@ -43,6 +69,11 @@
             emphasis: { label: { show: false }, itemStyle: { areaColor: '#17324d' } },
             data: geoJson.features.map(function (f) {
               var p = f.properties;
+              if (values) {
+                return p.istatCode in values
+                  ? { name: p.istatCode, label: p.name, value: values[p.istatCode] }
+                  : { name: p.istatCode, label: p.name, itemStyle: { areaColor: '#e6e9f2' } };
+              }
               var colour = highlight.length ? (highlight.indexOf(p.istatCode) >= 0 ? '#c2185b' : '#c5d4e3') : palette[zones.indexOf(p.zone) % palette.length];
               return { name: p.istatCode, label: p.name, zone: p.zone, population: p.population, year: p.populationYear, itemStyle: { areaColor: colour } };
             })
