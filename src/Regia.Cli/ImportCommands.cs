@@ -109,13 +109,7 @@ internal static class ImportCommands
         measurements.SetAction(async (result, cancellationToken) =>
         {
             var mode = Mode(result.GetValue(dryRun), result.GetValue(validOnly));
-            var declared = result.GetValue(notation)?.Trim().ToLowerInvariant() switch
-            {
-                null or "" => Regia.Core.Indicators.NumberNotation.Unknown,
-                "it" => Regia.Core.Indicators.NumberNotation.Italian,
-                "en" => Regia.Core.Indicators.NumberNotation.International,
-                _ => (Regia.Core.Indicators.NumberNotation?)null,
-            };
+            var declared = Notation(result.GetValue(notation));
             if (declared is null)
             {
                 await Console.Error.WriteLineAsync("--notation vale it (1.234,5) o en (1,234.5).").ConfigureAwait(false);
@@ -127,13 +121,7 @@ internal static class ImportCommands
                 await using var file = await TabularFile.OpenPathAsync(result.GetValue(figuresInput)!.FullName, new TabularReadOptions { Separator = result.GetValue(separator) }, cancellationToken).ConfigureAwait(false);
                 await using var db = DatabaseCommands.Open(out _);
                 var outcome = await Regia.Core.Indicators.ImportMeasurements.RunAsync(db, file, mode, declared.Value, TimeProvider.System, cancellationToken).ConfigureAwait(false);
-                foreach (var (row, errors) in outcome.Problems)
-                {
-                    foreach (var error in errors)
-                    {
-                        await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"riga {row}, colonna «{error.Column}»: {error.Message}")).ConfigureAwait(false);
-                    }
-                }
+                await WriteProblemsAsync(outcome.Problems).ConfigureAwait(false);
 
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(outcome.Written ? "Importazione completata" : mode == ImportMode.DryRun ? "Prova conclusa, nulla è stato scritto" : "Nulla è stato scritto")}: {outcome.Created} dati nuovi, {outcome.Updated} aggiornati, {outcome.Unchanged} invariati, {outcome.Rejected} righe rifiutate (numeri in notazione {outcome.Notation switch { Regia.Core.Indicators.NumberNotation.Italian => "italiana", Regia.Core.Indicators.NumberNotation.International => "internazionale", _ => "non determinata" }})."));
                 return outcome.Rejected > 0 && !outcome.Written ? 1 : 0;
@@ -144,8 +132,39 @@ internal static class ImportCommands
                 return 1;
             }
         });
+        var definitionsInput = new Option<FileInfo>("--input") { Description = "Definizioni degli indicatori, una per riga, come le scarica /api/v1/indicators/definitions (CSV o XLSX).", Required = true };
+        var definitionsNotation = new Option<string?>("--notation") { Description = "Notazione dei numeri: it (1.234,5) o en (1,234.5, predefinita)." };
+        var indicators = new Command("indicators", "Importa le definizioni degli indicatori (chiave: il codice; un codice nuovo crea, uno esistente aggiorna).")
+        {
+            definitionsInput, definitionsNotation, dryRun, validOnly, separator,
+        };
+        indicators.SetAction(async (result, cancellationToken) =>
+        {
+            var mode = Mode(result.GetValue(dryRun), result.GetValue(validOnly));
+            if (Notation(result.GetValue(definitionsNotation)) is not { } declared)
+            {
+                await Console.Error.WriteLineAsync("--notation vale it (1.234,5) o en (1,234.5).").ConfigureAwait(false);
+                return 1;
+            }
+
+            try
+            {
+                await using var file = await TabularFile.OpenPathAsync(result.GetValue(definitionsInput)!.FullName, new TabularReadOptions { Separator = result.GetValue(separator) }, cancellationToken).ConfigureAwait(false);
+                await using var db = DatabaseCommands.Open(out _);
+                var outcome = await Regia.Core.Indicators.IndicatorDefinitions.ImportAsync(db, file, mode, declared, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                await WriteProblemsAsync(outcome.Problems).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(outcome.Written ? "Importazione completata" : mode == ImportMode.DryRun ? "Prova conclusa, nulla è stato scritto" : "Nulla è stato scritto")}: {outcome.Created} indicatori nuovi, {outcome.Updated} aggiornati, {outcome.Unchanged} invariati, {outcome.Rejected} righe rifiutate."));
+                return outcome.Rejected > 0 && !outcome.Written ? 1 : 0;
+            }
+            catch (TabularFileException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
         import.Subcommands.Add(pnrr);
         import.Subcommands.Add(measurements);
+        import.Subcommands.Add(indicators);
         import.Subcommands.Add(actions);
         import.Subcommands.Add(decidim);
         return import;
@@ -237,6 +256,27 @@ internal static class ImportCommands
             bar.Done();
             await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
             return 1;
+        }
+    }
+
+    /// <summary>--notation: it, en, or nothing (detected; for definitions, international); null for anything else.</summary>
+    private static Regia.Core.Indicators.NumberNotation? Notation(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => Regia.Core.Indicators.NumberNotation.Unknown,
+        "it" => Regia.Core.Indicators.NumberNotation.Italian,
+        "en" => Regia.Core.Indicators.NumberNotation.International,
+        _ => null,
+    };
+
+    /// <summary>Each refused row's reasons on standard error, a line per cell.</summary>
+    private static async Task WriteProblemsAsync(IEnumerable<(int Row, IReadOnlyList<CellError> Errors)> problems)
+    {
+        foreach (var (row, errors) in problems)
+        {
+            foreach (var error in errors)
+            {
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"riga {row}, colonna «{error.Column}»: {error.Message}")).ConfigureAwait(false);
+            }
         }
     }
 

@@ -180,4 +180,68 @@ public sealed class IndicatorWriteTests
             Assert.Equal(0, await reader.Measurements.CountAsync(m => !reader.Indicators.Any(i => i.Id == m.IndicatorId), Cancel));
         }
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Definitions_download_and_import_back_unchanged_and_an_edited_file_changes_only_what_was_edited(string provider)
+    {
+        var (database, first) = await Seeded.CreateAsync(provider, Cancel);
+        await using var _ = database;
+        await using (var reviewer = await Seeded.AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel))
+        {
+            await SaveIndicator.CreateAsync(reviewer, Cycling(first + 1) with { Targets = [new TargetInput("2026", 10.5m), new TargetInput("2027", 20m)], Tolerance = 0.15m }, TimeProvider.System, Cancel);
+        }
+
+        // The download for Italian spreadsheets (decimal commas), as a planner would edit it.
+        string text;
+        await using (var reader = database.CreateContext())
+        {
+            var (columns, rows) = await IndicatorDefinitions.ExportAsync(reader, Cancel);
+            using var buffer = new MemoryStream();
+            await Regia.Core.Exports.TabularExport.WriteAsync(buffer, Regia.Core.Exports.TabularFormat.CsvSemicolon, columns, rows.ToAsyncEnumerable(), Cancel);
+            text = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        var all = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length - 1;
+        Assert.Contains("2026=10.5; 2027=20", text, StringComparison.Ordinal);
+        Assert.Contains("tipo=urbana|extraurbana", text, StringComparison.Ordinal);
+        var again = await ImportAsync(database, text, Regia.Core.Importing.ImportMode.AllOrNothing);
+        await using (var reader = database.CreateContext())
+        {
+            var changed = await reader.AuditEntries.Where(a => a.EntityType == "indicator" && a.Operation == "update").Select(a => a.EntityId + " " + a.Before + " => " + a.After).ToListAsync(Cancel);
+            Assert.True(changed.Count == 0, string.Join("\n", changed));
+        }
+        Assert.Equal((0, 0, all, 0, NumberNotation.Italian), (again.Created, again.Updated, again.Unchanged, again.Rejected, again.Notation));
+
+        // One name edited and a new indicator with a goal that does not exist: all or nothing writes nothing; valid-only writes the edit.
+        var edited = text.Replace("Chilometri di piste ciclabili realizzate (dati di test)", "Km di piste ciclabili (dati di test)", StringComparison.Ordinal).TrimEnd()
+            + "\r\nTEST-NUOVO;Indicatore nuovo (dati di test);;;;%;higher-is-better;;;0,1;none;;;;;;;18;;;;sì\r\n";
+        var refused = await ImportAsync(database, edited, Regia.Core.Importing.ImportMode.AllOrNothing);
+        Assert.Equal((1, false), (refused.Rejected, refused.Written));
+        var (row, errors) = Assert.Single(refused.Problems);
+        Assert.Equal((all + 2, "Sdgs"), (row, Assert.Single(errors).Column));
+        await using (var reader = database.CreateContext())
+        {
+            Assert.Equal("Chilometri di piste ciclabili realizzate (dati di test)", (await IndicatorQueries.GetAsync(reader, "TEST-CICL", Cancel))!.Summary.Name);
+        }
+
+        var partly = await ImportAsync(database, edited, Regia.Core.Importing.ImportMode.ValidOnly);
+        Assert.Equal((0, 1, all - 1, 1, true), (partly.Created, partly.Updated, partly.Unchanged, partly.Rejected, partly.Written));
+        await using (var reader = database.CreateContext())
+        {
+            var detail = (await IndicatorQueries.GetAsync(reader, "TEST-CICL", Cancel))!;
+            Assert.Equal(("Km di piste ciclabili (dati di test)", 0.15m), (detail.Summary.Name, detail.Tolerance));
+            Assert.Equal([10.5m, 20m], detail.Targets.Select(t => t.Value));
+            Assert.Null(await IndicatorQueries.GetAsync(reader, "TEST-NUOVO", Cancel));
+        }
+    }
+
+    private static async Task<DefinitionImportReport> ImportAsync(TestDatabase database, string csv, Regia.Core.Importing.ImportMode mode)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"regia-definitions-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(path, csv, Cancel);
+        await using var file = await Regia.Core.Importing.TabularFile.OpenPathAsync(path, cancellationToken: Cancel);
+        await using var db = await Seeded.AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel);
+        return await IndicatorDefinitions.ImportAsync(db, file, mode, NumberNotation.Unknown, TimeProvider.System, Cancel);
+    }
 }

@@ -41,8 +41,7 @@ public sealed class IndicatorJourneyTests(Site site)
             await page.GetByText("Dati dimostrativi o generati", new() { Exact = true }).ClickAsync();
             Assert.True(await page.GetByLabel("Dati dimostrativi o generati").IsCheckedAsync());
             await page.GetByRole(AriaRole.Button, new() { Name = "Salva" }).ClickAsync();
-            await page.WaitForLoadStateAsync();
-            Assert.Contains("non è un periodo", await page.Locator("#Form_Targets_0__Period-error").InnerTextAsync(), StringComparison.Ordinal);
+            await Assertions.Expect(page.Locator("#Form_Targets_0__Period-error")).ToContainTextAsync("non è un periodo");
             Assert.Equal("true", await page.GetByLabel("Periodo dell'obiettivo 1").GetAttributeAsync("aria-invalid"));
             await Site.AssertAccessibleAsync(page, "indicator form with errors");
 
@@ -66,8 +65,7 @@ public sealed class IndicatorJourneyTests(Site site)
             await page.GetByLabel("Valore, riga 1").FillAsync("1.234,5");
             await page.GetByLabel("Gruppo, riga 1").FillAsync("tipo urbana");
             await page.GetByRole(AriaRole.Button, new() { Name = "Proponi i dati" }).ClickAsync();
-            await page.WaitForLoadStateAsync();
-            Assert.Contains("nome=valore", await page.Locator("#Rows_0__Group-error").InnerTextAsync(), StringComparison.Ordinal);
+            await Assertions.Expect(page.Locator("#Rows_0__Group-error")).ToContainTextAsync("nome=valore");
             await Site.AssertAccessibleAsync(page, "figures form with errors");
             await page.GetByLabel("Gruppo, riga 1").FillAsync(string.Empty);
             await page.GetByRole(AriaRole.Button, new() { Name = "Proponi i dati" }).ClickAsync();

@@ -161,6 +161,14 @@ public sealed class IndicatorPageTests
             Assert.True(stored > 566 + 2_000, $"{stored} figures");
         }
 
+        // The definitions, for spreadsheets: one indicator a row.
+        var definitions = (await client.GetFromJsonAsync<JsonArray>("/api/v1/indicators/definitions?format=json", Cancel))!;
+        var population = Assert.Single(definitions, d => (string?)d!["Code"] == "POP-RES")!;
+        Assert.Equal(("abitanti", "context", "sum"), ((string?)population["Unit"], (string?)population["Direction"], (string?)population["Aggregation"]));
+        Assert.Equal(20, definitions.Count);
+        using var definitionsXlsx = await client.GetAsync(new Uri("/api/v1/indicators/definitions?format=xlsx", UriKind.Relative), Cancel);
+        Assert.Equal(HttpStatusCode.OK, definitionsXlsx.StatusCode);
+
         using var missing = await client.GetAsync(new Uri("/api/v1/indicators/NESSUNO/data", UriKind.Relative), Cancel);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         using var bad = await client.GetAsync(new Uri("/api/v1/indicators/POP-RES/data?format=pdf", UriKind.Relative), Cancel);

@@ -21,6 +21,9 @@ public enum ImportKind
 
     /// <summary>Figures of indicators in the Open SDG layout (see <see cref="Indicators.ImportMeasurements"/>).</summary>
     Measurements,
+
+    /// <summary>Indicators' definitions, one a row (see <see cref="Indicators.IndicatorDefinitions"/>).</summary>
+    Indicators,
 }
 
 public enum ImportJobState
@@ -166,6 +169,13 @@ public static class RunImportJob
                     var figures = await Indicators.ImportMeasurements.RunAsync(db, files[0], job.Mode, Indicators.NumberNotation.Unknown, clock, cancellationToken).ConfigureAwait(false);
                     (job.Created, job.Updated, job.Unchanged, job.Rejected, job.Written) = (figures.Created, figures.Updated, figures.Unchanged, figures.Rejected, figures.Written);
                     job.RowsJson = JsonSerializer.Serialize(figures.Problems.Take(ImportJob.KeptRows)
+                        .Select(p => new RowResult(p.Row, string.Empty, null, RowOutcome.Rejected, null, p.Errors)).ToList());
+                }
+                else if (job.Kind == ImportKind.Indicators)
+                {
+                    var definitions = await Indicators.IndicatorDefinitions.ImportAsync(db, files[0], job.Mode, Indicators.NumberNotation.Unknown, clock, cancellationToken).ConfigureAwait(false);
+                    (job.Created, job.Updated, job.Unchanged, job.Rejected, job.Written) = (definitions.Created, definitions.Updated, definitions.Unchanged, definitions.Rejected, definitions.Written);
+                    job.RowsJson = JsonSerializer.Serialize(definitions.Problems.Take(ImportJob.KeptRows)
                         .Select(p => new RowResult(p.Row, string.Empty, null, RowOutcome.Rejected, null, p.Errors)).ToList());
                 }
                 else

@@ -161,6 +161,46 @@ public static partial class SaveIndicator
         return indicator is null ? null : (InputOf(indicator, await LinkCodesAsync(db, indicator.Id, cancellationToken).ConfigureAwait(false)), indicator.Version);
     }
 
+    /// <summary>Whether two inputs state the same indicator once written (spaces, order of lists and writing of periods aside).</summary>
+    public static bool SameAs(IndicatorInput a, IndicatorInput b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return string.Equals(AuditJson.Serialize(Normal(a)), AuditJson.Serialize(Normal(b)), StringComparison.Ordinal);
+    }
+
+    private static IndicatorInput Normal(IndicatorInput input)
+    {
+        static string? Optional(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        static string Period(string? text) => ReportingPeriod.TryParse((text ?? "").Trim(), out var period) ? period.ToString() : (text ?? "").Trim();
+        // 0.0 and 0 are one number, written two ways (a database's scale against a file's digits).
+        static decimal Plain(decimal value) => value / 1.0000000000000000000000000000m;
+        static decimal? Maybe(decimal? value) => value is { } v ? Plain(v) : null;
+        var range = input.Direction == IndicatorDirection.Range;
+        return input with
+        {
+            Tolerance = Plain(input.Tolerance),
+            BaselineValue = Maybe(input.BaselineValue),
+            Code = input.Code.Trim().ToUpperInvariant(),
+            Name = input.Name.Trim(),
+            NameEn = Optional(input.NameEn),
+            Description = Optional(input.Description),
+            DescriptionEn = Optional(input.DescriptionEn),
+            Unit = input.Unit.Trim(),
+            RangeLow = range ? Maybe(input.RangeLow) : null,
+            RangeHigh = range ? Maybe(input.RangeHigh) : null,
+            Source = Optional(input.Source),
+            Licence = Optional(input.Licence),
+            Frequency = Optional(input.Frequency),
+            BaselinePeriod = Optional(input.BaselinePeriod) is { } baseline ? Period(baseline) : null,
+            Targets = [.. input.Targets.Select(t => new TargetInput(Period(t.Period), Plain(t.Value))).OrderBy(t => t.Period, StringComparer.Ordinal)],
+            Sdgs = [.. input.Sdgs.Distinct().Order()],
+            Objectives = [.. input.Objectives.Select(o => o.Trim().ToUpperInvariant()).Where(o => o.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            Actions = [.. input.Actions.Distinct().Order()],
+            Breakdowns = IndicatorBreakdowns.Parse(IndicatorBreakdowns.Format(input.Breakdowns)),
+        };
+    }
+
     /// <summary>Checks an input whole; the errors by field, in Italian (empty: valid). Also used by the form before it saves.</summary>
     public static async Task<IReadOnlyDictionary<string, string[]>> ErrorsAsync(RegiaDbContext db, IndicatorInput input, string? existingCode, CancellationToken cancellationToken = default)
     {

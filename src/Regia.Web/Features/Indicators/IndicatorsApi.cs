@@ -79,6 +79,12 @@ internal static class IndicatorsApi
             .WithDescription("The figures of every indicator, indicator by indicator, in the layout of the Open SDG platform (Indicator, Year, Territory — empty for the metropolitan city, a zone's slug, a Comune's ISTAT code, IT for national figures —, one column per group, Units, Value, Status, Note, Source) as CSV, CSV for Italian spreadsheets, XLSX or JSON: the open-data dataset of indicators, and a file `import measurements` reads back. 400 for an unknown format.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesValidationProblem();
+        api.MapGet("/definitions", DefinitionsAsync)
+            .WithName("ExportIndicatorDefinitions")
+            .WithSummary("Download the indicators' definitions")
+            .WithDescription("Every indicator's definition, one a row (Code, Name, NameEn, Description, DescriptionEn, Unit, Direction, RangeLow, RangeHigh, Tolerance, Aggregation, Source, Licence, Frequency, BaselinePeriod, BaselineValue, Targets as `2026=10; 2027=25`, Sdgs, Objectives, Actions, Breakdowns as `sesso=F|M`, Demo), as CSV, CSV for Italian spreadsheets, XLSX or JSON; the file `import indicators` and the site's imports read back, so a download edited and imported again changes only what was edited. 400 for an unknown format.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesValidationProblem();
         api.MapGet("/{code}/data", DataAsync)
             .WithName("ExportIndicatorData")
             .WithSummary("Download an indicator's figures")
@@ -187,21 +193,36 @@ internal static class IndicatorsApi
                 : TypedResults.Accepted(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/api/v1/proposals/{summary.Id}"), result);
         });
 
-    private static async Task<IResult> ExportAsync(
+    private static Task<IResult> ExportAsync(
         [Description("csv (comma, decimal point), csv-semicolon (for Italian spreadsheets), xlsx or json.")] string? format,
         HttpContext context,
         RegiaDbContext db,
         TimeProvider clock,
         IStringLocalizer<SharedResource> text,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        DownloadAsync(context, format, "indicatori", () => IndicatorExport.AllFiguresAsync(db, cancellationToken), clock, text, cancellationToken);
+
+    private static Task<IResult> DefinitionsAsync(
+        [Description("csv (comma, decimal point), csv-semicolon (for Italian spreadsheets), xlsx or json.")] string? format,
+        HttpContext context,
+        RegiaDbContext db,
+        TimeProvider clock,
+        IStringLocalizer<SharedResource> text,
+        CancellationToken cancellationToken) =>
+        DownloadAsync(context, format, "indicatori-definizioni", () => IndicatorDefinitions.ExportAsync(db, cancellationToken), clock, text, cancellationToken);
+
+    /// <summary>A download of rows read whole: the format checked before anything is read.</summary>
+    private static async Task<IResult> DownloadAsync<T>(
+        HttpContext context, string? format, string name, Func<Task<(IReadOnlyList<Regia.Core.Exports.TabularColumn<T>> Columns, IReadOnlyList<T> Rows)>> read,
+        TimeProvider clock, IStringLocalizer text, CancellationToken cancellationToken)
     {
         if (Downloads.FormatProblem(format, text) is { } problem)
         {
             return problem;
         }
 
-        var figures = await IndicatorExport.AllFiguresAsync(db, cancellationToken);
-        return await Downloads.WriteAsync(context, format, "indicatori", figures.Columns, figures.Rows.ToAsyncEnumerable(), clock, text, cancellationToken);
+        var (columns, rows) = await read();
+        return await Downloads.WriteAsync(context, format, name, columns, rows.ToAsyncEnumerable(), clock, text, cancellationToken);
     }
 
     private static async Task<IResult> DataAsync(
