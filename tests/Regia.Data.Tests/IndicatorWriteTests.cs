@@ -244,4 +244,59 @@ public sealed class IndicatorWriteTests
         await using var db = await Seeded.AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel);
         return await IndicatorDefinitions.ImportAsync(db, file, mode, NumberNotation.Unknown, TimeProvider.System, Cancel);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_zones_and_the_city_get_figures_from_the_comunis_by_the_declared_rule_only_when_every_comune_has_one(string provider)
+    {
+        var (database, first) = await Seeded.CreateAsync(provider, Cancel);
+        await using var _ = database;
+        await using var reviewer = await Seeded.AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel);
+        await SaveIndicator.CreateAsync(reviewer, Cycling(first + 1) with { Breakdowns = new Dictionary<string, IReadOnlyList<string>>() }, TimeProvider.System, Cancel);
+        await SaveIndicator.CreateAsync(reviewer, Cycling(first + 1) with
+        {
+            Code = "TEST-QUOTA", Name = "Quota di test (dati di test)", Unit = "%", Aggregation = AggregationRule.PopulationWeighted,
+            Breakdowns = new Dictionary<string, IReadOnlyList<string>>(),
+        }, TimeProvider.System, Cancel);
+        var comuni = await reviewer.Municipalities.AsNoTracking().Where(m => m.ValidTo == null).OrderBy(m => m.IstatCode)
+            .Select(m => new { m.IstatCode, Zone = m.Zone!.Slug }).ToListAsync(Cancel);
+        Assert.Equal(133, comuni.Count);
+
+        // Every Comune: 2 km each (Milano 10); the rate: 40 % in Milano, 20 % elsewhere.
+        FigureInput[] Figures(string code, Func<string, string> value) => [.. comuni.Select(c => new FigureInput(code, "2025", c.IstatCode, value(c.IstatCode)))];
+        Assert.True((await RecordFigures.SubmitAsync(reviewer, Figures("TEST-CICL", c => c == "015146" ? "10" : "2"), NumberNotation.International, TimeProvider.System, Cancel)).Applied);
+        Assert.True((await RecordFigures.SubmitAsync(reviewer, Figures("TEST-QUOTA", c => c == "015146" ? "40" : "20"), NumberNotation.International, TimeProvider.System, Cancel)).Applied);
+
+        await using (var reader = database.CreateContext())
+        {
+            var cycling = (await IndicatorQueries.GetAsync(reader, "TEST-CICL", Cancel))!;
+            var city = Assert.Single(cycling.Series);
+            Assert.Equal((132 * 2m + 10m, "Somma dei 133 Comuni, fatta da Regia."), (city.Value, city.Note));
+            var milanoZone = comuni.Single(c => c.IstatCode == "015146").Zone;
+            Assert.Equal(comuni.Count(c => c.Zone == milanoZone) * 2m + 8m, cycling.LatestByPlace.Single(p => p.Level == TerritoryLevel.Zone && p.Place == milanoZone).Value);
+
+            // Weighted by the 2021 residents (the nearest year ISTAT gives): Milano's 1,397,715 of 3,249,821 at 40 %, the rest at 20 %.
+            var rate = (await IndicatorQueries.GetAsync(reader, "TEST-QUOTA", Cancel))!.Series.Single().Value!.Value;
+            Assert.Equal(20m + 20m * 1_397_715m / 3_249_821m, rate, 6);
+
+            // Derived figures are not exported: importing the Comuni's makes them again.
+            var (_, rows) = (await IndicatorExport.FiguresAsync(reader, "TEST-CICL", Cancel))!.Value;
+            Assert.Equal(133, rows.Count);
+        }
+
+        // One Comune's figure goes missing: the city and its zone have none any more, the other zones keep theirs.
+        Assert.True((await RecordFigures.SubmitAsync(reviewer, [new("TEST-CICL", "2025", "015146", "")], NumberNotation.International, TimeProvider.System, Cancel)).Applied);
+        // A figure stated for a zone is kept over the one Regia would make.
+        var otherZone = comuni.First(c => c.Zone != comuni.Single(m => m.IstatCode == "015146").Zone).Zone;
+        Assert.True((await RecordFigures.SubmitAsync(reviewer, [new("TEST-CICL", "2025", otherZone, "99")], NumberNotation.International, TimeProvider.System, Cancel)).Applied);
+        Assert.True((await RecordFigures.SubmitAsync(reviewer, [new("TEST-CICL", "2025", comuni.First(c => c.Zone == otherZone).IstatCode, "3")], NumberNotation.International, TimeProvider.System, Cancel)).Applied);
+        await using (var reader = database.CreateContext())
+        {
+            var cycling = (await IndicatorQueries.GetAsync(reader, "TEST-CICL", Cancel))!;
+            Assert.Empty(cycling.Series);
+            Assert.DoesNotContain(cycling.LatestByPlace, p => p.Level == TerritoryLevel.Zone && p.Place == comuni.Single(c => c.IstatCode == "015146").Zone);
+            Assert.Equal(99m, cycling.LatestByPlace.Single(p => p.Level == TerritoryLevel.Zone && p.Place == otherZone).Value);
+            Assert.Equal(7, cycling.LatestByPlace.Count(p => p.Level == TerritoryLevel.Zone));
+        }
+    }
 }

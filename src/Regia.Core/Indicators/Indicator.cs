@@ -153,6 +153,13 @@ public sealed class Measurement
     public string? Note { get; set; }
 
     public string? Source { get; set; }
+
+    /// <summary>
+    /// Made by Regia from the Comuni's figures by the indicator's aggregation rule (see <see cref="IndicatorRollup"/>),
+    /// remade whenever they change; a figure stated for the same place, group and period wins over it. Not exported:
+    /// an import of the Comuni's figures makes it again.
+    /// </summary>
+    public bool Derived { get; set; }
 }
 
 internal sealed class IndicatorConfiguration :

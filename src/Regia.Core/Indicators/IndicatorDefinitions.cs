@@ -38,7 +38,7 @@ public static class IndicatorDefinitions
             rows.Add((await SaveIndicator.InputOfAsync(db, code, cancellationToken).ConfigureAwait(false))!.Value.Input);
         }
 
-        static string Number(decimal? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
+        static string Number(decimal? value) => value?.ToString("0.############", CultureInfo.InvariantCulture) ?? "";
         List<TabularColumn<IndicatorInput>> columns =
         [
             new("Code", i => i.Code),

@@ -35,6 +35,8 @@ public static class IndicatorExport
         var figures = await (
             from m in db.Measurements.AsNoTracking()
             join i in indicators on m.IndicatorId equals i.Id
+            // Figures Regia made from the Comuni's are made again when these are imported.
+            where !m.Derived
             orderby i.Code, m.PeriodEnd, m.Level, m.Place, m.Breakdown
             select new { i.Code, i.Unit, m.Period, m.Place, m.Breakdown, m.Value, m.Status, m.Note, m.Source })
             .ToListAsync(cancellationToken).ConfigureAwait(false);

@@ -293,10 +293,11 @@ public static class RecordFigures
                 db.Measurements.Add(figure);
                 touched.Add(indicator);
             }
-            else if (stored.Value != figure.Value || stored.Status != figure.Status || stored.Note != figure.Note || stored.Source != figure.Source)
+            else if (stored.Value != figure.Value || stored.Status != figure.Status || stored.Note != figure.Note || stored.Source != figure.Source || stored.Derived)
             {
+                // A figure stated for a zone or the city takes the place of the one Regia made.
                 updated++;
-                (stored.Value, stored.Status, stored.Note, stored.Source) = (figure.Value, figure.Status, figure.Note, figure.Source);
+                (stored.Value, stored.Status, stored.Note, stored.Source, stored.Derived) = (figure.Value, figure.Status, figure.Note, figure.Source, false);
                 touched.Add(indicator);
             }
             else
@@ -308,6 +309,10 @@ public static class RecordFigures
         var written = mode != ImportMode.DryRun && (mode == ImportMode.ValidOnly || problems.Count == 0);
         if (written && touched.Count > 0)
         {
+            var changedPlaces = accepted.Where(a => a.Figure.Level == TerritoryLevel.Municipality && touched.Contains(a.Indicator))
+                .Select(a => (a.Figure.IndicatorId, a.Figure.Period, a.Figure.Breakdown)).ToHashSet();
+            var current = storedFigures.Concat(db.ChangeTracker.Entries<Measurement>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)).ToList();
+            await IndicatorRollup.RefreshAsync(db, touched, current, changedPlaces, cancellationToken).ConfigureAwait(false);
             var now = clock.GetUtcNow().UtcDateTime;
             foreach (var indicator in touched)
             {

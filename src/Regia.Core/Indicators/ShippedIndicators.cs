@@ -78,11 +78,13 @@ public static class ShippedIndicators
         var changed = 0;
         foreach (var ((level, place, period), value) in wanted)
         {
+            // The zones' and the city's sums are Regia's own (IndicatorRollup remakes them when a Comune's figure changes).
+            var derived = level != TerritoryLevel.Municipality;
             if (existing.TryGetValue((level, place, period), out var measurement))
             {
-                if (measurement.Value != value)
+                if (measurement.Value != value || measurement.Derived != derived)
                 {
-                    measurement.Value = value;
+                    (measurement.Value, measurement.Derived) = (value, derived);
                     changed++;
                 }
 
@@ -96,6 +98,7 @@ public static class ShippedIndicators
                 Level = level,
                 Place = place,
                 Value = value,
+                Derived = derived,
                 Status = FigureStatus.Final,
                 Source = "ISTAT",
                 Note = value is null ? "Non tutti i Comuni hanno il dato di quest'anno: la somma non si fa su una parte del territorio." : null,

@@ -1083,6 +1083,9 @@ namespace Regia.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<bool>("Derived")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("IndicatorId")
                         .HasColumnType("integer");
 

@@ -1038,6 +1038,9 @@ namespace Regia.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Derived")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("IndicatorId")
                         .HasColumnType("INTEGER");
 
