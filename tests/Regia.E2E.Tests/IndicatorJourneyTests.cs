@@ -90,6 +90,16 @@ public sealed class IndicatorJourneyTests(Site site)
             await page.GotoAsync("/indicatori/TEST-E2E-PISTE");
             Assert.Contains("1.234,5", await page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "Milano", Exact = true }) }).Filter(new() { HasText = "Comune" }).InnerTextAsync(), StringComparison.Ordinal);
             await Site.AssertAccessibleAsync(page, "indicator page with a figure");
+
+            // The same back-office pages in English, as the reviewer who switches language reads them.
+            await page.GotoAsync("/lingua/en?returnUrl=%2Fgestione%2Findicatori");
+            foreach (var path in new[] { "/gestione/indicatori", "/gestione/indicatori/nuovo", "/gestione/indicatori/TEST-E2E-PISTE/modifica", "/gestione/indicatori/TEST-E2E-PISTE/dati", "/indicatori/TEST-E2E-PISTE" })
+            {
+                await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
+                Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+                await Site.AssertAccessibleAsync(page, $"{path} (English)");
+            }
+
             var outside = contacted.Where(url => !url.StartsWith(site.BaseAddress.ToString(), StringComparison.Ordinal)).ToList();
             Assert.True(outside.Count == 0, string.Join('\n', outside));
         }
