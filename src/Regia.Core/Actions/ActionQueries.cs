@@ -506,7 +506,8 @@ public static class ActionQueries
         return shares.Count == 0 ? 0 : Apportionment.Split(amount, shares).Where(s => codes.Contains(s.Key)).Sum(s => s.Value);
     }
 
-    private static IReadOnlyList<PlaceShare> SharesOf(ActionScope scope, IReadOnlyList<PlaceShareOf> places, IReadOnlyList<MunicipalitySummary> municipalities)
+    /// <summary>How an action's money splits among today's Comuni (see <see cref="Apportion"/>); also what the dashboards split by.</summary>
+    internal static IReadOnlyList<PlaceShare> SharesOf(ActionScope scope, IReadOnlyList<PlaceShareOf> places, IReadOnlyList<MunicipalitySummary> municipalities)
     {
         decimal Residents(MunicipalitySummary m) => m.Population?.Value ?? 0;
         IReadOnlyList<PlaceShare> ByPopulation(IEnumerable<MunicipalitySummary> among) =>

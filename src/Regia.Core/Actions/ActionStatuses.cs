@@ -21,6 +21,9 @@ public static partial class ActionStatuses
         ("annullata", "Annullata", null),
     ];
 
+    /// <summary>The statuses after which an action asks nothing more of anyone (concluded, cancelled): never listed as stale.</summary>
+    public static readonly IReadOnlyList<string> Closed = ["conclusa", "annullata"];
+
     public static async Task<bool> SeedAsync(RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
