@@ -1,6 +1,7 @@
 using Regia.Web.Features.Actions;
 using Regia.Web.Features.Admin;
 using Regia.Web.Features.Alignment;
+using Regia.Web.Features.Dashboards;
 using Regia.Web.Features.Importing;
 using Regia.Web.Features.Indicators;
 using Regia.Web.Features.OpenData;
@@ -58,6 +59,7 @@ app.MapAlignmentApi();
 app.MapSearchApi();
 app.MapIndicatorsApi();
 app.MapPnrrApi();
+app.MapDashboardsApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

@@ -43,6 +43,19 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
         return KeptAsync(db, key, cancel => ActionQueries.ForMunicipalitiesAsync(db, istatCodes, day, cancellationToken: cancel), cancellationToken);
     }
 
+    /// <summary>
+    /// The public dashboards (<see cref="Dashboards.PlanDashboards.GetAsync"/>) as of the latest change. Only the whole
+    /// plan's and one mission's are kept: other filters are many, and each is computed when asked for, so what is
+    /// kept stays bounded whatever the URLs.
+    /// </summary>
+    public Task<Dashboards.PlanDashboard> DashboardAsync(RegiaDbContext db, Dashboards.DashboardFilter filter, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return filter with { Mission = null } == new Dashboards.DashboardFilter()
+            ? KeptAsync(db, new DashboardKey(filter.Mission, day), cancel => Dashboards.PlanDashboards.GetAsync(db, filter, day, cancel), cancellationToken)
+            : Dashboards.PlanDashboards.GetAsync(db, filter, day, cancellationToken);
+    }
+
     public void Dispose() => gate.Dispose();
 
     private async Task<T> KeptAsync<T>(RegiaDbContext db, object key, Func<CancellationToken, Task<T>> compute, CancellationToken cancellationToken)
@@ -85,6 +98,8 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
     private sealed record ObjectiveKey(string Code, DateOnly Day);
 
     private sealed record PlaceKey(string IstatCodes, DateOnly Day);
+
+    private sealed record DashboardKey(int? Mission, DateOnly Day);
 
     private sealed record Entry(long Mark, DateTimeOffset At, object Value);
 }

@@ -142,7 +142,73 @@
     window.addEventListener('resize', function () { chart.resize(); });
   }
 
+  // Rows of a table as a chart needs them: the row header's text, and the numbers of the cells under the column
+  // headers marked data-series (each cell's data-value).
+  function tableData(table) {
+    var headers = Array.prototype.slice.call(table.querySelectorAll('thead th'));
+    var columns = [];
+    headers.forEach(function (th, i) { if (th.hasAttribute('data-series')) { columns.push({ index: i, name: th.textContent.trim() }); } });
+    var rows = Array.prototype.slice.call(table.querySelectorAll('tbody tr')).map(function (r) {
+      var cells = r.children;
+      return {
+        label: cells[0].textContent.trim().replace(/\s+/g, ' '),
+        values: columns.map(function (c) { var v = cells[c.index] && cells[c.index].getAttribute('data-value'); return v === null || v === '' ? null : Number(v); })
+      };
+    });
+    return { columns: columns, rows: rows };
+  }
+
+  function format(v) { return v === null || v === undefined ? 'n/d' : Number(v).toLocaleString(document.documentElement.lang || 'it'); }
+
+  // A bar chart of the table named by data-table: one bar per data-series column, one group per row.
+  function drawBars(element) {
+    var table = document.getElementById(element.getAttribute('data-table'));
+    if (!table) {
+      return;
+    }
+    var data = tableData(table);
+    var chart = echarts.init(element, null, { renderer: 'svg' });
+    chart.setOption({
+      grid: { left: 110, right: 20, top: data.columns.length > 1 ? 40 : 20, bottom: 60 },
+      legend: data.columns.length > 1 ? { top: 0 } : undefined,
+      tooltip: { trigger: 'axis', valueFormatter: format },
+      xAxis: { type: 'category', data: data.rows.map(function (r) { return r.label.length > 28 ? r.label.slice(0, 27) + '…' : r.label; }), axisLabel: { interval: 0, rotate: data.rows.length > 4 ? 20 : 0 } },
+      yAxis: { type: 'value', axisLabel: { formatter: function (v) { return Number(v).toLocaleString(document.documentElement.lang || 'it', { notation: 'compact' }); } } },
+      series: data.columns.map(function (c, i) {
+        return { name: c.name, type: 'bar', data: data.rows.map(function (r) { return r.values[i]; }), itemStyle: { color: palette[i % palette.length] } };
+      })
+    });
+    window.addEventListener('resize', function () { chart.resize(); });
+  }
+
+  // A heat map of the table named by data-table: rows against its data-series columns, coloured by each cell's number.
+  function drawHeatmap(element) {
+    var table = document.getElementById(element.getAttribute('data-table'));
+    if (!table) {
+      return;
+    }
+    var data = tableData(table);
+    var points = [];
+    var max = 0;
+    data.rows.forEach(function (r, y) {
+      r.values.forEach(function (v, x) { points.push([x, y, v]); if (v > max) { max = v; } });
+    });
+    element.style.height = Math.max(200, data.rows.length * 24 + 110) + 'px';
+    var chart = echarts.init(element, null, { renderer: 'svg' });
+    chart.setOption({
+      grid: { left: 70, right: 20, top: 10, bottom: 100 },
+      tooltip: { formatter: function (p) { return data.rows[p.value[1]].label + ' · ' + data.columns[p.value[0]].name + ': ' + format(p.value[2]); } },
+      xAxis: { type: 'category', data: data.columns.map(function (c) { return c.name; }), axisLabel: { interval: 0, rotate: 30 } },
+      yAxis: { type: 'category', inverse: true, data: data.rows.map(function (r) { return r.label; }) },
+      visualMap: { min: 0, max: Math.max(1, max), calculable: false, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#f2f7fc', '#0066cc', '#17324d'] } },
+      series: [{ type: 'heatmap', data: points, label: { show: data.rows.length <= 40 } }]
+    });
+    window.addEventListener('resize', function () { chart.resize(); });
+  }
+
   document.querySelectorAll('[data-map-src]').forEach(drawMap);
+  document.querySelectorAll('[data-bar-chart]').forEach(drawBars);
+  document.querySelectorAll('[data-heatmap]').forEach(drawHeatmap);
   document.querySelectorAll('[data-indicator-chart]').forEach(drawIndicator);
   document.querySelectorAll('[data-line-chart]').forEach(drawLine);
 })();

@@ -1,0 +1,88 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Regia.Core;
+using Regia.Core.Actions;
+using Regia.Core.Common;
+using Regia.Core.Dashboards;
+
+namespace Regia.Web.Features.Dashboards;
+
+/// <summary>
+/// The plan's dashboards (<c>/cruscotto</c>): at a glance, what the plan asks vs. who acts, and "nessun luogo
+/// indietro"; the planning office sees what needs its attention too. Filters live in the URL, in Italian.
+/// </summary>
+internal sealed class IndexModel(RegiaDbContext db, RollupCache rollups, TimeProvider clock, IStringLocalizer<SharedResource> text) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "missione")]
+    public int? Mission { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "zona")]
+    public string? Zone { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "fonte")]
+    public string? Source { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "stato")]
+    public string? Status { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "anno")]
+    public int? Year { get; set; }
+
+    public PlanDashboard Dashboard { get; private set; } = null!;
+
+    /// <summary>The planning office's part; null for everyone else.</summary>
+    public StaffDashboard? Staff { get; private set; }
+
+    /// <summary>Filters that could not be used, each with why, in the reader's language.</summary>
+    public IReadOnlyList<string> FilterErrors { get; private set; } = [];
+
+    public IReadOnlyList<(string Code, string Name)> StatusOptions { get; private set; } = [];
+
+    /// <summary>Every zone, for the filter (the dashboard's own list narrows to the chosen one).</summary>
+    public IReadOnlyList<Core.Territory.ZoneSummary> AllZones { get; private set; } = [];
+
+    /// <summary>The filters as the API's query (for the downloads), empty when none.</summary>
+    public string ApiQuery { get; private set; } = "";
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        // A number that does not read as one (anno=abc) leaves its filter unset: ModelState says so.
+        var (filter, errors) = await DashboardsApi.FilterAsync(db, Mission, Zone, Source, Status, Year, text, cancellationToken);
+        if (!ModelState.IsValid)
+        {
+            errors["number"] = [text["Dashboard.BadNumber"]];
+        }
+
+        // An unusable filter is dropped and said so, rather than failing the page.
+        FilterErrors = [.. errors.SelectMany(e => e.Value)];
+        filter = new DashboardFilter(
+            errors.ContainsKey("mission") ? null : filter.Mission,
+            errors.ContainsKey("zone") ? null : filter.Zone,
+            errors.ContainsKey("source") ? null : filter.Source,
+            errors.ContainsKey("status") ? null : filter.Status,
+            errors.ContainsKey("year") ? null : filter.Year);
+        (Mission, Zone, Status, Year) = (filter.Mission, filter.Zone, filter.Status, filter.Year);
+        Source = filter.Source is { } s ? Infrastructure.ApiQuery.Kebab(s) : null;
+        Dashboard = await rollups.DashboardAsync(db, filter, clock.Today(), cancellationToken);
+        AllZones = await Core.Territory.TerritoryQueries.ListZonesAsync(db, clock.Today(), cancellationToken);
+        StatusOptions = [.. (await db.ActionStatuses.AsNoTracking().OrderBy(x => x.Position).Select(x => new { x.Code, x.Name }).ToListAsync(cancellationToken)).Select(x => (x.Code, x.Name))];
+        ApiQuery = string.Join("&", new[]
+        {
+            Mission is { } m ? "mission=" + m.ToString(CultureInfo.InvariantCulture) : null,
+            Zone is { } z ? "zone=" + Uri.EscapeDataString(z) : null,
+            Source is { } src ? "source=" + src : null,
+            Status is { } st ? "status=" + Uri.EscapeDataString(st) : null,
+            Year is { } y ? "year=" + y.ToString(CultureInfo.InvariantCulture) : null,
+        }.Where(p => p is not null));
+        if (db.Caller.IsReviewer)
+        {
+            Staff = await StaffDashboards.GetAsync(db, filter, clock.GetUtcNow().UtcDateTime, cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>The download address of one of the dashboard's tables, with the filters.</summary>
+    public string ExportUrl(string table) => "/api/v1/dashboard/export/" + table + (ApiQuery.Length > 0 ? "?" + ApiQuery : "");
+}
