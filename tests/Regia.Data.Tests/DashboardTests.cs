@@ -50,6 +50,7 @@ public sealed class DashboardTests
             [("pianificata", 0), ("avviata", 1), ("in-corso", 2), ("conclusa", 0), ("sospesa", 0), ("annullata", 0)],
             dashboard.Statuses.Select(s => (s.Code, s.Actions)));
         Assert.Equal(await db.Indicators.CountAsync(Cancel), dashboard.Indicators.Values.Sum());
+        Assert.Equal(0, dashboard.ActionsWithoutObjective);
     }
 
     [Theory]
@@ -192,6 +193,10 @@ public sealed class DashboardTests
         Assert.Equal(0, staff.SuggestionsAwaiting);
 
         await TestActions.SuggestedAsync(db, Cancel);
+        // The two suggested actions state their mission only: they count, but under no objective.
+        var withSuggested = await PlanDashboards.GetAsync(db, new DashboardFilter(), Today, Cancel);
+        Assert.Equal((5, 2), (withSuggested.Actions, withSuggested.ActionsWithoutObjective));
+        Assert.Equal(3, withSuggested.Objectives.Single(o => o.Code == "M3.6").Actions);
         Assert.Equal(
             await db.ActionSuggestions.CountAsync(s => s.State == Regia.Core.Alignment.SuggestionState.Open, Cancel),
             (await StaffDashboards.GetAsync(db, new DashboardFilter(), now, cancellationToken: Cancel)).SuggestionsAwaiting);

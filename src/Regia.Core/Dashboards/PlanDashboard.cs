@@ -77,6 +77,9 @@ public sealed record PlanDashboard(
     IReadOnlyList<ZoneCell> ZoneCells,
     IReadOnlyList<MunicipalityFigures> Municipalities)
 {
+    /// <summary>Actions with no objective confirmed yet (e.g. imported with their mission only): they count everywhere but in <see cref="Objectives"/>.</summary>
+    public int ActionsWithoutObjective { get; init; }
+
     public int ObjectivesWithoutAction => Objectives.Count(o => o.NoAction);
 
     public int ObjectivesWithMissingLevel => Objectives.Count(o => !o.NoAction && o.Missing.Count > 0);
@@ -222,7 +225,10 @@ public static class PlanDashboards
             coverage,
             filter.Zone is null ? zones : [.. zones.Where(z => z.Slug == filter.Zone)],
             cells,
-            municipalityFigures);
+            municipalityFigures)
+        {
+            ActionsWithoutObjective = kept.Count(k => k.Objectives.Count == 0),
+        };
     }
 
     /// <summary><paramref name="part"/> split among sources in proportion to their amounts, to the cent (all of it to nobody when they are all zero).</summary>
