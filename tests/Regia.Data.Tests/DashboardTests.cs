@@ -15,7 +15,7 @@ namespace Regia.Tests;
 /// municipal money; C, the Città metropolitana's, started, without progress or money, metropolitan-wide, partner Sesto;
 /// and a draft, which no public figure counts. All run from March 2025 to June 2027, all in mission 3.
 /// </summary>
-public sealed class DashboardTests
+public sealed partial class DashboardTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -202,6 +202,54 @@ public sealed class DashboardTests
             (await StaffDashboards.GetAsync(db, new DashboardFilter(), now, cancellationToken: Cancel)).SuggestionsAwaiting);
         Assert.True((await StaffDashboards.GetAsync(db, new DashboardFilter(), now, cancellationToken: Cancel)).SuggestionsAwaiting >= 2);
         Assert.Equal(0, (await StaffDashboards.GetAsync(db, new DashboardFilter(Mission: 2), now, cancellationToken: Cancel)).StaleCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_past_day_is_rebuilt_from_the_audit_trail_and_stays_the_same_after_later_edits(string provider)
+    {
+        var (database, first) = await Seeded.CreateAsync(provider, Cancel);
+        await using var owned = database;
+        await using var db = database.CreateContext();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var zone = new DashboardFilter(Zone: "nord-milano");
+
+        // Rebuilt from the snapshots the audit trail holds, today's dashboard is the live one, figure for figure.
+        var live = await PlanDashboards.GetAsync(db, new DashboardFilter(), today, Cancel);
+        var rebuilt = await PlanDashboards.GetAsOfAsync(db, new DashboardFilter(), today, Cancel);
+        Assert.Equal(Json(live), Json(rebuilt));
+        Assert.Equal(Json(await PlanDashboards.GetAsync(db, zone, today, Cancel)), Json(await PlanDashboards.GetAsOfAsync(db, zone, today, Cancel)));
+        Assert.Equal(0, (await PlanDashboards.GetAsOfAsync(db, new DashboardFilter(), today.AddDays(-1), Cancel)).Actions);
+
+        // Two days later: B gets more money, A moves to 70 % on its timeline, C is deleted.
+        var later = new Shifted(TimeSpan.FromDays(2));
+        var (b, bVersion) = (await ActionSnapshot.InputOfAsync(db, first + 1, Cancel))!.Value;
+        await SaveAction.UpdateAsync(db, first + 1, bVersion, b with { Funding = [new FundingInput(FundingSource.Municipal, null, 450_000m, 100_000m, 0)] }, later, cancellationToken: Cancel);
+        var aVersion = (await ActionSnapshot.InputOfAsync(db, first, Cancel))!.Value.Version;
+        await AddActionUpdate.ExecuteAsync(db, first, aVersion, new ActionUpdateInput(today, "Cantiere avviato (test)", 70), later, cancellationToken: Cancel);
+        var cVersion = (await ActionSnapshot.InputOfAsync(db, first + 2, Cancel))!.Value.Version;
+        Assert.True(await SaveAction.DeleteAsync(db, first + 2, cVersion, later, cancellationToken: Cancel));
+
+        // The past day is what it was; the later day is the live dashboard.
+        Assert.Equal(Json(rebuilt), Json(await PlanDashboards.GetAsOfAsync(db, new DashboardFilter(), today, Cancel)));
+        var now = await PlanDashboards.GetAsync(db, new DashboardFilter(), today, Cancel);
+        Assert.Equal((2, new MoneyFigures(1_650_000m, 700_000m, 250_000.50m)), (now.Actions, now.Money));
+        // (2 × 70 + 1 × 80) / 3 = 73.3.
+        Assert.Equal(73.3m, now.Progress.Plain);
+        Assert.Equal(Json(now), Json(await PlanDashboards.GetAsOfAsync(db, new DashboardFilter(), today.AddDays(2), Cancel)));
+    }
+
+    /// <summary>The dashboard as JSON with numbers by value (48.0 and 48 alike: the database and the snapshot keep different scales).</summary>
+    private static string Json(PlanDashboard dashboard) =>
+        TrailingZeros().Replace(System.Text.Json.JsonSerializer.Serialize(dashboard), m => m.Groups[1].Value.TrimEnd('0').TrimEnd('.'));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[:\[,])(-?\d+\.\d+)(?=[,}\]])")]
+    private static partial System.Text.RegularExpressions.Regex TrailingZeros();
+
+    /// <summary>The system clock moved by an offset: changes made "later" land on a later day of the audit trail.</summary>
+    private sealed class Shifted(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
     }
 
     private static (int Actions, decimal Planned) Cell(PlanDashboard dashboard, string objective, string zone) =>

@@ -98,8 +98,25 @@ public static class PlanDashboards
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
+        return await ComputeAsync(db, await LiveAsync(db, cancellationToken).ConfigureAwait(false), filter, day, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The dashboards as they stood at the end of <paramref name="day"/>: the actions rebuilt from the audit trail
+    /// (<see cref="ActionsAsOf"/>), so the figures for a past day stay the same whatever is edited after it.
+    /// </summary>
+    /// <remarks>The plan in force, the territory and the indicators are today's.</remarks>
+    public static async Task<PlanDashboard> GetAsOfAsync(RegiaDbContext db, DashboardFilter filter, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(filter);
+        return await ComputeAsync(db, await ActionsAsOf.ReadAsync(db, day, cancellationToken).ConfigureAwait(false), filter, day, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The published actions as they are now, in flat reads joined here (one query with the lists made EF sort every line).</summary>
+    private static async Task<IReadOnlyList<DashboardAction>> LiveAsync(RegiaDbContext db, CancellationToken cancellationToken)
+    {
         var published = db.Actions.AsNoTracking().Where(a => a.Publication == PublicationState.Published);
-        // Flat reads joined here, as the roll-ups do: one query with the lists made EF sort every line.
         var actions = await published.Select(a => new
         {
             a.Id,
@@ -121,6 +138,16 @@ public static class PlanDashboards
         var places = (await published.SelectMany(a => a.Places)
             .Select(p => new { p.ActionId, Place = new PlaceShareOf(p.Municipality != null ? p.Municipality.IstatCode : null, p.Zone != null ? p.Zone.Slug : null, p.Share) })
             .ToListAsync(cancellationToken).ConfigureAwait(false)).ToLookup(p => p.ActionId, p => p.Place);
+        return [.. actions.OrderBy(a => a.Id).Select(a => new DashboardAction(
+            a.Id, a.Mission, a.Progress, a.Weight, a.Scope, a.Status, Organization.LevelOf(a.LeadKind), a.Start, a.End,
+            [.. lines[a.Id].Select(l => (l.Source, l.Planned, l.Committed, l.Paid))],
+            [.. links[a.Id].Distinct(StringComparer.Ordinal)],
+            [.. partners[a.Id]],
+            [.. places[a.Id]]))];
+    }
+
+    private static async Task<PlanDashboard> ComputeAsync(RegiaDbContext db, IReadOnlyList<DashboardAction> actions, DashboardFilter filter, DateOnly day, CancellationToken cancellationToken)
+    {
         var municipalities = await TerritoryQueries.ListMunicipalitiesAsync(db, day, cancellationToken: cancellationToken).ConfigureAwait(false);
         var zones = (await TerritoryQueries.ListZonesAsync(db, day, cancellationToken).ConfigureAwait(false)).Select(z => new ZoneName(z.Slug, z.Name)).ToList();
         var statuses = await db.ActionStatuses.AsNoTracking().OrderBy(s => s.Position).Select(s => new { s.Code, s.Name }).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -143,13 +170,13 @@ public static class PlanDashboards
                 continue;
             }
 
-            var money = lines[action.Id].Where(l => filter.Source is null || l.Source == filter.Source).ToList();
+            var money = action.Funding.Where(l => filter.Source is null || l.Source == filter.Source).ToList();
             if (filter.Source is not null && money.Count == 0)
             {
                 continue;
             }
 
-            var shares = ActionQueries.SharesOf(action.Scope, [.. places[action.Id]], municipalities);
+            var shares = ActionQueries.SharesOf(action.Scope, action.Places, municipalities);
             // Each amount split to the cent among the Comuni, so that Comuni, zones and the whole add up exactly.
             IReadOnlyDictionary<string, decimal> Split(decimal amount) => shares.Count == 0 ? new Dictionary<string, decimal>() : Apportionment.Split(amount, shares);
             var planned = money.Sum(l => l.Planned);
@@ -168,7 +195,7 @@ public static class PlanDashboards
             var paidBySource = AmongSources(figures.Paid, [.. sources.Select(s => (s.Source, s.Money.Paid))]);
             var bySource = sources.ToDictionary(s => s.Source, s => new MoneyFigures(plannedBySource[s.Source], committedBySource[s.Source], paidBySource[s.Source]));
             kept.Add(new Kept(action.Id, action.Mission, action.Status, new ProgressInput(action.Progress, action.Weight, planned), figures, bySource,
-                [.. links[action.Id].Distinct(StringComparer.Ordinal)], Organization.LevelOf(action.LeadKind), [.. partners[action.Id]],
+                action.Objectives, action.Lead, action.Partners,
                 inZone is null ? byMunicipality : byMunicipality.Where(s => inZone.Contains(s.Key)).ToDictionary(s => s.Key, s => s.Value)));
         }
 
