@@ -32,6 +32,18 @@ public sealed class DashboardPageTests
         Assert.Equal((1, 1_000_000m), ((int)pnrr["actions"]!, (decimal)pnrr["money"]!["planned"]!));
         Assert.Equal("pnrr", (string?)pnrr["filter"]!["source"]);
 
+        // A past day, rebuilt from the audit trail: the test actions were made today, so yesterday had none.
+        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, (int)(await client.GetFromJsonAsync<JsonObject>($"/api/v1/dashboard?date={yesterday}", Cancel))!["actions"]!);
+        using var future = await client.GetAsync(new Uri($"/api/v1/dashboard/export/missions?date={tomorrow}", UriKind.Relative), Cancel);
+        Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
+        Assert.Contains("\"date\"", await future.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        var past = await client.GetStringAsync(new Uri($"/cruscotto?data={yesterday}", UriKind.Relative), Cancel);
+        Assert.Contains("ricostruita dal registro delle modifiche", past, StringComparison.Ordinal);
+        Assert.Contains("0 azioni pubblicate", past, StringComparison.Ordinal);
+        Assert.Contains($"/api/v1/dashboard/export/missions?date={yesterday}&amp;format=csv", past, StringComparison.Ordinal);
+
         using var bad = await client.GetAsync(new Uri("/api/v1/dashboard?mission=9&zone=atlantide&source=oro&status=finita&year=1900", UriKind.Relative), Cancel);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = (await bad.Content.ReadFromJsonAsync<JsonObject>(Cancel))!["errors"]!.AsObject();

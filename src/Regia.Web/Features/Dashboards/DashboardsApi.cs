@@ -18,7 +18,7 @@ internal static class DashboardsApi
     public const string Tag = "Cruscotto";
 
     private const string FiltersDescription =
-        "Filters: `mission` (1–6), `zone` (slug; money is then the part apportioned to the zone's Comuni), `source` (funding source; only its money counts), `status` (status code) and `year` (actions whose dates, actual or else planned, overlap it).";
+        "`date` (yyyy-MM-dd, today or earlier) gives the dashboard as it stood at the end of that day, rebuilt from the audit trail: the same figures whatever is edited later. Filters: `mission` (1–6), `zone` (slug; money is then the part apportioned to the zone's Comuni), `source` (funding source; only its money counts), `status` (status code) and `year` (actions whose dates, actual or else planned, overlap it).";
 
     /// <summary>The tables a dashboard shows, by the name their download takes.</summary>
     public static readonly IReadOnlyList<string> Tables = ["missions", "sources", "statuses", "objectives", "zones", "municipalities"];
@@ -90,6 +90,7 @@ internal static class DashboardsApi
         [Description("Funding source: pnrr, eu-cohesion, national, regional, metropolitan-city, municipal, other-public, private, to-be-found.")] string? source,
         [Description("Action status code, e.g. `in-corso`.")] string? status,
         [Description("A year, 2000–2100.")] int? year,
+        [Description("The day the figures are of (yyyy-MM-dd, not after today); today when absent.")] DateOnly? date,
         RegiaDbContext db,
         RollupCache rollups,
         TimeProvider clock,
@@ -97,12 +98,33 @@ internal static class DashboardsApi
         CancellationToken cancellationToken)
     {
         var (filter, errors) = await FilterAsync(db, mission, zone, source, status, year, text, cancellationToken);
+        CheckDate(date, clock, text, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: text["Api.InvalidQuery"]);
         }
 
-        return TypedResults.Ok(await rollups.DashboardAsync(db, filter, clock.Today(), cancellationToken));
+        return TypedResults.Ok(await DashboardAsync(db, rollups, filter, date, clock, cancellationToken));
+    }
+
+    /// <summary>A day after today has no figures yet: refused, by name.</summary>
+    public static void CheckDate(DateOnly? date, TimeProvider clock, IStringLocalizer text, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (date is { } day && day > clock.Today())
+        {
+            errors["date"] = [text["Dashboard.FutureDate", day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)]];
+        }
+    }
+
+    /// <summary>Today's dashboard (kept until the next change), or a past day's rebuilt from the audit trail.</summary>
+    public static async Task<PlanDashboard> DashboardAsync(RegiaDbContext db, RollupCache rollups, DashboardFilter filter, DateOnly? date, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rollups);
+        var today = clock.Today();
+        return date is { } day && day < today
+            ? await PlanDashboards.GetAsOfAsync(db, filter, day, cancellationToken)
+            : await rollups.DashboardAsync(db, filter, today, cancellationToken);
     }
 
     private static async Task<IResult> ExportTable(
@@ -113,6 +135,7 @@ internal static class DashboardsApi
         [Description("Funding source, as for the dashboard.")] string? source,
         [Description("Action status code.")] string? status,
         [Description("A year, 2000–2100.")] int? year,
+        [Description("The day the figures are of (yyyy-MM-dd, not after today); today when absent.")] DateOnly? date,
         HttpContext context,
         RegiaDbContext db,
         RollupCache rollups,
@@ -131,12 +154,13 @@ internal static class DashboardsApi
         }
 
         var (filter, errors) = await FilterAsync(db, mission, zone, source, status, year, text, cancellationToken);
+        CheckDate(date, clock, text, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: text["Api.InvalidQuery"]);
         }
 
-        var dashboard = await rollups.DashboardAsync(db, filter, clock.Today(), cancellationToken);
+        var dashboard = await DashboardAsync(db, rollups, filter, date, clock, cancellationToken);
         var name = "cruscotto-" + table;
         return table switch
         {

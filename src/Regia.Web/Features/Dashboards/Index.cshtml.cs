@@ -31,6 +31,10 @@ internal sealed class IndexModel(RegiaDbContext db, RollupCache rollups, TimePro
     [BindProperty(SupportsGet = true, Name = "anno")]
     public int? Year { get; set; }
 
+    /// <summary>The day the figures are of: a past day is rebuilt from the audit trail.</summary>
+    [BindProperty(SupportsGet = true, Name = "data")]
+    public DateOnly? Date { get; set; }
+
     public PlanDashboard Dashboard { get; private set; } = null!;
 
     /// <summary>The planning office's part; null for everyone else.</summary>
@@ -51,6 +55,7 @@ internal sealed class IndexModel(RegiaDbContext db, RollupCache rollups, TimePro
     {
         // A number that does not read as one (anno=abc) leaves its filter unset: ModelState says so.
         var (filter, errors) = await DashboardsApi.FilterAsync(db, Mission, Zone, Source, Status, Year, text, cancellationToken);
+        DashboardsApi.CheckDate(Date, clock, text, errors);
         if (!ModelState.IsValid)
         {
             errors["number"] = [text["Dashboard.BadNumber"]];
@@ -64,9 +69,10 @@ internal sealed class IndexModel(RegiaDbContext db, RollupCache rollups, TimePro
             errors.ContainsKey("source") ? null : filter.Source,
             errors.ContainsKey("status") ? null : filter.Status,
             errors.ContainsKey("year") ? null : filter.Year);
+        Date = errors.ContainsKey("date") || Date >= clock.Today() ? null : Date;
         (Mission, Zone, Status, Year) = (filter.Mission, filter.Zone, filter.Status, filter.Year);
         Source = filter.Source is { } s ? Infrastructure.ApiQuery.Kebab(s) : null;
-        Dashboard = await rollups.DashboardAsync(db, filter, clock.Today(), cancellationToken);
+        Dashboard = await DashboardsApi.DashboardAsync(db, rollups, filter, Date, clock, cancellationToken);
         AllZones = await Core.Territory.TerritoryQueries.ListZonesAsync(db, clock.Today(), cancellationToken);
         StatusOptions = [.. (await db.ActionStatuses.AsNoTracking().OrderBy(x => x.Position).Select(x => new { x.Code, x.Name }).ToListAsync(cancellationToken)).Select(x => (x.Code, x.Name))];
         ApiQuery = string.Join("&", new[]
@@ -76,8 +82,10 @@ internal sealed class IndexModel(RegiaDbContext db, RollupCache rollups, TimePro
             Source is { } src ? "source=" + src : null,
             Status is { } st ? "status=" + Uri.EscapeDataString(st) : null,
             Year is { } y ? "year=" + y.ToString(CultureInfo.InvariantCulture) : null,
+            Date is { } day ? "date=" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
         }.Where(p => p is not null));
-        if (db.Caller.IsReviewer)
+        // The staff's lists are of today: they say what to do now, not what was late on a past day.
+        if (db.Caller.IsReviewer && Date is null)
         {
             Staff = await StaffDashboards.GetAsync(db, filter, clock.GetUtcNow().UtcDateTime, cancellationToken: cancellationToken);
         }
