@@ -1,0 +1,141 @@
+using System.Text;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Wordprocessing;
+
+namespace Regia.Core.Reports;
+
+/// <summary>The report as a standalone HTML page: no script, no outside resource, its style inline, printable as is.</summary>
+public static class ReportHtml
+{
+    public static string Write(MonitoringReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        // Only what HTML needs escaped: WebUtility.HtmlEncode would turn every accented letter into a numeric entity.
+        static string E(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal);
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"").Append(report.Language).Append("\">\n<head>\n<meta charset=\"utf-8\">\n<title>").Append(E(report.Title)).Append("</title>\n")
+            .Append("<style>body{font-family:'Titillium Web',sans-serif;color:#1a1a1a;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}")
+            .Append("h1{font-size:1.7em}h2{font-size:1.3em;margin-top:1.6em;border-bottom:2px solid #06c}")
+            .Append("table{border-collapse:collapse;width:100%;margin:1em 0;font-size:.9em}caption{text-align:left;font-weight:600;padding:.3em 0}")
+            .Append("th,td{border:1px solid #b1b1b3;padding:.25em .4em;vertical-align:top}thead th{background:#e6ecf2}td.n{text-align:right;white-space:nowrap}")
+            .Append("@page{size:A4;margin:18mm}</style>\n</head>\n<body>\n<main>\n<h1>").Append(E(report.Title)).Append("</h1>\n");
+        foreach (var block in report.Blocks)
+        {
+            switch (block)
+            {
+                case ReportHeading heading:
+                    html.Append("<h").Append(heading.Level).Append('>').Append(E(heading.Text)).Append("</h").Append(heading.Level).Append(">\n");
+                    break;
+                case ReportParagraph paragraph:
+                    html.Append("<p>").Append(E(paragraph.Text)).Append("</p>\n");
+                    break;
+                case ReportTable table:
+                    html.Append("<table>\n<caption>").Append(E(table.Caption)).Append("</caption>\n<thead><tr>");
+                    foreach (var header in table.Headers)
+                    {
+                        html.Append("<th scope=\"col\">").Append(E(header)).Append("</th>");
+                    }
+
+                    html.Append("</tr></thead>\n<tbody>\n");
+                    foreach (var row in table.Rows)
+                    {
+                        html.Append("<tr><th scope=\"row\">").Append(E(row[0])).Append("</th>");
+                        for (var i = 1; i < row.Count; i++)
+                        {
+                            html.Append(table.Numeric.Contains(i) ? "<td class=\"n\">" : "<td>").Append(E(row[i])).Append("</td>");
+                        }
+
+                        html.Append("</tr>\n");
+                    }
+
+                    html.Append("</tbody>\n</table>\n");
+                    break;
+            }
+        }
+
+        return html.Append("</main>\n</body>\n</html>\n").ToString();
+    }
+}
+
+/// <summary>The report as a Word document for editing: real heading styles (so the outline and a table of contents work) and tables.</summary>
+public static class ReportDocx
+{
+    public static void Write(MonitoringReport report, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var document = WordprocessingDocument.Create(output, WordprocessingDocumentType.Document);
+        var main = document.AddMainDocumentPart();
+        main.AddNewPart<StyleDefinitionsPart>().Styles = new Styles(
+            HeadingStyle("Title", "Title", 36, 0),
+            HeadingStyle("Heading1", "heading 1", 30, 0),
+            HeadingStyle("Heading2", "heading 2", 26, 1),
+            HeadingStyle("Heading3", "heading 3", 22, 2));
+        var body = new Body();
+        body.Append(StyledParagraph(report.Title, "Title"));
+        foreach (var block in report.Blocks)
+        {
+            switch (block)
+            {
+                case ReportHeading heading:
+                    body.Append(StyledParagraph(heading.Text, "Heading" + Math.Clamp(heading.Level - 1, 1, 3).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                    break;
+                case ReportParagraph paragraph:
+                    body.Append(new Paragraph(new Run(new Text(paragraph.Text) { Space = SpaceProcessingModeValues.Preserve })));
+                    break;
+                case ReportTable table:
+                    body.Append(new Paragraph(new Run(new RunProperties(new Bold()), new Text(table.Caption))));
+                    body.Append(Table(table));
+                    break;
+            }
+        }
+
+        body.Append(new SectionProperties(new PageSize { Width = 11906, Height = 16838 }, new PageMargin { Top = 1021, Bottom = 1021, Left = 1021, Right = 1021 }));
+        main.Document = new Document(body);
+        main.Document.Save();
+    }
+
+    private static Style HeadingStyle(string id, string name, int halfPoints, int outline) =>
+        new(
+            new StyleName { Val = name },
+            new BasedOn { Val = "Normal" },
+            new NextParagraphStyle { Val = "Normal" },
+            new PrimaryStyle(),
+            new StyleParagraphProperties(new KeepNext(), new SpacingBetweenLines { Before = "240", After = "120" }, new OutlineLevel { Val = outline }),
+            new StyleRunProperties(new Bold(), new FontSize { Val = halfPoints.ToString(System.Globalization.CultureInfo.InvariantCulture) }, new Color { Val = "17324D" }))
+        { Type = StyleValues.Paragraph, StyleId = id };
+
+    private static Paragraph StyledParagraph(string text, string style) =>
+        new(new ParagraphProperties(new ParagraphStyleId { Val = style }), new Run(new Text(text)));
+
+    private static Table Table(ReportTable source)
+    {
+        var border = new TableBorders(
+            new TopBorder { Val = BorderValues.Single, Size = 4 }, new BottomBorder { Val = BorderValues.Single, Size = 4 },
+            new LeftBorder { Val = BorderValues.Single, Size = 4 }, new RightBorder { Val = BorderValues.Single, Size = 4 },
+            new InsideHorizontalBorder { Val = BorderValues.Single, Size = 4 }, new InsideVerticalBorder { Val = BorderValues.Single, Size = 4 });
+        var table = new Table(new TableProperties(border, new TableWidth { Type = TableWidthUnitValues.Pct, Width = "5000" }));
+        // The header row repeats on every page the table spans.
+        table.Append(Row(source.Headers, source.Numeric, header: true));
+        foreach (var row in source.Rows)
+        {
+            table.Append(Row(row, source.Numeric, header: false));
+        }
+
+        return table;
+    }
+
+    private static TableRow Row(IReadOnlyList<string> cells, IReadOnlySet<int> numeric, bool header)
+    {
+        var row = header ? new TableRow(new TableRowProperties(new TableHeader())) : new TableRow();
+        for (var i = 0; i < cells.Count; i++)
+        {
+            var run = header ? new Run(new RunProperties(new Bold()), new Text(cells[i])) : new Run(new Text(cells[i]));
+            var paragraph = numeric.Contains(i) ? new Paragraph(new ParagraphProperties(new Justification { Val = JustificationValues.Right }), run) : new Paragraph(run);
+            row.Append(new TableCell(paragraph));
+        }
+
+        return row;
+    }
+}

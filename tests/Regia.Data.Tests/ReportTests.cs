@@ -1,0 +1,60 @@
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Wordprocessing;
+using Regia.Core.Actions;
+using Regia.Core.Reports;
+
+namespace Regia.Tests;
+
+/// <summary>The monitoring report on SQLite and PostgreSQL, with the test actions (<see cref="TestActions.SeedAsync"/>).</summary>
+public sealed class ReportTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_report_for_a_day_is_identical_when_made_again_after_later_edits_in_html_and_docx(string provider)
+    {
+        var (database, first) = await Seeded.CreateAsync(provider, Cancel);
+        await using var owned = database;
+        await using var db = database.CreateContext();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        var report = await MonitoringReports.BuildAsync(db, today, cancellationToken: Cancel);
+        var html = ReportHtml.Write(report);
+        Assert.StartsWith("<!DOCTYPE html>\n<html lang=\"it\">", html, StringComparison.Ordinal);
+        Assert.Contains("3 azioni pubblicate; risorse previste 1.500.000,00 €, impegnate 600.000,00 €, pagate 250.000,50 €.", html, StringComparison.Ordinal);
+        Assert.Contains("<h2>Missione 3: ", html, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">M3.7 ", html, StringComparison.Ordinal);
+        Assert.Contains("<td>Corpi intermedi</td>", html, StringComparison.Ordinal);
+        Assert.Contains("Ogni Comune è raggiunto da almeno un&#39;azione.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+
+        // Two days later B changes; the report for today does not.
+        var (b, version) = (await ActionSnapshot.InputOfAsync(db, first + 1, Cancel))!.Value;
+        await SaveAction.UpdateAsync(db, first + 1, version, b with { Funding = [new FundingInput(FundingSource.Municipal, null, 999_000m, 0, 0)] }, new Shifted(TimeSpan.FromDays(2)), cancellationToken: Cancel);
+        Assert.Equal(html, ReportHtml.Write(await MonitoringReports.BuildAsync(db, today, cancellationToken: Cancel)));
+        Assert.Contains("risorse previste 2.199.000,00 €", ReportHtml.Write(await MonitoringReports.BuildAsync(db, today.AddDays(2), cancellationToken: Cancel)), StringComparison.Ordinal);
+
+        // The DOCX opens and holds the report's headings as Word headings; in English on request.
+        var english = await MonitoringReports.BuildAsync(db, today, "en", Cancel);
+        using var stream = new MemoryStream();
+        ReportDocx.Write(english, stream);
+        stream.Position = 0;
+        using var document = WordprocessingDocument.Open(stream, false);
+        var paragraphs = document.MainDocumentPart!.Document!.Body!.Elements<Paragraph>().ToList();
+        var headings = paragraphs.Where(p => p.ParagraphProperties?.ParagraphStyleId?.Val?.Value is "Heading1").Select(p => p.InnerText).ToList();
+        Assert.Equal("Title", paragraphs[0].ParagraphProperties!.ParagraphStyleId!.Val!.Value);
+        Assert.StartsWith("Monitoring report of the strategic plan as of ", paragraphs[0].InnerText, StringComparison.Ordinal);
+        Assert.Equal("The plan at a glance", headings[0]);
+        Assert.Equal(6, headings.Count(h => h.StartsWith("Mission ", StringComparison.Ordinal)));
+        Assert.Equal(["No place left behind", "Indicators"], headings[^2..]);
+        Assert.NotEmpty(document.MainDocumentPart.Document.Body.Elements<Table>());
+        Assert.Contains("Heading1", document.MainDocumentPart.StyleDefinitionsPart!.Styles!.Elements<Style>().Select(s => s.StyleId?.Value));
+    }
+
+    /// <summary>The system clock moved by an offset: changes made "later" land on a later day of the audit trail.</summary>
+    private sealed class Shifted(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
+    }
+}
