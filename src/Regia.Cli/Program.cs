@@ -26,6 +26,7 @@ root.Subcommands.Add(TokenCommands.Build());
 root.Subcommands.Add(ImportCommands.Build());
 root.Subcommands.Add(ImportCommands.BuildExport());
 root.Subcommands.Add(AlignCommands.Build());
+root.Subcommands.Add(ReportCommands.Build());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 internal static class PlanCommands
@@ -317,5 +318,60 @@ internal static class TokenCommands
         });
         tokens.Subcommands.Add(create);
         return tokens;
+    }
+}
+
+internal static class ReportCommands
+{
+    public static Command Build()
+    {
+        var date = new Option<DateOnly>("--date") { Description = "Giorno della relazione (aaaa-mm-gg): le cifre sono quelle di fine giornata.", Required = true };
+        var format = new Option<string>("--format") { Description = "pdf, docx o html.", DefaultValueFactory = _ => "pdf" };
+        format.AcceptOnlyFromAmong("pdf", "docx", "html");
+        var output = new Option<FileInfo>("--output") { Description = "File da scrivere.", Required = true };
+        var language = new Option<string>("--language") { Description = "it (predefinita) o en.", DefaultValueFactory = _ => "it" };
+        language.AcceptOnlyFromAmong("it", "en");
+        var report = new Command("report", "Scrive la relazione di monitoraggio del Piano per un giorno (PDF con Chromium, DOCX o HTML).") { date, format, output, language };
+        report.SetAction(async (result, cancellationToken) =>
+        {
+            var day = result.GetValue(date);
+            if (day > DateOnly.FromDateTime(DateTime.UtcNow))
+            {
+                await Console.Error.WriteLineAsync($"--date {day:yyyy-MM-dd}: il giorno non è ancora arrivato.").ConfigureAwait(false);
+                return 1;
+            }
+
+            await using var db = DatabaseCommands.Open(out _);
+            var built = await Regia.Core.Reports.MonitoringReports.BuildAsync(db, day, result.GetValue(language)!, cancellationToken).ConfigureAwait(false);
+            var target = result.GetValue(output)!;
+            try
+            {
+                switch (result.GetValue(format))
+                {
+                    case "html":
+                        await File.WriteAllTextAsync(target.FullName, Regia.Core.Reports.ReportHtml.Write(built), cancellationToken).ConfigureAwait(false);
+                        break;
+                    case "docx":
+                        await using (var file = File.Create(target.FullName))
+                        {
+                            Regia.Core.Reports.ReportDocx.Write(built, file);
+                        }
+
+                        break;
+                    default:
+                        await Regia.Core.Reports.ChromiumPdf.PrintAsync(Regia.Core.Reports.ReportHtml.Write(built), target.FullName, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        break;
+                }
+            }
+            catch (Regia.Core.Reports.ReportException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+
+            Console.WriteLine($"{target.FullName}: {built.Title}.");
+            return 0;
+        });
+        return report;
     }
 }

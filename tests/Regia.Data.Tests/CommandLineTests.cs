@@ -102,4 +102,65 @@ public sealed class CommandLineTests
             Assert.Equal(1942, await db.Actions.CountAsync(Cancel));
         }
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_report_prints_to_a_real_pdf_with_its_fonts_and_accents_and_to_docx_and_html(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        Assert.Equal(0, (await RegiaAsync(database, null, "db", "init")).Code);
+        await using (var db = database.CreateContext())
+        {
+            await TestActions.SeedAsync(db, Cancel);
+        }
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var directory = Directory.CreateTempSubdirectory("regia-report-").FullName;
+        try
+        {
+            var pdf = Path.Combine(directory, "relazione.pdf");
+            var printed = await RegiaAsync(database, null, "report", "--date", today, "--format", "pdf", "--output", pdf);
+            Assert.True(printed.Code == 0, printed.Error);
+
+            // Read back: the text is there, accents and € included, in fonts embedded in the file.
+            using (var document = UglyToad.PdfPig.PdfDocument.Open(pdf))
+            {
+                Assert.True(document.NumberOfPages >= 2, $"{document.NumberOfPages} pages");
+                var first = document.GetPage(1);
+                var text = string.Join(" ", first.GetWords().Select(w => w.Text));
+                Assert.Contains("Relazione di monitoraggio", text, StringComparison.Ordinal);
+                Assert.Contains("1.500.000,00 €", text, StringComparison.Ordinal);
+                Assert.Contains("è", text, StringComparison.Ordinal);
+                Assert.All(first.Letters.Select(l => l.FontName).Distinct(), font => Assert.Matches("^[A-Z]{6}\\+", font));
+            }
+
+            // Rendered: page 1 as an image (poppler's pdftoppm at 50 dpi: A4 is 414 × 585 pixels), not blank.
+            var render = Process.Start(new ProcessStartInfo("pdftoppm", ["-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", pdf, Path.Combine(directory, "pagina")]) { UseShellExecute = false })!;
+            await render.WaitForExitAsync(Cancel);
+            Assert.Equal(0, render.ExitCode);
+            var png = await File.ReadAllBytesAsync(Path.Combine(directory, "pagina.png"), Cancel);
+            var (width, height) = (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+            Assert.Equal((414, 585), (width, height));
+            Assert.True(png.Length > 8_000, $"{png.Length} bytes: a blank page compresses to far less");
+
+            var docx = Path.Combine(directory, "relazione.docx");
+            Assert.Equal(0, (await RegiaAsync(database, null, "report", "--date", today, "--format", "docx", "--output", docx, "--language", "en")).Code);
+            using (var word = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open(docx, false))
+            {
+                Assert.StartsWith("Monitoring report", word.MainDocumentPart!.Document!.Body!.InnerText, StringComparison.Ordinal);
+            }
+
+            var html = Path.Combine(directory, "relazione.html");
+            Assert.Equal(0, (await RegiaAsync(database, null, "report", "--date", today, "--format", "html", "--output", html)).Code);
+            Assert.Contains("<h2>Il Piano in sintesi</h2>", await File.ReadAllTextAsync(html, Cancel), StringComparison.Ordinal);
+
+            var future = await RegiaAsync(database, null, "report", "--date", "2100-01-01", "--output", Path.Combine(directory, "futuro.pdf"));
+            Assert.Equal((1, "--date 2100-01-01: il giorno non è ancora arrivato."), (future.Code, future.Error.Trim()));
+            Assert.False(File.Exists(Path.Combine(directory, "futuro.pdf")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

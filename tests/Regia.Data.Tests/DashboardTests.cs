@@ -240,7 +240,7 @@ public sealed partial class DashboardTests
     }
 
     /// <summary>The dashboard as JSON with numbers by value (48.0 and 48 alike: the database and the snapshot keep different scales).</summary>
-    private static string Json(PlanDashboard dashboard) =>
+    internal static string Json(PlanDashboard dashboard) =>
         TrailingZeros().Replace(System.Text.Json.JsonSerializer.Serialize(dashboard), m => m.Groups[1].Value.TrimEnd('0').TrimEnd('.'));
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[:\[,])(-?\d+\.\d+)(?=[,}\]])")]

@@ -130,6 +130,13 @@ public sealed class PnrrImportTests
             Assert.Equal(first.OrganizationsCreated, added);
             Assert.Equal(before.Audit + 1942 + added, await db.AuditEntries.CountAsync(Cancel));
 
+            // The 1,942 real actions rebuilt from their snapshots in the audit trail make the same dashboards as the live ones
+            // (statuses that preset a progress, places by name, funding lines, levels of the implementing bodies).
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            Assert.Equal(
+                DashboardTests.Json(await Regia.Core.Dashboards.PlanDashboards.GetAsync(db, new Regia.Core.Dashboards.DashboardFilter(), today, Cancel)),
+                DashboardTests.Json(await Regia.Core.Dashboards.PlanDashboards.GetAsOfAsync(db, new Regia.Core.Dashboards.DashboardFilter(), today, Cancel)));
+
             // PostgreSQL's planner knows the tables as they now are: the import analysed them as it committed
             // (analyze_count counts ANALYZE commands only; autovacuum's own rounds count apart, in autoanalyze_count).
             if (provider == "postgres")

@@ -46,7 +46,9 @@ internal static class ActionsAsOf
             .OrderBy(a => a.Id)
             .Select(a => new { a.EntityId, a.Operation, a.After })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        var statuses = await db.ActionStatuses.AsNoTracking().Select(s => new { s.Code, s.Name }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var statuses = await db.ActionStatuses.AsNoTracking().Select(s => new { s.Code, s.Name, s.PresetProgress }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        // A status may preset the progress of an action that states none (SaveAction does the same): the snapshot keeps what was stated.
+        var presetOf = statuses.ToDictionary(s => s.Code, s => s.PresetProgress, StringComparer.Ordinal);
         var statusByName = statuses.GroupBy(s => s.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Code, StringComparer.Ordinal);
         var kinds = (await db.Organizations.AsNoTracking().Select(o => new { o.Name, o.Kind }).ToListAsync(cancellationToken).ConfigureAwait(false))
             .GroupBy(o => o.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Kind, StringComparer.Ordinal);
@@ -92,13 +94,14 @@ internal static class ActionsAsOf
             var mission = Field("primaryObjective") is { } primary ? MissionOf(primary) : Field("mission") is { } stated ? MissionOf(stated + ".0") : 0;
             var status = Field("status") ?? "";
             var scope = Enum.TryParse<ActionScope>(Field("scope"), out var s) ? s : ActionScope.Metropolitan;
+            var statusCode = statusByName.GetValueOrDefault(status, status);
             actions.Add(new DashboardAction(
                 id,
                 mission,
-                moved ? timelineProgress : Field("progress") is { } progress ? decimal.Parse(progress.TrimEnd('%'), CultureInfo.InvariantCulture) : null,
+                moved ? timelineProgress : Field("progress") is { } progress ? decimal.Parse(progress.TrimEnd('%'), CultureInfo.InvariantCulture) : presetOf.GetValueOrDefault(statusCode),
                 Field("weight") is { } weight ? decimal.Parse(weight, CultureInfo.InvariantCulture) : 1,
                 scope,
-                statusByName.GetValueOrDefault(status, status),
+                statusCode,
                 LevelOf(Field("lead")),
                 DateOf(Field("actualStart") ?? Field("plannedStart")),
                 DateOf(Field("actualEnd") ?? Field("plannedEnd")),
