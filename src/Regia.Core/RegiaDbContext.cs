@@ -39,6 +39,8 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
 
     public DbSet<Importing.ImportJob> ImportJobs => Set<Importing.ImportJob>();
 
+    public DbSet<Reports.PublishedReport> PublishedReports => Set<Reports.PublishedReport>();
+
     public DbSet<PlanAction> Actions => Set<PlanAction>();
 
     public DbSet<ActionStatus> ActionStatuses => Set<ActionStatus>();

@@ -1,4 +1,5 @@
 using DocumentFormat.OpenXml.Packaging;
+using Microsoft.EntityFrameworkCore;
 using DocumentFormat.OpenXml.Wordprocessing;
 using Regia.Core.Actions;
 using Regia.Core.Reports;
@@ -50,6 +51,45 @@ public sealed class ReportTests
         Assert.Equal(["No place left behind", "Indicators"], headings[^2..]);
         Assert.NotEmpty(document.MainDocumentPart.Document.Body.Elements<Table>());
         Assert.Contains("Heading1", document.MainDocumentPart.StyleDefinitionsPart!.Styles!.Elements<Style>().Select(s => s.StyleId?.Value));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_planning_office_publishes_a_report_that_the_background_writes_once_in_html_docx_and_pdf(string provider)
+    {
+        var (database, _) = await Seeded.CreateAsync(provider, Cancel);
+        await using var owned = database;
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await using (var editor = await Seeded.AsAsync(database, 1, "Comune di Milano", Regia.Core.Accounts.RegiaRole.Editor, Cancel))
+        {
+            await Assert.ThrowsAsync<UnauthorizedAccessException>(() => PublishReports.QueueAsync(editor, today, "it", TimeProvider.System, Cancel));
+        }
+
+        int id;
+        await using (var reviewer = await Seeded.AsAsync(database, 2, "Città metropolitana di Milano", Regia.Core.Accounts.RegiaRole.Reviewer, Cancel))
+        {
+            var future = await Assert.ThrowsAsync<ReportRequestException>(() => PublishReports.QueueAsync(reviewer, today.AddDays(1), "it", TimeProvider.System, Cancel));
+            Assert.Equal("date", future.Field);
+            Assert.Equal("language", (await Assert.ThrowsAsync<ReportRequestException>(() => PublishReports.QueueAsync(reviewer, today, "fr", TimeProvider.System, Cancel))).Field);
+            id = (await PublishReports.QueueAsync(reviewer, today, "it", TimeProvider.System, Cancel)).Id;
+        }
+
+        await using var db = database.CreateContext();
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.EntityType == "report" && a.EntityId == id.ToString(System.Globalization.CultureInfo.InvariantCulture), Cancel));
+        Assert.Equal(id, await PublishReports.RunNextAsync(db, TimeProvider.System, cancellationToken: Cancel));
+        // Claimed once: nothing is left for another instance.
+        Assert.Null(await PublishReports.RunNextAsync(db, TimeProvider.System, cancellationToken: Cancel));
+        var written = await db.PublishedReports.AsNoTracking().SingleAsync(r => r.Id == id, Cancel);
+        Assert.Equal((ReportState.Done, 100, (string?)null), (written.State, written.Progress, written.Error));
+        Assert.Equal(ReportHtml.Write(await MonitoringReports.BuildAsync(db, today, cancellationToken: Cancel)), written.Html);
+        Assert.StartsWith("Relazione di monitoraggio", written.Title, StringComparison.Ordinal);
+        Assert.Equal("%PDF-"u8.ToArray(), written.Pdf![..5]);
+        Assert.Equal("PK"u8.ToArray(), written.Docx![..2]);
+
+        // A report left running by an instance that stopped fails, so that it can be asked for again.
+        await db.PublishedReports.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.State, ReportState.Running), Cancel);
+        Assert.Equal(1, await PublishReports.FailInterruptedAsync(db, TimeProvider.System, Cancel));
+        Assert.Equal(ReportState.Failed, (await db.PublishedReports.AsNoTracking().SingleAsync(r => r.Id == id, Cancel)).State);
     }
 
     /// <summary>The system clock moved by an offset: changes made "later" land on a later day of the audit trail.</summary>
