@@ -88,7 +88,8 @@ public sealed class ReportTests
 
         // A report left running by an instance that stopped fails, so that it can be asked for again.
         await db.PublishedReports.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.State, ReportState.Running), Cancel);
-        Assert.Equal(1, await PublishReports.FailInterruptedAsync(db, TimeProvider.System, Cancel));
+        Assert.Equal(0, await PublishReports.FailInterruptedAsync(db, TimeProvider.System, cancellationToken: Cancel));
+        Assert.Equal(1, await PublishReports.FailInterruptedAsync(db, new Shifted(TimeSpan.FromMinutes(11)), cancellationToken: Cancel));
         Assert.Equal(ReportState.Failed, (await db.PublishedReports.AsNoTracking().SingleAsync(r => r.Id == id, Cancel)).State);
     }
 

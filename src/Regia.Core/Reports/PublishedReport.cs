@@ -40,6 +40,9 @@ public sealed class PublishedReport
 
     public DateTime RequestedAtUtc { get; set; }
 
+    /// <summary>When an instance claimed it; a report still running long after is taken as that instance's loss.</summary>
+    public DateTime? StartedAtUtc { get; set; }
+
     public DateTime? FinishedAtUtc { get; set; }
 
     public string? Html { get; set; }
@@ -111,10 +114,11 @@ public static class PublishReports
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(clock);
+        var now = clock.GetUtcNow().UtcDateTime;
         foreach (var id in await db.PublishedReports.Where(r => r.State == ReportState.Queued).OrderBy(r => r.Id).Select(r => r.Id).Take(5).ToListAsync(cancellationToken).ConfigureAwait(false))
         {
             var claimed = await db.PublishedReports.Where(r => r.Id == id && r.State == ReportState.Queued)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, ReportState.Running).SetProperty(r => r.Progress, 5), cancellationToken).ConfigureAwait(false);
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, ReportState.Running).SetProperty(r => r.Progress, 5).SetProperty(r => r.StartedAtUtc, now), cancellationToken).ConfigureAwait(false);
             if (claimed == 1)
             {
                 await WriteAsync(db, id, clock, chromium, cancellationToken).ConfigureAwait(false);
@@ -125,14 +129,21 @@ public static class PublishReports
         return null;
     }
 
-    /// <summary>Reports left running by an instance that stopped: failed, so that they can be asked for again.</summary>
-    public static Task<int> FailInterruptedAsync(RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken = default)
+    /// <summary>The longest a report may run: one still running after it was lost with its instance.</summary>
+    public static readonly TimeSpan LostAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Reports an instance claimed and never finished (it stopped or died), after <see cref="LostAfter"/>, or all of
+    /// them when <paramref name="olderThan"/> is zero: failed, so that they can be asked for again.
+    /// </summary>
+    public static Task<int> FailInterruptedAsync(RegiaDbContext db, TimeProvider clock, TimeSpan? olderThan = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(clock);
         var now = clock.GetUtcNow().UtcDateTime;
-        return db.PublishedReports.Where(r => r.State == ReportState.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, ReportState.Failed).SetProperty(r => r.Error, "Interrotta da un riavvio del sito: chiedila di nuovo.").SetProperty(r => r.FinishedAtUtc, now), cancellationToken);
+        var before = now - (olderThan ?? LostAfter);
+        return db.PublishedReports.Where(r => r.State == ReportState.Running && (r.StartedAtUtc == null || r.StartedAtUtc <= before))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, ReportState.Failed).SetProperty(r => r.Error, "Interrotta (il sito si è fermato mentre la scriveva): chiedila di nuovo.").SetProperty(r => r.FinishedAtUtc, now), cancellationToken);
     }
 
     private static async Task WriteAsync(RegiaDbContext db, int id, TimeProvider clock, string? chromium, CancellationToken cancellationToken)

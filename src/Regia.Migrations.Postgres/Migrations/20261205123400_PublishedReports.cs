@@ -26,6 +26,7 @@ namespace Regia.Migrations.Postgres.Migrations
                     Error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     RequestedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
                     RequestedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    StartedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     FinishedAtUtc = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Html = table.Column<string>(type: "text", nullable: true),
                     Docx = table.Column<byte[]>(type: "bytea", nullable: true),

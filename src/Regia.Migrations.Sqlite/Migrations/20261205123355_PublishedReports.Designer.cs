@@ -12,7 +12,7 @@ using Regia.Core;
 namespace Regia.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(RegiaDbContext))]
-    [Migration("20261205123039_PublishedReports")]
+    [Migration("20261205123355_PublishedReports")]
     partial class PublishedReports
     {
         /// <inheritdoc />
@@ -1535,6 +1535,9 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Property<string>("RequestedBy")
                         .IsRequired()
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("StartedAtUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("State")

@@ -13,7 +13,7 @@ using Regia.Core;
 namespace Regia.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(RegiaDbContext))]
-    [Migration("20261205123044_PublishedReports")]
+    [Migration("20261205123400_PublishedReports")]
     partial class PublishedReports
     {
         /// <inheritdoc />
@@ -1603,6 +1603,9 @@ namespace Regia.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("StartedAtUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("State")
                         .IsRequired()

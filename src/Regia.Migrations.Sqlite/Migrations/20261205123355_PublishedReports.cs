@@ -25,6 +25,7 @@ namespace Regia.Migrations.Sqlite.Migrations
                     Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     RequestedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
                     RequestedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StartedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
                     FinishedAtUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
                     Html = table.Column<string>(type: "TEXT", nullable: true),
                     Docx = table.Column<byte[]>(type: "BLOB", nullable: true),
