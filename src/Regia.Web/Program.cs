@@ -6,6 +6,7 @@ using Regia.Web.Features.Importing;
 using Regia.Web.Features.Indicators;
 using Regia.Web.Features.OpenData;
 using Regia.Web.Features.Plans;
+using Regia.Web.Features.Reports;
 using Regia.Web.Features.Search;
 using Regia.Web.Features.Territory;
 using Regia.Web.Infrastructure;
@@ -23,6 +24,7 @@ builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o
     options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
 builder.AddRegiaSecurity();
 builder.AddRegiaImports();
+builder.AddRegiaReports();
 builder.Services.AddRazorPages(options =>
 {
     options.RootDirectory = "/Features";
@@ -60,6 +62,7 @@ app.MapSearchApi();
 app.MapIndicatorsApi();
 app.MapPnrrApi();
 app.MapDashboardsApi();
+app.MapReportsApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

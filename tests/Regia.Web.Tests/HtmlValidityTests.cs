@@ -17,7 +17,7 @@ public sealed class HtmlValidityTests
         "/accesso", "/azioni/2/storia", "/open-data", "/azioni?comune=015146&pagina=2", "/azioni?zona=milano", "/azioni?obiettivo=M3.6&pagina=2",
         "/azioni/5", "/cerca", "/cerca?q=prova", "/cerca?q=zzzqqq", "/azioni?q=prova&missione=3",
         "/indicatori", "/indicatori?stato=NotAssessed&sdg=11", "/indicatori/POP-RES", "/indicatori/UE-C9", "/indicatori?obiettivo=M2.12", "/indicatori/TEST-CICL",
-        "/cruscotto", "/cruscotto?stato=in-corso&zona=milano&anno=2026&fonte=municipal", "/cruscotto?missione=9&zona=atlantide", "/cruscotto?data=2026-01-01",
+        "/cruscotto", "/cruscotto?stato=in-corso&zona=milano&anno=2026&fonte=municipal", "/cruscotto?missione=9&zona=atlantide", "/cruscotto?data=2026-01-01", "/relazioni",
     ];
 
     /// <summary>Back-office pages, read by a signed-in administrator (proposal 1 is an editor's change to action 2).</summary>
@@ -26,7 +26,7 @@ public sealed class HtmlValidityTests
         "/gestione", "/gestione/azioni/nuova", "/gestione/azioni/2/modifica", "/gestione/azioni/2/aggiornamento", "/gestione/proposte",
         "/gestione/proposte/1", "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action&id=2&chi=editor", "/gestione/stati",
         "/gestione/importazioni", "/gestione/importazioni/1", "/gestione/allineamento", "/gestione/misure", "/gestione/misure/M2C2I4.1",
-        "/gestione/indicatori", "/gestione/indicatori/nuovo", "/gestione/indicatori/TEST-CICL/modifica", "/gestione/indicatori/TEST-CICL/dati", "/gestione/proposte/2", "/cruscotto?missione=3",
+        "/gestione/indicatori", "/gestione/indicatori/nuovo", "/gestione/indicatori/TEST-CICL/modifica", "/gestione/indicatori/TEST-CICL/dati", "/gestione/proposte/2", "/cruscotto?missione=3", "/relazioni?vista=ufficio",
     ];
 
     private static string VnuJar => Path.Combine(
@@ -124,6 +124,13 @@ public sealed class HtmlValidityTests
                 var suggestedFile = Path.Combine(directory, $"{language}-suggest.html");
                 await File.WriteAllTextAsync(suggestedFile, suggestedHtml, cancel);
                 files.Add(suggestedFile);
+
+                // The monitoring report as published (a standalone page, outside the site's layout).
+                await using var reportScope = app.Services.CreateAsyncScope();
+                var reportDb = reportScope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>();
+                var reportFile = Path.Combine(directory, $"{language}-report.html");
+                await File.WriteAllTextAsync(reportFile, Regia.Core.Reports.ReportHtml.Write(await Regia.Core.Reports.MonitoringReports.BuildAsync(reportDb, DateOnly.FromDateTime(DateTime.UtcNow), language, cancel)), cancel);
+                files.Add(reportFile);
             }
 
             var messages = await RunVnu(files, cancel);

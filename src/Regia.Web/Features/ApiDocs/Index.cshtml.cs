@@ -21,7 +21,7 @@ internal sealed class IndexModel(EndpointDataSource endpoints) : PageModel
     public static IEnumerable<ApiOperation> Describe(EndpointDataSource source) =>
         source.Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>() is not { ExcludeFromDescription: true })
-            .Where(e => e.Metadata.GetMetadata<IEndpointNameMetadata>() is not null && (e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true || e.RoutePattern.RawText?.StartsWith("/open-data/", StringComparison.Ordinal) == true))
+            .Where(e => e.Metadata.GetMetadata<IEndpointNameMetadata>() is not null && (e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true || e.RoutePattern.RawText?.StartsWith("/open-data/", StringComparison.Ordinal) == true || e.RoutePattern.RawText?.StartsWith("/relazioni/", StringComparison.Ordinal) == true))
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(method => new ApiOperation(
                 e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName,
                 method,
