@@ -19,6 +19,8 @@ internal static class ReportsApi
 {
     public const string Tag = "Relazioni";
 
+    private const string DocxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
     /// <summary>The report as stored: its style is inline, and it has no script, so its own policy allows that style and nothing else.</summary>
     private const string ReportPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
@@ -37,24 +39,20 @@ internal static class ReportsApi
             .WithDescription("One report: queued, running (with its progress 0–100), done or failed (with why). Only published (done) reports are public; the others answer 404 to everyone but the planning office.");
 
         var files = app.MapGroup("/relazioni").WithTags(Tag).AllowAnonymous();
-        files.MapGet("/{id:int}", (int id, HttpContext context, RegiaDbContext db, CancellationToken cancellationToken) => FileAsync(id, "html", context, db, cancellationToken))
-            .WithName("GetReportHtml")
-            .WithSummary("A published report as HTML")
-            .WithDescription("The report as written on its day, as a standalone HTML page (for the screen and for printing).")
-            .Produces(StatusCodes.Status200OK, contentType: "text/html")
-            .Produces(StatusCodes.Status404NotFound);
-        files.MapGet("/{id:int}/pdf", (int id, HttpContext context, RegiaDbContext db, CancellationToken cancellationToken) => FileAsync(id, "pdf", context, db, cancellationToken))
-            .WithName("GetReportPdf")
-            .WithSummary("A published report as PDF")
-            .WithDescription("The report as a PDF (A4, fonts embedded), printed by headless Chromium when it was written.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
-            .Produces(StatusCodes.Status404NotFound);
-        files.MapGet("/{id:int}/docx", (int id, HttpContext context, RegiaDbContext db, CancellationToken cancellationToken) => FileAsync(id, "docx", context, db, cancellationToken))
-            .WithName("GetReportDocx")
-            .WithSummary("A published report as DOCX")
-            .WithDescription("The report as a Word document, with heading styles, for editing.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-            .Produces(StatusCodes.Status404NotFound);
+        foreach (var (suffix, format, name, summary, description, contentType) in new[]
+        {
+            ("", "html", "GetReportHtml", "A published report as HTML", "The report as written on its day, as a standalone HTML page (for the screen and for printing).", "text/html"),
+            ("/pdf", "pdf", "GetReportPdf", "A published report as PDF", "The report as a PDF (A4, fonts embedded), printed by headless Chromium when it was written.", "application/pdf"),
+            ("/docx", "docx", "GetReportDocx", "A published report as DOCX", "The report as a Word document, with heading styles, for editing.", DocxType),
+        })
+        {
+            files.MapGet("/{id:int}" + suffix, (int id, HttpContext context, RegiaDbContext db, CancellationToken cancellationToken) => FileAsync(id, format, context, db, cancellationToken))
+                .WithName(name)
+                .WithSummary(summary)
+                .WithDescription(description)
+                .Produces(StatusCodes.Status200OK, contentType: contentType)
+                .Produces(StatusCodes.Status404NotFound);
+        }
     }
 
     /// <summary>Reports newest day first: the published ones, and for the planning office those being written or failed too.</summary>
@@ -85,7 +83,7 @@ internal static class ReportsApi
                 return pdf is null ? TypedResults.NotFound() : TypedResults.File(pdf, "application/pdf", name + ".pdf");
             case "docx":
                 var docx = await done.Select(r => r.Docx).SingleOrDefaultAsync(cancellationToken);
-                return docx is null ? TypedResults.NotFound() : TypedResults.File(docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", name + ".docx");
+                return docx is null ? TypedResults.NotFound() : TypedResults.File(docx, DocxType, name + ".docx");
             default:
                 var html = await done.Select(r => r.Html).SingleOrDefaultAsync(cancellationToken);
                 if (html is null)
