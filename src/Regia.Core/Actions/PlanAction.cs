@@ -167,6 +167,9 @@ public sealed class ActionObjective
     public Objective? Objective { get; set; }
 
     public bool IsPrimary { get; set; }
+
+    /// <summary>The plan version that changed or retired this objective since the link was made: the link awaits relinking.</summary>
+    public int? RelinkVersionId { get; set; }
 }
 
 /// <summary>An organisation that joins an action, with its role (e.g. "partner", "cofinanziatore").</summary>

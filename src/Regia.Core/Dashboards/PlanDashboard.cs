@@ -152,7 +152,7 @@ public static class PlanDashboards
         var zones = (await TerritoryQueries.ListZonesAsync(db, day, cancellationToken).ConfigureAwait(false)).Select(z => new ZoneName(z.Slug, z.Name)).ToList();
         var statuses = await db.ActionStatuses.AsNoTracking().OrderBy(s => s.Position).Select(s => new { s.Code, s.Name }).ToListAsync(cancellationToken).ConfigureAwait(false);
         var missions = await PlanQueries.CurrentPlanMissionsQuery(db).OrderBy(m => m.Number).Select(m => new { m.Number, m.ShortTitle }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var objectives = await PlanQueries.CurrentPlanObjectivesQuery(db).OrderBy(o => o.Mission!.Number).ThenBy(o => o.Number)
+        var objectives = await PlanQueries.CurrentPlanObjectivesQuery(db).Where(o => o.RetiredOn == null).OrderBy(o => o.Mission!.Number).ThenBy(o => o.Number)
             .Select(o => new { o.Code, Mission = o.Mission!.Number, o.Text, o.Actors }).ToListAsync(cancellationToken).ConfigureAwait(false);
 
         var zoneOf = municipalities.ToDictionary(m => m.IstatCode, m => m.ZoneSlug, StringComparer.Ordinal);

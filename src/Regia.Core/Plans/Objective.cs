@@ -58,6 +58,9 @@ public sealed class Objective
 
     public ObjectiveOrigin Origin { get; set; }
 
+    /// <summary>The day a version of the plan retired it (see <see cref="PlanVersions"/>); kept, with its links, for the history.</summary>
+    public DateOnly? RetiredOn { get; set; }
+
     public static string CodeFor(int mission, int number) => $"M{mission}.{number}";
 }
 

@@ -97,14 +97,15 @@ public static class PlanQueries
                 m.Statement,
                 [.. m.ThematicAreas.OrderBy(a => a.Position).Select(a => a.Name)],
                 m.ObjectivesInSource,
-                [.. m.Objectives.OrderBy(o => o.Number).Select(o => ToView(o, m.Number))]))]);
+                // The version in force: objectives a later version retired are kept for the history, not listed.
+                [.. m.Objectives.Where(o => o.RetiredOn == null).OrderBy(o => o.Number).Select(o => ToView(o, m.Number))]))]);
     }
 
     /// <summary>Objectives of the plan in force, optionally of one mission and one actor level, in code order.</summary>
     public static async Task<IReadOnlyList<ObjectiveView>> ListObjectivesAsync(RegiaDbContext db, int? mission = null, ActorLevel? actor = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var query = CurrentPlanObjectives(db);
+        var query = CurrentPlanObjectives(db).Where(o => o.RetiredOn == null);
         if (mission is not null)
         {
             query = query.Where(o => o.Mission!.Number == mission);
@@ -143,6 +144,10 @@ public static class PlanQueries
             .OrderBy(p => p.Status == PlanStatus.Adopted ? 0 : 1)
             .ThenByDescending(p => p.StartYear)
             .Select(p => p.Slug);
+
+    /// <summary>The slug of the plan in force (the adopted one, the newest first), or null when none is loaded.</summary>
+    public static Task<string?> CurrentPlanSlugAsync(RegiaDbContext db, CancellationToken cancellationToken = default) =>
+        CurrentPlanSlug(db).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>The objectives of the plan in force, as a query other features can compose.</summary>
     public static IQueryable<Objective> CurrentPlanObjectivesQuery(RegiaDbContext db) => CurrentPlanObjectives(db);

@@ -241,6 +241,9 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Property<int>("ObjectiveId")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("RelinkVersionId")
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ObjectiveId");
@@ -1298,6 +1301,9 @@ namespace Regia.Migrations.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<DateOnly?>("RetiredOn")
+                        .HasColumnType("date");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1327,6 +1333,60 @@ namespace Regia.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Objectives");
+                });
+
+            modelBuilder.Entity("Regia.Core.Plans.ObjectiveChange", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ActorsAfter")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("ActorsBefore")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("CouncilAct")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Mission")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ObjectiveCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("TextAfter")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TextBefore")
+                        .HasColumnType("text");
+
+                    b.Property<int>("VersionId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VersionId");
+
+                    b.ToTable("ObjectiveChanges", (string)null);
                 });
 
             modelBuilder.Entity("Regia.Core.Plans.Plan", b =>
@@ -1423,6 +1483,53 @@ namespace Regia.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("PlanSection");
+                });
+
+            modelBuilder.Entity("Regia.Core.Plans.PlanVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateOnly?>("AdoptedOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("CouncilAct")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("PlanVersions", (string)null);
                 });
 
             modelBuilder.Entity("Regia.Core.Plans.ThematicArea", b =>
@@ -2041,6 +2148,15 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Navigation("Mission");
                 });
 
+            modelBuilder.Entity("Regia.Core.Plans.ObjectiveChange", b =>
+                {
+                    b.HasOne("Regia.Core.Plans.PlanVersion", null)
+                        .WithMany("Changes")
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Regia.Core.Plans.PlanSection", b =>
                 {
                     b.HasOne("Regia.Core.Plans.Plan", null)
@@ -2048,6 +2164,17 @@ namespace Regia.Migrations.Postgres.Migrations
                         .HasForeignKey("PlanId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Regia.Core.Plans.PlanVersion", b =>
+                {
+                    b.HasOne("Regia.Core.Plans.Plan", "Plan")
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Plan");
                 });
 
             modelBuilder.Entity("Regia.Core.Plans.ThematicArea", b =>
@@ -2137,6 +2264,11 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Navigation("Missions");
 
                     b.Navigation("Sections");
+                });
+
+            modelBuilder.Entity("Regia.Core.Plans.PlanVersion", b =>
+                {
+                    b.Navigation("Changes");
                 });
 
             modelBuilder.Entity("Regia.Core.Territory.Municipality", b =>

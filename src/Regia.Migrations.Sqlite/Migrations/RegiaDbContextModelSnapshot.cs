@@ -228,6 +228,9 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Property<int>("ObjectiveId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("RelinkVersionId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ObjectiveId");
@@ -1243,6 +1246,9 @@ namespace Regia.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly?>("RetiredOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1272,6 +1278,58 @@ namespace Regia.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Objectives");
+                });
+
+            modelBuilder.Entity("Regia.Core.Plans.ObjectiveChange", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActorsAfter")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorsBefore")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CouncilAct")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Mission")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ObjectiveCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TextAfter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TextBefore")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("VersionId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VersionId");
+
+                    b.ToTable("ObjectiveChanges", (string)null);
                 });
 
             modelBuilder.Entity("Regia.Core.Plans.Plan", b =>
@@ -1364,6 +1422,51 @@ namespace Regia.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("PlanSection");
+                });
+
+            modelBuilder.Entity("Regia.Core.Plans.PlanVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("AdoptedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CouncilAct")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PlanId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("PlanVersions", (string)null);
                 });
 
             modelBuilder.Entity("Regia.Core.Plans.ThematicArea", b =>
@@ -1968,6 +2071,15 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Navigation("Mission");
                 });
 
+            modelBuilder.Entity("Regia.Core.Plans.ObjectiveChange", b =>
+                {
+                    b.HasOne("Regia.Core.Plans.PlanVersion", null)
+                        .WithMany("Changes")
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Regia.Core.Plans.PlanSection", b =>
                 {
                     b.HasOne("Regia.Core.Plans.Plan", null)
@@ -1975,6 +2087,17 @@ namespace Regia.Migrations.Sqlite.Migrations
                         .HasForeignKey("PlanId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Regia.Core.Plans.PlanVersion", b =>
+                {
+                    b.HasOne("Regia.Core.Plans.Plan", "Plan")
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Plan");
                 });
 
             modelBuilder.Entity("Regia.Core.Plans.ThematicArea", b =>
@@ -2064,6 +2187,11 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Navigation("Missions");
 
                     b.Navigation("Sections");
+                });
+
+            modelBuilder.Entity("Regia.Core.Plans.PlanVersion", b =>
+                {
+                    b.Navigation("Changes");
                 });
 
             modelBuilder.Entity("Regia.Core.Territory.Municipality", b =>
