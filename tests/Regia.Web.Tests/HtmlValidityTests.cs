@@ -17,7 +17,7 @@ public sealed class HtmlValidityTests
         "/accesso", "/azioni/2/storia", "/open-data", "/azioni?comune=015146&pagina=2", "/azioni?zona=milano", "/azioni?obiettivo=M3.6&pagina=2",
         "/azioni/5", "/cerca", "/cerca?q=prova", "/cerca?q=zzzqqq", "/azioni?q=prova&missione=3",
         "/indicatori", "/indicatori?stato=NotAssessed&sdg=11", "/indicatori/POP-RES", "/indicatori/UE-C9", "/indicatori?obiettivo=M2.12", "/indicatori/TEST-CICL",
-        "/cruscotto", "/cruscotto?stato=in-corso&zona=milano&anno=2026&fonte=municipal", "/cruscotto?missione=9&zona=atlantide", "/cruscotto?data=2026-01-01", "/relazioni",
+        "/cruscotto", "/cruscotto?stato=in-corso&zona=milano&anno=2026&fonte=municipal", "/cruscotto?missione=9&zona=atlantide", "/cruscotto?data=2026-01-01", "/relazioni", "/piano/versioni",
     ];
 
     /// <summary>Back-office pages, read by a signed-in administrator (proposal 1 is an editor's change to action 2).</summary>
@@ -26,7 +26,7 @@ public sealed class HtmlValidityTests
         "/gestione", "/gestione/azioni/nuova", "/gestione/azioni/2/modifica", "/gestione/azioni/2/aggiornamento", "/gestione/proposte",
         "/gestione/proposte/1", "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action&id=2&chi=editor", "/gestione/stati",
         "/gestione/importazioni", "/gestione/importazioni/1", "/gestione/allineamento", "/gestione/misure", "/gestione/misure/M2C2I4.1",
-        "/gestione/indicatori", "/gestione/indicatori/nuovo", "/gestione/indicatori/TEST-CICL/modifica", "/gestione/indicatori/TEST-CICL/dati", "/gestione/proposte/2", "/cruscotto?missione=3", "/relazioni?vista=ufficio",
+        "/gestione/indicatori", "/gestione/indicatori/nuovo", "/gestione/indicatori/TEST-CICL/modifica", "/gestione/indicatori/TEST-CICL/dati", "/gestione/proposte/2", "/cruscotto?missione=3", "/relazioni?vista=ufficio", "/gestione/versioni",
     ];
 
     private static string VnuJar => Path.Combine(
@@ -49,6 +49,16 @@ public sealed class HtmlValidityTests
             Assert.Equal((5, 6), await TestActions.SuggestedAsync(scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>(), cancel));
             // More than a page of the list and than Milano's table shows, so that the pager and the "all actions" link are checked too.
             await TestActions.ManyInMilanoAsync(scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>(), 60, cancel);
+
+            // An adopted test version (the public diff) and a draft with a change (the back office's forms and list).
+            var versions = scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>();
+            versions.Caller = Regia.Core.Auditing.Caller.CommandLine("test");
+            var adopted = await Regia.Core.Plans.PlanVersions.StartAsync(versions, "Aggiornamento di prova (test)", TimeProvider.System, cancel);
+            await Regia.Core.Plans.PlanVersions.ProposeAsync(versions, adopted.Id, new(Regia.Core.Plans.ObjectiveChangeKind.Change, "M3.6", null, null, new(true, true, true), "Prova (test)"), TimeProvider.System, cancel);
+            await Regia.Core.Plans.PlanVersions.ProposeAsync(versions, adopted.Id, new(Regia.Core.Plans.ObjectiveChangeKind.Add, null, 3, "Obiettivo di prova (test)", new(true, false, false), "Prova (test)"), TimeProvider.System, cancel);
+            await Regia.Core.Plans.PlanVersions.AdoptAsync(versions, adopted.Id, DateOnly.FromDateTime(DateTime.UtcNow), "Delibera di prova (test)", TimeProvider.System, cancel);
+            var draft = await Regia.Core.Plans.PlanVersions.StartAsync(versions, "Bozza di prova (test)", TimeProvider.System, cancel);
+            await Regia.Core.Plans.PlanVersions.ProposeAsync(versions, draft.Id, new(Regia.Core.Plans.ObjectiveChangeKind.Retire, "M3.7", null, null, null, "Prova (test)"), TimeProvider.System, cancel);
         }
 
         await TestUsers.CreateAsync(app.Services, "admin@example.test", "Città metropolitana di Milano", Regia.Core.Accounts.RegiaRole.Admin, withToken: false);

@@ -92,6 +92,7 @@ public static class InitializeDatabase
             plans.Add(await LoadPlan.ExecuteAsync(db, document, clock, cancellationToken).ConfigureAwait(false));
         }
 
+        await PlanVersions.EnsureFirstVersionAsync(db, clock, cancellationToken).ConfigureAwait(false);
         return new InitializationResult(territory, plans);
     }
 }

@@ -270,6 +270,15 @@ public static class PlanVersions
         return await db.Plans.SingleAsync(p => p.Slug == slug, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Makes version 1 of the plan in force when it has none (at start, after the plans load).</summary>
+    internal static async Task EnsureFirstVersionAsync(RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await PlanQueries.CurrentPlanSlugAsync(db, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            await EnsureFirstAsync(db, await CurrentPlanAsync(db, cancellationToken).ConfigureAwait(false), clock, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Version 1 is the plan as its file gave it, in force since it was loaded.</summary>
     private static async Task EnsureFirstAsync(RegiaDbContext db, Plan plan, TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -24,6 +24,17 @@ internal static class PlanApi
             .WithSummary("The plan in force")
             .WithDescription("The plan in force (the adopted plan with the latest period) with its vision, coordinates of action, actor levels and all missions with their objectives. A mission whose objectives are not in the source document has `objectivesInSource: false` and an empty list.");
 
+        api.MapGet("/plans/current/versions", ListVersions)
+            .WithName("ListPlanVersions")
+            .WithSummary("Versions of the plan in force")
+            .WithDescription("The adopted versions of the plan in force, first to last: number, title, the day it came into force, the act that adopted it, and its changes to objectives (added, changed, retired), each with its text and actor levels before and after and its reason. Version 1 is the plan as loaded from its source document.");
+
+        api.MapGet("/plans/current/versions/diff", DiffVersions)
+            .WithName("DiffPlanVersions")
+            .WithSummary("What changed between two versions")
+            .WithDescription("Objective by objective, what changed from version `from` to version `to` (adopted versions, `from` before `to`): the kind of change, the text and actor levels before and after, the reasons and the versions that made them. A bad pair answers 400, by parameter.")
+            .ProducesValidationProblem();
+
         api.MapGet("/plans/{slug}", GetPlan)
             .WithName("GetPlan")
             .WithSummary("A plan by its slug")
@@ -166,6 +177,32 @@ internal static class PlanApi
 
     private static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>A version as the API gives it.</summary>
+    internal sealed record VersionView(int Number, string Title, DateOnly? AdoptedOn, string? CouncilAct, IReadOnlyList<ObjectiveChangeView> Changes);
+
+    internal sealed record ObjectiveChangeView(ObjectiveChangeKind Kind, string Objective, int Mission, string? TextBefore, string? TextAfter, ActorLevels? ActorsBefore, ActorLevels? ActorsAfter, string Reason, string? CouncilAct);
+
+    private static async Task<Ok<IReadOnlyList<VersionView>>> ListVersions(RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+        TypedResults.Ok<IReadOnlyList<VersionView>>([.. (await PlanVersions.ListAsync(db, clock, cancellationToken)).Where(v => v.Status == PlanVersionStatus.Adopted).Select(v => new VersionView(
+            v.Number, v.Title, v.AdoptedOn, v.CouncilAct,
+            [.. v.Changes.OrderBy(c => c.Id).Select(c => new ObjectiveChangeView(c.Kind, c.ObjectiveCode, c.Mission, c.TextBefore, c.TextAfter, c.ActorsBefore, c.ActorsAfter, c.Reason, c.CouncilAct))]))]);
+
+    private static async Task<Results<Ok<IReadOnlyList<ObjectiveDiff>>, ValidationProblem>> DiffVersions(
+        [System.ComponentModel.Description("The earlier version's number.")] int from,
+        [System.ComponentModel.Description("The later version's number.")] int to,
+        RegiaDbContext db,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var adopted = (await PlanVersions.ListAsync(db, clock, cancellationToken)).Where(v => v.Status == PlanVersionStatus.Adopted).Select(v => v.Number).ToHashSet();
+        if (!adopted.Contains(from) || !adopted.Contains(to) || from >= to)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["from"] = [$"Indica due versioni adottate, la prima precedente alla seconda (adottate: {string.Join(", ", adopted.Order())})."] });
+        }
+
+        return TypedResults.Ok(await PlanVersions.DiffAsync(db, from, to, clock, cancellationToken));
+    }
 }
 
 /// <summary>A plan in the API: plain text (no emphasis markers), missions with their objectives.</summary>
