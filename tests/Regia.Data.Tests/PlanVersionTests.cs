@@ -63,6 +63,14 @@ public sealed class PlanVersionTests
         Assert.DoesNotContain(dashboard.Objectives, o => o.Code == "M3.7");
         Assert.True(dashboard.Objectives.Single(o => o.Code == added.ObjectiveCode).NoAction);
 
+        // A past day reads the plan of that day: yesterday M3.7 was in force, the new objective was not, M3.6 asked two levels.
+        var yesterday = await PlanDashboards.GetAsOfAsync(db, new DashboardFilter(), today.AddDays(-1), Cancel);
+        Assert.Contains(yesterday.Objectives, o => o.Code == "M3.7");
+        Assert.DoesNotContain(yesterday.Objectives, o => o.Code == added.ObjectiveCode);
+        Assert.Equal(new ActorLevels(true, true, false), yesterday.Objectives.Single(o => o.Code == "M3.6").Asks);
+        var asOfToday = await PlanVersions.ObjectivesAsOfAsync(db, today, Cancel);
+        Assert.Equal(dashboard.Objectives.Select(o => (o.Code, o.Asks)), asOfToday.Select(o => (o.Code, o.Actors)));
+
         // The diff names each objective once, before and after, with why.
         var diff = await PlanVersions.DiffAsync(db, 1, 2, TimeProvider.System, Cancel);
         Assert.Equal([("M3.6", ObjectiveChangeKind.Change), ("M3.7", ObjectiveChangeKind.Retire), (added.ObjectiveCode, ObjectiveChangeKind.Add)], diff.Select(d => (d.Code, d.Kind)));

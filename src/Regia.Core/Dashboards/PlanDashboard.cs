@@ -98,7 +98,7 @@ public static class PlanDashboards
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
-        return await ComputeAsync(db, await LiveAsync(db, cancellationToken).ConfigureAwait(false), filter, day, cancellationToken).ConfigureAwait(false);
+        return await ComputeAsync(db, await LiveAsync(db, cancellationToken).ConfigureAwait(false), filter, day, asOf: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -110,7 +110,7 @@ public static class PlanDashboards
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(filter);
-        return await ComputeAsync(db, await ActionsAsOf.ReadAsync(db, day, cancellationToken).ConfigureAwait(false), filter, day, cancellationToken).ConfigureAwait(false);
+        return await ComputeAsync(db, await ActionsAsOf.ReadAsync(db, day, cancellationToken).ConfigureAwait(false), filter, day, asOf: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The published actions as they are now, in flat reads joined here (one query with the lists made EF sort every line).</summary>
@@ -146,14 +146,17 @@ public static class PlanDashboards
             [.. places[a.Id]]))];
     }
 
-    private static async Task<PlanDashboard> ComputeAsync(RegiaDbContext db, IReadOnlyList<DashboardAction> actions, DashboardFilter filter, DateOnly day, CancellationToken cancellationToken)
+    private static async Task<PlanDashboard> ComputeAsync(RegiaDbContext db, IReadOnlyList<DashboardAction> actions, DashboardFilter filter, DateOnly day, bool asOf, CancellationToken cancellationToken)
     {
         var municipalities = await TerritoryQueries.ListMunicipalitiesAsync(db, day, cancellationToken: cancellationToken).ConfigureAwait(false);
         var zones = (await TerritoryQueries.ListZonesAsync(db, day, cancellationToken).ConfigureAwait(false)).Select(z => new ZoneName(z.Slug, z.Name)).ToList();
         var statuses = await db.ActionStatuses.AsNoTracking().OrderBy(s => s.Position).Select(s => new { s.Code, s.Name }).ToListAsync(cancellationToken).ConfigureAwait(false);
         var missions = await PlanQueries.CurrentPlanMissionsQuery(db).OrderBy(m => m.Number).Select(m => new { m.Number, m.ShortTitle }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var objectives = await PlanQueries.CurrentPlanObjectivesQuery(db).Where(o => o.RetiredOn == null).OrderBy(o => o.Mission!.Number).ThenBy(o => o.Number)
-            .Select(o => new { o.Code, Mission = o.Mission!.Number, o.Text, o.Actors }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        // Today: the version in force; a past day: the objectives as the version in force that day had them.
+        var objectives = asOf
+            ? await PlanVersions.ObjectivesAsOfAsync(db, day, cancellationToken).ConfigureAwait(false)
+            : await PlanQueries.CurrentPlanObjectivesQuery(db).Where(o => o.RetiredOn == null).OrderBy(o => o.Mission!.Number).ThenBy(o => o.Number)
+                .Select(o => new ObjectiveInForce(o.Code, o.Mission!.Number, o.Number, o.Text, o.Actors)).ToListAsync(cancellationToken).ConfigureAwait(false);
 
         var zoneOf = municipalities.ToDictionary(m => m.IstatCode, m => m.ZoneSlug, StringComparer.Ordinal);
         var inZone = filter.Zone is null ? null : municipalities.Where(m => m.ZoneSlug == filter.Zone).Select(m => m.IstatCode).ToHashSet(StringComparer.Ordinal);

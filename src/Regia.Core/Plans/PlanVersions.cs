@@ -6,6 +6,9 @@ using Regia.Core.Plans.Import;
 
 namespace Regia.Core.Plans;
 
+/// <summary>An objective as a version of the plan has it.</summary>
+public sealed record ObjectiveInForce(string Code, int Mission, int Number, string Text, ActorLevels Actors);
+
 /// <summary>A change to propose: for an addition the mission and text; for a change the new text and/or marks; always a reason.</summary>
 public sealed record ObjectiveChangeInput(ObjectiveChangeKind Kind, string? Code, int? Mission, string? Text, ActorLevels? Actors, string? Reason, string? CouncilAct = null);
 
@@ -261,6 +264,41 @@ public static class PlanVersions
             var kind = last.Kind == ObjectiveChangeKind.Retire ? ObjectiveChangeKind.Retire : first.Kind == ObjectiveChangeKind.Add ? ObjectiveChangeKind.Add : ObjectiveChangeKind.Change;
             return new ObjectiveDiff(g.Key, first.Mission, kind, first.TextBefore, last.TextAfter, first.ActorsBefore, last.ActorsAfter, [.. g.Select(c => c.Change.Reason)], [.. g.Select(c => c.Version)]);
         }).OrderBy(d => d.Mission).ThenBy(d => NumberOf(d.Code))];
+    }
+
+    /// <summary>
+    /// The objectives of the plan in force as they stood at the end of <paramref name="day"/>: today's, with the changes
+    /// of every version adopted after that day undone (an addition removed, a change's text and marks restored, a
+    /// retirement lifted). Reports and dashboards of a past day read the plan of that day.
+    /// </summary>
+    public static async Task<IReadOnlyList<ObjectiveInForce>> ObjectivesAsOfAsync(RegiaDbContext db, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var current = await PlanQueries.CurrentPlanObjectivesQuery(db)
+            .Select(o => new { o.Code, Mission = o.Mission!.Number, o.Number, o.Text, o.Actors, o.RetiredOn, PlanId = o.Mission.PlanId })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var objectives = current.ToDictionary(o => o.Code, o => (Objective: new ObjectiveInForce(o.Code, o.Mission, o.Number, o.Text, o.Actors), Retired: o.RetiredOn is not null), StringComparer.Ordinal);
+        var planId = current.Select(o => o.PlanId).FirstOrDefault();
+        var later = await db.Set<PlanVersion>().AsNoTracking().Include(v => v.Changes)
+            .Where(v => v.PlanId == planId && v.Status == PlanVersionStatus.Adopted && v.AdoptedOn > day)
+            .OrderByDescending(v => v.Number).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var change in later.SelectMany(v => v.Changes.OrderByDescending(c => c.Id)))
+        {
+            switch (change.Kind)
+            {
+                case ObjectiveChangeKind.Add:
+                    objectives.Remove(change.ObjectiveCode);
+                    break;
+                case ObjectiveChangeKind.Change when objectives.TryGetValue(change.ObjectiveCode, out var changed):
+                    objectives[change.ObjectiveCode] = (changed.Objective with { Text = change.TextBefore!, Actors = change.ActorsBefore! }, changed.Retired);
+                    break;
+                case ObjectiveChangeKind.Retire when objectives.TryGetValue(change.ObjectiveCode, out var retired):
+                    objectives[change.ObjectiveCode] = (retired.Objective, false);
+                    break;
+            }
+        }
+
+        return [.. objectives.Values.Where(o => !o.Retired).Select(o => o.Objective).OrderBy(o => o.Mission).ThenBy(o => o.Number)];
     }
 
     private static async Task<Plan> CurrentPlanAsync(RegiaDbContext db, CancellationToken cancellationToken)
