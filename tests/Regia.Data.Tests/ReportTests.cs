@@ -29,6 +29,10 @@ public sealed class ReportTests
         Assert.Contains("<td>Corpi intermedi</td>", html, StringComparison.Ordinal);
         Assert.Contains("Ogni Comune è raggiunto da almeno un&#39;azione.", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+        // The charts as images: the bars by mission and the map of the 133 Comuni, each with its caption and its table.
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(html, "<figure><svg "));
+        Assert.Equal(133, System.Text.RegularExpressions.Regex.Count(html, "<path fill="));
+        Assert.Contains("<title>Milano: 0,21</title>", html, StringComparison.Ordinal);
 
         // Two days later B changes; the report for today does not.
         var (b, version) = (await ActionSnapshot.InputOfAsync(db, first + 1, Cancel))!.Value;

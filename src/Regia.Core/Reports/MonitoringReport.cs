@@ -1,6 +1,7 @@
 using System.Globalization;
 using Regia.Core.Dashboards;
 using Regia.Core.Indicators;
+using Microsoft.EntityFrameworkCore;
 using Regia.Core.Plans;
 
 namespace Regia.Core.Reports;
@@ -48,6 +49,17 @@ public static class MonitoringReports
             new ReportParagraph(L(
                 $"{Count(dashboard.Actions)} azioni pubblicate; risorse previste {Euro(dashboard.Money.Planned)}, impegnate {Euro(dashboard.Money.Committed)}, pagate {Euro(dashboard.Money.Paid)}. Avanzamento medio {Percent(dashboard.Progress.Plain)} (pesato sulla spesa {Percent(dashboard.Progress.BudgetWeighted)}); {Count(dashboard.Progress.NotAvailable)} azioni senza avanzamento.",
                 $"{Count(dashboard.Actions)} published actions; money planned {Euro(dashboard.Money.Planned)}, committed {Euro(dashboard.Money.Committed)}, paid {Euro(dashboard.Money.Paid)}. Mean progress {Percent(dashboard.Progress.Plain)} (weighted by spending {Percent(dashboard.Progress.BudgetWeighted)}); {Count(dashboard.Progress.NotAvailable)} actions without progress.")),
+            new ReportFigure(
+                L("Risorse previste, impegnate e pagate per missione (i dati sono nella tabella che segue)", "Money planned, committed and paid by mission (the data are in the table that follows)"),
+                ReportCharts.Bars(
+                    L("Grafico a barre delle risorse per missione", "Bar chart of the money by mission"),
+                    [.. dashboard.Missions.Select(m => $"{m.Number}. {m.Title}")],
+                    [
+                        (L("Previste", "Planned"), [.. dashboard.Missions.Select(m => m.Money.Planned)]),
+                        (L("Impegnate", "Committed"), [.. dashboard.Missions.Select(m => m.Money.Committed)]),
+                        (L("Pagate", "Paid"), [.. dashboard.Missions.Select(m => m.Money.Paid)]),
+                    ],
+                    culture)),
             new ReportTable(
                 L("Azioni, avanzamento e risorse per missione", "Actions, progress and money by mission"),
                 [L("Missione", "Mission"), L("Azioni", "Actions"), L("Avanzamento", "Progress"), L("Previste", "Planned"), L("Impegnate", "Committed"), L("Pagate", "Paid")],
@@ -106,6 +118,25 @@ public static class MonitoringReports
                 var planned = of.Sum(m => m.Planned);
                 return (IReadOnlyList<string>)[z.Name, $"{Count(of.Count(m => m.Actions > 0))}/{Count(of.Count)}", Euro(planned), residents > 0 ? Euro(Math.Round(planned / residents, 2, MidpointRounding.AwayFromZero)) : "n/d"];
             })],
+            new HashSet<int> { 1, 2, 3 }));
+
+        var boundaries = await db.Municipalities.AsNoTracking().Where(m => m.ValidTo == null && m.BoundaryGeoJson != null)
+            .Select(m => new { m.IstatCode, m.BoundaryGeoJson }).ToDictionaryAsync(m => m.IstatCode, m => m.BoundaryGeoJson!, cancellationToken).ConfigureAwait(false);
+        var map = ReportCharts.Choropleth(
+            L("Mappa dei Comuni colorati secondo le risorse previste per abitante", "Map of the Comuni coloured by planned money per inhabitant"),
+            [.. dashboard.Municipalities.Where(m => boundaries.ContainsKey(m.IstatCode)).Select(m => (m.Name, boundaries[m.IstatCode], m.Actions > 0 ? m.PerInhabitant : null))],
+            L("nessuna azione", "no action"),
+            culture);
+        if (map.Length > 0)
+        {
+            blocks.Add(new ReportFigure(L("Risorse previste per abitante, per Comune, in euro (i dati sono nella tabella che segue)", "Planned money per inhabitant, by Comune, in euro (the data are in the table that follows)"), map));
+        }
+
+        blocks.Add(new ReportTable(
+            L("Risorse previste per abitante, per Comune (residenti dell'ultimo anno ISTAT)", "Planned money per inhabitant, by Comune (residents of the latest ISTAT year)"),
+            [L("Comune", "Comune"), L("Azioni", "Actions"), L("Previste", "Planned"), L("Per abitante", "Per inhabitant")],
+            [.. dashboard.Municipalities.OrderByDescending(m => m.PerInhabitant ?? -1).ThenBy(m => m.Name, StringComparer.Ordinal)
+                .Select(m => (IReadOnlyList<string>)[m.Name, Count(m.Actions), Euro(m.Planned), m.PerInhabitant is { } per ? Euro(per) : "n/d"])],
             new HashSet<int> { 1, 2, 3 }));
 
         blocks.Add(new ReportHeading(2, L("Indicatori", "Indicators")));

@@ -20,6 +20,7 @@ public static class ReportHtml
             .Append("h1{font-size:1.7em}h2{font-size:1.3em;margin-top:1.6em;border-bottom:2px solid #06c}")
             .Append("table{border-collapse:collapse;width:100%;margin:1em 0;font-size:.9em}caption{text-align:left;font-weight:600;padding:.3em 0}")
             .Append("th,td{border:1px solid #b1b1b3;padding:.25em .4em;vertical-align:top}thead th{background:#e6ecf2}td.n{text-align:right;white-space:nowrap}")
+            .Append("figure{margin:1em 0}figure svg{width:100%;height:auto}figcaption{font-size:.9em;color:#404040}")
             .Append("@page{size:A4;margin:18mm}</style>\n</head>\n<body>\n<main>\n<h1>").Append(E(report.Title)).Append("</h1>\n");
         foreach (var block in report.Blocks)
         {
@@ -30,6 +31,9 @@ public static class ReportHtml
                     break;
                 case ReportParagraph paragraph:
                     html.Append("<p>").Append(E(paragraph.Text)).Append("</p>\n");
+                    break;
+                case ReportFigure figure:
+                    html.Append("<figure>").Append(figure.Svg).Append("<figcaption>").Append(E(figure.Caption)).Append("</figcaption></figure>\n");
                     break;
                 case ReportTable table:
                     html.Append("<table>\n<caption>").Append(E(table.Caption)).Append("</caption>\n<thead><tr>");
@@ -83,6 +87,10 @@ public static class ReportDocx
                     break;
                 case ReportParagraph paragraph:
                     body.Append(new Paragraph(new Run(new Text(paragraph.Text) { Space = SpaceProcessingModeValues.Preserve })));
+                    break;
+                case ReportFigure figure:
+                    // Word draws no SVG without a raster fallback: the document names the figure, whose data follow as a table.
+                    body.Append(new Paragraph(new Run(new RunProperties(new Italic()), new Text(figure.Caption + " — " + (report.Language == "en" ? "the chart is in the PDF and HTML versions." : "il grafico è nelle versioni PDF e HTML.")))));
                     break;
                 case ReportTable table:
                     body.Append(new Paragraph(new Run(new RunProperties(new Bold()), new Text(table.Caption))));
