@@ -59,6 +59,12 @@ public sealed class PlanVersionTests
         Assert.Equal(new ActorLevels(true, true, true), listed.Single(o => o.Code == "M3.6").Actors);
         Assert.Equal(today, (await db.Objectives.AsNoTracking().SingleAsync(o => o.Code == "M3.7", Cancel)).RetiredOn);
         Assert.All(await db.Set<ActionObjective>().Where(l => l.ActionId >= first && l.ActionId <= first + 3).ToListAsync(Cancel), l => Assert.Equal(draft.Id, l.RelinkVersionId));
+        // Saving an action states its links anew: relinked (here to M3.6 alone), its flags are gone.
+        var (input, actionVersion) = (await ActionSnapshot.InputOfAsync(db, first, Cancel))!.Value;
+        await SaveAction.UpdateAsync(db, first, actionVersion, input with { SecondaryObjectives = [] }, TimeProvider.System, cancellationToken: Cancel);
+        Assert.All(await db.Set<ActionObjective>().AsNoTracking().Where(l => l.ActionId == first).ToListAsync(Cancel), l => Assert.Null(l.RelinkVersionId));
+        Assert.Equal(6, await db.Set<ActionObjective>().CountAsync(l => l.RelinkVersionId != null, Cancel));
+
         var dashboard = await PlanDashboards.GetAsync(db, new DashboardFilter(), today, Cancel);
         Assert.DoesNotContain(dashboard.Objectives, o => o.Code == "M3.7");
         Assert.True(dashboard.Objectives.Single(o => o.Code == added.ObjectiveCode).NoAction);

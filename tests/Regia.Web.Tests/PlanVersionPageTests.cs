@@ -50,6 +50,8 @@ public sealed class PlanVersionPageTests
         Assert.Contains("Delibera di prova n. 1 (test)", page, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"/obiettivi/M3.7\">M3.7</a> ", (await anonymous.GetStringAsync(new Uri("/obiettivi?missione=3", UriKind.Relative), Cancel)), StringComparison.Ordinal);
 
+        Assert.Contains("Obiettivo ritirato dal", await anonymous.GetStringAsync(new Uri("/obiettivi/M3.7", UriKind.Relative), Cancel), StringComparison.Ordinal);
+
         var versions = (await anonymous.GetFromJsonAsync<JsonArray>("/api/v1/plans/current/versions", Cancel))!;
         Assert.Equal([1, 2], versions.Select(v => (int)v!["number"]!));
         var diff = (await anonymous.GetFromJsonAsync<JsonArray>("/api/v1/plans/current/versions/diff?from=1&to=2", Cancel))!;

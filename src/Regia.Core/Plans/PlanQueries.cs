@@ -40,7 +40,8 @@ public sealed record MissionView(
     bool ObjectivesInSource,
     IReadOnlyList<ObjectiveView> Objectives);
 
-public sealed record ObjectiveView(string Code, int Mission, int Number, string Text, ActorLevels Actors, ObjectiveOrigin Origin)
+/// <remarks><see cref="RetiredOn"/>: the day a version of the plan retired it (its page stays, for the history).</remarks>
+public sealed record ObjectiveView(string Code, int Mission, int Number, string Text, ActorLevels Actors, ObjectiveOrigin Origin, DateOnly? RetiredOn = null)
 {
     /// <summary>The objective's text without emphasis markers, as a title.</summary>
     public string Title => PlanText.StripEmphasis(Text);
@@ -134,9 +135,9 @@ public static class PlanQueries
         var normalized = code.Trim().ToUpperInvariant();
         var row = await CurrentPlanObjectives(db)
             .Where(o => o.Code == normalized)
-            .Select(o => new { o.Code, Mission = o.Mission!.Number, o.Number, o.Text, o.Actors, o.Origin })
+            .Select(o => new { o.Code, Mission = o.Mission!.Number, o.Number, o.Text, o.Actors, o.Origin, o.RetiredOn })
             .SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        return row is null ? null : new ObjectiveView(row.Code, row.Mission, row.Number, row.Text, row.Actors, row.Origin);
+        return row is null ? null : new ObjectiveView(row.Code, row.Mission, row.Number, row.Text, row.Actors, row.Origin, row.RetiredOn);
     }
 
     private static IQueryable<string> CurrentPlanSlug(RegiaDbContext db) =>

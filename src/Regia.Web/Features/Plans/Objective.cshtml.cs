@@ -28,7 +28,9 @@ internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock, Roll
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)
     {
         var plan = await PlanQueries.GetCurrentPlanAsync(db, cancellationToken);
-        var objective = plan?.Missions.SelectMany(m => m.Objectives).FirstOrDefault(o => string.Equals(o.Code, code, StringComparison.OrdinalIgnoreCase));
+        // The version in force lists its objectives; one a version retired keeps its page, said so, for the history.
+        var objective = plan?.Missions.SelectMany(m => m.Objectives).FirstOrDefault(o => string.Equals(o.Code, code, StringComparison.OrdinalIgnoreCase))
+            ?? (plan is null ? null : await PlanQueries.GetObjectiveAsync(db, code, cancellationToken) is { RetiredOn: not null } retired ? retired : null);
         if (plan is null || objective is null)
         {
             return NotFound();
