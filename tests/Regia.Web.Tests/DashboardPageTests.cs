@@ -119,4 +119,38 @@ public sealed class DashboardPageTests
         Assert.Contains("Per l&#x27;Ufficio di piano", office, StringComparison.Ordinal);
         Assert.Contains("0 azioni aperte non aggiornate da 90 giorni", office, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_staff_dashboard_answers_reviewers_tokens_only(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        await ActionsApiTests.SeedAsync(app);
+        var reviewer = await TestUsers.CreateAsync(app.Services, "revisore.staff@example.test", "Città metropolitana di Milano", Regia.Core.Accounts.RegiaRole.Reviewer);
+        var editor = await TestUsers.CreateAsync(app.Services, "editor.staff@example.test", "Comune di Milano", Regia.Core.Accounts.RegiaRole.Editor);
+
+        using (var anonymous = await client.GetAsync(new Uri("/api/v1/dashboard/staff", UriKind.Relative), Cancel))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/dashboard/staff"))
+        {
+            request.Headers.Authorization = new("Bearer", editor);
+            using var refused = await client.SendAsync(request, Cancel);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/dashboard/staff?mission=3"))
+        {
+            request.Headers.Authorization = new("Bearer", reviewer);
+            using var answered = await client.SendAsync(request, Cancel);
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+            var staff = (await answered.Content.ReadFromJsonAsync<JsonObject>(Cancel))!;
+            // The test actions were saved just now: none is stale, and their only milestone was done in 2025.
+            Assert.Equal((0, 0, 0), ((int)staff["staleCount"]!, (int)staff["overdueCount"]!, (int)staff["suggestionsAwaiting"]!));
+        }
+    }
 }

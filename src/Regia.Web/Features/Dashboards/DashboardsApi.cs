@@ -33,6 +33,14 @@ internal static class DashboardsApi
             .WithDescription("Where the plan stands, from the published actions: their number, progress and money (planned, committed, paid) in all, by mission, by source and by status; indicators by status; for each objective of the plan in force the actor levels the plan asks for against those of the organisations that lead or join its actions; actions and money by objective and Zona omogenea; and each Comune's actions and money apportioned to it, per inhabitant (a Comune with no action is one no action reaches). " + FiltersDescription)
             .ProducesValidationProblem();
 
+        app.MapGet("/api/v1/dashboard/staff", GetStaffDashboard)
+            .WithTags(Tag)
+            .WithName("GetStaffDashboard")
+            .WithSummary("What needs the planning office's attention")
+            .WithDescription("For reviewers and administrators (a bearer token): open actions not updated for 90 days, milestones overdue, indicators off track and the alignment engine's suggestions awaiting confirmation, each list oldest first with its full count. Others get 403.")
+            .RequireAuthorization(Security.ApiWriterPolicy)
+            .ProducesValidationProblem();
+
         group.MapGet("/export/{table}", ExportTable)
             .WithName("ExportDashboardTable")
             .WithSummary("Download a dashboard table")
@@ -40,6 +48,26 @@ internal static class DashboardsApi
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesValidationProblem()
             .Produces(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<Results<Ok<StaffDashboard>, ForbidHttpResult, ValidationProblem>> GetStaffDashboard(
+        [Description("Mission number, 1–6: narrows the stale actions and overdue milestones.")] int? mission,
+        RegiaDbContext db,
+        TimeProvider clock,
+        IStringLocalizer<SharedResource> text,
+        CancellationToken cancellationToken)
+    {
+        if (!db.Caller.IsReviewer)
+        {
+            return TypedResults.Forbid();
+        }
+
+        if (mission is < Mission.FirstNumber or > Mission.LastNumber)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["mission"] = [text["Api.MissionOutOfRange", mission.Value]] }, title: text["Api.InvalidQuery"]);
+        }
+
+        return TypedResults.Ok(await StaffDashboards.GetAsync(db, new DashboardFilter(Mission: mission), clock.GetUtcNow().UtcDateTime, cancellationToken: cancellationToken));
     }
 
     /// <summary>Reads and checks the filters as the page and the API take them; errors by parameter, in the reader's language.</summary>
