@@ -246,11 +246,6 @@ public sealed partial class DashboardTests
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[:\[,])(-?\d+\.\d+)(?=[,}\]])")]
     private static partial System.Text.RegularExpressions.Regex TrailingZeros();
 
-    /// <summary>The system clock moved by an offset: changes made "later" land on a later day of the audit trail.</summary>
-    private sealed class Shifted(TimeSpan offset) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
-    }
 
     private static (int Actions, decimal Planned) Cell(PlanDashboard dashboard, string objective, string zone) =>
         dashboard.Cell(objective, zone) is { } cell ? (cell.Actions, cell.Planned) : (0, 0m);

@@ -97,9 +97,4 @@ public sealed class ReportTests
         Assert.Equal(ReportState.Failed, (await db.PublishedReports.AsNoTracking().SingleAsync(r => r.Id == id, Cancel)).State);
     }
 
-    /// <summary>The system clock moved by an offset: changes made "later" land on a later day of the audit trail.</summary>
-    private sealed class Shifted(TimeSpan offset) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
-    }
 }

@@ -93,7 +93,7 @@ public static class MonitoringReports
                     L($"Obiettivi della missione {mission.Number}: azioni, risorse, chi il Piano chiama in causa e chi manca, zone raggiunte", $"Objectives of mission {mission.Number}: actions, money, whom the plan calls on and who is missing, zones reached"),
                     [L("Obiettivo", "Objective"), L("Azioni", "Actions"), L("Previste", "Planned"), L("Chiamati in causa", "Called on"), L("Assenti", "Absent"), L("Zone raggiunte", "Zones reached")],
                     [.. objectives.Select(o => (IReadOnlyList<string>)[
-                        $"{o.Code} {Truncate(o.Title, 80)}",
+                        $"{o.Code} {ReportText.Truncate(o.Title, 80)}",
                         Count(o.Actions),
                         Euro(o.Planned),
                         Levels(o.Asks),
@@ -173,6 +173,4 @@ public static class MonitoringReports
         Actions.FundingSource.Private => english ? "Private" : "Privati",
         _ => english ? "To be found" : "Da reperire",
     };
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
 }

@@ -25,22 +25,22 @@ public static class ReportCharts
         var groupHeight = (series.Count * BarHeight) + Gap;
         var height = Top + (categories.Count * groupHeight) + 10;
         var svg = new StringBuilder();
-        svg.Append(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Left + Width + 150} {height}\" role=\"img\" aria-label=\"{Escape(title)}\" font-family=\"sans-serif\" font-size=\"15\">"));
+        svg.Append(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Left + Width + 150} {height}\" role=\"img\" aria-label=\"{ReportText.Escape(title)}\" font-family=\"sans-serif\" font-size=\"15\">"));
         for (var s = 0; s < series.Count; s++)
         {
-            svg.Append(Invariant($"<rect x=\"{Left + (s * 140)}\" y=\"8\" width=\"14\" height=\"14\" fill=\"{Palette[s % Palette.Length]}\"/><text x=\"{Left + (s * 140) + 18}\" y=\"20\">{Escape(series[s].Name)}</text>"));
+            svg.Append(Invariant($"<rect x=\"{Left + (s * 140)}\" y=\"8\" width=\"14\" height=\"14\" fill=\"{Palette[s % Palette.Length]}\"/><text x=\"{Left + (s * 140) + 18}\" y=\"20\">{ReportText.Escape(series[s].Name)}</text>"));
         }
 
         for (var c = 0; c < categories.Count; c++)
         {
             var y = Top + (c * groupHeight);
-            svg.Append(Invariant($"<text x=\"{Left - 6}\" y=\"{y + (series.Count * BarHeight / 2) + 4}\" text-anchor=\"end\">{Escape(Truncate(categories[c], 34))}</text>"));
+            svg.Append(Invariant($"<text x=\"{Left - 6}\" y=\"{y + (series.Count * BarHeight / 2) + 4}\" text-anchor=\"end\">{ReportText.Escape(ReportText.Truncate(categories[c], 34))}</text>"));
             for (var s = 0; s < series.Count; s++)
             {
                 var value = series[s].Values[c];
                 var length = max > 0 ? (double)(value / max) * Width : 0;
                 svg.Append(Invariant($"<rect x=\"{Left}\" y=\"{y + (s * BarHeight)}\" width=\"{length:0.#}\" height=\"{BarHeight - 2}\" fill=\"{Palette[s % Palette.Length]}\"/>"));
-                svg.Append(Invariant($"<text x=\"{Left + length + 4:0.#}\" y=\"{y + (s * BarHeight) + 13}\">")).Append(Escape(value.ToString("N0", culture))).Append("</text>");
+                svg.Append(Invariant($"<text x=\"{Left + length + 4:0.#}\" y=\"{y + (s * BarHeight) + 13}\">")).Append(ReportText.Escape(value.ToString("N0", culture))).Append("</text>");
             }
         }
 
@@ -72,7 +72,7 @@ public static class ReportCharts
         string Fill(decimal? value) => value is not { } v ? "#e6e9f2" : classes[breaks.Count(b => v >= b)];
 
         var svg = new StringBuilder();
-        svg.Append(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width + 230:0} {height + 10:0}\" role=\"img\" aria-label=\"{Escape(title)}\" font-family=\"sans-serif\" font-size=\"14\">"));
+        svg.Append(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width + 230:0} {height + 10:0}\" role=\"img\" aria-label=\"{ReportText.Escape(title)}\" font-family=\"sans-serif\" font-size=\"14\">"));
         foreach (var (name, value, polygons) in rings)
         {
             svg.Append("<path fill=\"").Append(Fill(value)).Append("\" stroke=\"#ffffff\" stroke-width=\"0.6\" d=\"");
@@ -86,7 +86,7 @@ public static class ReportCharts
                 svg.Append('Z');
             }
 
-            svg.Append("\"><title>").Append(Escape(name)).Append(": ").Append(Escape(value?.ToString("N2", culture) ?? missing)).Append("</title></path>");
+            svg.Append("\"><title>").Append(ReportText.Escape(name)).Append(": ").Append(ReportText.Escape(value?.ToString("N2", culture) ?? missing)).Append("</title></path>");
         }
 
         var legend = new List<(string Colour, string Text)> { ("#e6e9f2", missing) };
@@ -100,7 +100,7 @@ public static class ReportCharts
         for (var i = 0; i < legend.Count; i++)
         {
             svg.Append(Invariant($"<rect x=\"{Width + 20:0}\" y=\"{10 + (i * 22)}\" width=\"14\" height=\"14\" fill=\"{legend[i].Colour}\" stroke=\"#5d6d7e\" stroke-width=\"0.5\"/><text x=\"{Width + 38:0}\" y=\"{22 + (i * 22)}\">"))
-                .Append(Escape(legend[i].Text)).Append("</text>");
+                .Append(ReportText.Escape(legend[i].Text)).Append("</text>");
         }
 
         return svg.Append("</svg>").ToString();
@@ -116,10 +116,6 @@ public static class ReportCharts
         IEnumerable<JsonElement> polygons = type == "MultiPolygon" ? coordinates.EnumerateArray() : type == "Polygon" ? [coordinates] : [];
         return [.. polygons.SelectMany(p => p.EnumerateArray()).Select(ring => ring.EnumerateArray().Select(pt => (pt[0].GetDouble(), pt[1].GetDouble())).ToList())];
     }
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");
-
-    private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

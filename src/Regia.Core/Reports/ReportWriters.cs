@@ -11,9 +11,7 @@ public static class ReportHtml
     public static string Write(MonitoringReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        // Only what HTML needs escaped: WebUtility.HtmlEncode would turn every accented letter into a numeric entity.
-        static string E(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
-            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal);
+        static string E(string text) => ReportText.Escape(text);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"").Append(report.Language).Append("\">\n<head>\n<meta charset=\"utf-8\">\n<title>").Append(E(report.Title)).Append("</title>\n")
             .Append("<style>body{font-family:'Titillium Web',sans-serif;color:#1a1a1a;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}")
