@@ -354,7 +354,7 @@ internal static class ReportCommands
                     case "docx":
                         await using (var file = File.Create(target.FullName))
                         {
-                            Regia.Core.Reports.ReportDocx.Write(built, file);
+                            await Regia.Core.Reports.ReportDocx.WriteAsync(built, file, cancellationToken: cancellationToken).ConfigureAwait(false);
                         }
 
                         break;

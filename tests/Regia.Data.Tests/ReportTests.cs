@@ -40,10 +40,10 @@ public sealed class ReportTests
         Assert.Equal(html, ReportHtml.Write(await MonitoringReports.BuildAsync(db, today, cancellationToken: Cancel)));
         Assert.Contains("risorse previste 2.199.000,00 €", ReportHtml.Write(await MonitoringReports.BuildAsync(db, today.AddDays(2), cancellationToken: Cancel)), StringComparison.Ordinal);
 
-        // The DOCX opens and holds the report's headings as Word headings; in English on request.
+        // The DOCX opens and holds the report's headings as Word headings, and its figures as pictures drawn by Chromium; in English on request.
         var english = await MonitoringReports.BuildAsync(db, today, "en", Cancel);
         using var stream = new MemoryStream();
-        ReportDocx.Write(english, stream);
+        await ReportDocx.WriteAsync(english, stream, cancellationToken: Cancel);
         stream.Position = 0;
         using var document = WordprocessingDocument.Open(stream, false);
         var paragraphs = document.MainDocumentPart!.Document!.Body!.Elements<Paragraph>().ToList();
@@ -55,6 +55,23 @@ public sealed class ReportTests
         Assert.Equal(["No place left behind", "Indicators"], headings[^2..]);
         Assert.NotEmpty(document.MainDocumentPart.Document.Body.Elements<Table>());
         Assert.Contains("Heading1", document.MainDocumentPart.StyleDefinitionsPart!.Styles!.Elements<Style>().Select(s => s.StyleId?.Value));
+        var figures = english.Blocks.OfType<ReportFigure>().ToList();
+        var pictures = document.MainDocumentPart.Document.Body.Descendants<DocumentFormat.OpenXml.Drawing.Wordprocessing.DocProperties>().ToList();
+        Assert.Equal(figures.Select(f => f.Caption), pictures.Select(p => p.Description?.Value));
+        var pngs = document.MainDocumentPart.ImageParts.Where(p => p.ContentType == "image/png").ToList();
+        Assert.Equal(figures.Count, pngs.Count);
+        Assert.Equal(figures.Count, document.MainDocumentPart.ImageParts.Count(p => p.ContentType == "image/svg+xml"));
+        for (var i = 0; i < figures.Count; i++)
+        {
+            // A real PNG, twice the drawing's size, and not blank: the bars and the map are drawn in colour.
+            using var png = pngs[i].GetStream();
+            var bytes = new byte[png.Length];
+            png.ReadExactly(bytes);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
+            Assert.Equal(figures[i].Size.Width * 2, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4)));
+            Assert.Equal(figures[i].Size.Height * 2, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)));
+            Assert.True(bytes.Length > 5_000, $"figure {i + 1} is only {bytes.Length} bytes");
+        }
     }
 
     [Theory]

@@ -156,7 +156,7 @@ public static class PublishReports
             await Step(40).ConfigureAwait(false);
             var html = ReportHtml.Write(report);
             using var docx = new MemoryStream();
-            ReportDocx.Write(report, docx);
+            await ReportDocx.WriteAsync(report, docx, chromium, cancellationToken).ConfigureAwait(false);
             await Step(60).ConfigureAwait(false);
             var pdfPath = Path.Combine(Path.GetTempPath(), $"regia-report-{Guid.NewGuid():N}.pdf");
             byte[] pdf;

@@ -5,7 +5,20 @@ using System.Text.Json;
 namespace Regia.Core.Reports;
 
 /// <summary>A chart or map of the report as an image (SVG), with its caption; the same data follow as a table.</summary>
-public sealed record ReportFigure(string Caption, string Svg) : ReportBlock;
+public sealed record ReportFigure(string Caption, string Svg) : ReportBlock
+{
+    /// <summary>The drawing's size in CSS pixels, from its <c>viewBox</c> (which <see cref="ReportCharts"/> always writes).</summary>
+    public (int Width, int Height) Size
+    {
+        get
+        {
+            var box = System.Text.RegularExpressions.Regex.Match(Svg, "viewBox=\"0 0 ([0-9.]+) ([0-9.]+)\"", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+            return box.Success
+                ? ((int)Math.Ceiling(double.Parse(box.Groups[1].Value, CultureInfo.InvariantCulture)), (int)Math.Ceiling(double.Parse(box.Groups[2].Value, CultureInfo.InvariantCulture)))
+                : throw new InvalidOperationException("A report figure has no viewBox.");
+        }
+    }
+}
 
 /// <summary>
 /// The report's charts and maps drawn on the server as SVG: the report is a document, printed by Chromium and read

@@ -2,6 +2,9 @@ using System.Text;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
+using A = DocumentFormat.OpenXml.Drawing;
+using DW = DocumentFormat.OpenXml.Drawing.Wordprocessing;
+using PIC = DocumentFormat.OpenXml.Drawing.Pictures;
 
 namespace Regia.Core.Reports;
 
@@ -61,12 +64,34 @@ public static class ReportHtml
     }
 }
 
-/// <summary>The report as a Word document for editing: real heading styles (so the outline and a table of contents work) and tables.</summary>
+/// <summary>
+/// The report as a Word document for editing: real heading styles (so the outline and a table of contents work), the
+/// figures as pictures with their caption as alternative text, and tables.
+/// </summary>
 public static class ReportDocx
 {
-    public static void Write(MonitoringReport report, Stream output)
+    // The printable width of an A4 page with the margins below (9,864 twips), in EMU.
+    private const long PageWidthEmu = 9864L * 635;
+
+    /// <summary>Writes the DOCX with each figure drawn by Chromium as a PNG (kept beside the SVG, which newer Word shows instead).</summary>
+    public static async Task WriteAsync(MonitoringReport report, Stream output, string? chromium = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
+        var images = new List<byte[]>();
+        foreach (var figure in report.Blocks.OfType<ReportFigure>())
+        {
+            var (width, height) = figure.Size;
+            images.Add(await ChromiumPdf.RasteriseAsync(figure.Svg, width, height, chromium, cancellationToken).ConfigureAwait(false));
+        }
+
+        Write(report, output, images);
+    }
+
+    /// <summary>Writes the DOCX; <paramref name="images"/> holds one PNG per figure, in order, or none (each figure is then only named).</summary>
+    public static void Write(MonitoringReport report, Stream output, IReadOnlyList<byte[]>? images = null)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var figureIndex = 0;
         using var document = WordprocessingDocument.Create(output, WordprocessingDocumentType.Document);
         var main = document.AddMainDocumentPart();
         main.AddNewPart<StyleDefinitionsPart>().Styles = new Styles(
@@ -86,8 +111,13 @@ public static class ReportDocx
                 case ReportParagraph paragraph:
                     body.Append(new Paragraph(new Run(new Text(paragraph.Text) { Space = SpaceProcessingModeValues.Preserve })));
                     break;
+                case ReportFigure figure when images is { Count: > 0 }:
+                    figureIndex++;
+                    body.Append(Picture(main, figure, images[figureIndex - 1], figureIndex));
+                    body.Append(new Paragraph(new Run(new RunProperties(new Italic()), new Text(figure.Caption))));
+                    break;
                 case ReportFigure figure:
-                    // Word draws no SVG without a raster fallback: the document names the figure, whose data follow as a table.
+                    // Without Chromium there is no raster copy, and Word draws no SVG without one: the figure is named, its data follow as a table.
                     body.Append(new Paragraph(new Run(new RunProperties(new Italic()), new Text(figure.Caption + " — " + (report.Language == "en" ? "the chart is in the PDF and HTML versions." : "il grafico è nelle versioni PDF e HTML.")))));
                     break;
                 case ReportTable table:
@@ -100,6 +130,44 @@ public static class ReportDocx
         body.Append(new SectionProperties(new PageSize { Width = 11906, Height = 16838 }, new PageMargin { Top = 1021, Bottom = 1021, Left = 1021, Right = 1021 }));
         main.Document = new Document(body);
         main.Document.Save();
+    }
+
+    private static Paragraph Picture(MainDocumentPart main, ReportFigure figure, byte[] png, int number)
+    {
+        var raster = main.AddImagePart(ImagePartType.Png);
+        using (var data = new MemoryStream(png))
+        {
+            raster.FeedData(data);
+        }
+
+        var vector = main.AddImagePart(ImagePartType.Svg);
+        using (var data = new MemoryStream(Encoding.UTF8.GetBytes(figure.Svg)))
+        {
+            vector.FeedData(data);
+        }
+
+        var (width, height) = figure.Size;
+        var cx = PageWidthEmu;
+        var cy = PageWidthEmu * height / width;
+        var name = "Figura " + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var blip = new A.Blip(
+            new A.BlipExtensionList(
+                new A.BlipExtension(new DocumentFormat.OpenXml.Office2019.Drawing.SVG.SVGBlip { Embed = main.GetIdOfPart(vector) })
+                { Uri = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}" }))
+        { Embed = main.GetIdOfPart(raster) };
+        var inline = new DW.Inline(
+            new DW.Extent { Cx = cx, Cy = cy },
+            new DW.EffectExtent { LeftEdge = 0, TopEdge = 0, RightEdge = 0, BottomEdge = 0 },
+            new DW.DocProperties { Id = (uint)number, Name = name, Description = figure.Caption },
+            new DW.NonVisualGraphicFrameDrawingProperties(new A.GraphicFrameLocks { NoChangeAspect = true }),
+            new A.Graphic(new A.GraphicData(
+                new PIC.Picture(
+                    new PIC.NonVisualPictureProperties(new PIC.NonVisualDrawingProperties { Id = 0U, Name = name + ".png", Description = figure.Caption }, new PIC.NonVisualPictureDrawingProperties()),
+                    new PIC.BlipFill(blip, new A.Stretch(new A.FillRectangle())),
+                    new PIC.ShapeProperties(new A.Transform2D(new A.Offset { X = 0, Y = 0 }, new A.Extents { Cx = cx, Cy = cy }), new A.PresetGeometry(new A.AdjustValueList()) { Preset = A.ShapeTypeValues.Rectangle })))
+            { Uri = "http://schemas.openxmlformats.org/drawingml/2006/picture" }))
+        { DistanceFromTop = 0U, DistanceFromBottom = 0U, DistanceFromLeft = 0U, DistanceFromRight = 0U };
+        return new Paragraph(new ParagraphProperties(new KeepNext()), new Run(new Drawing(inline)));
     }
 
     private static Style HeadingStyle(string id, string name, int halfPoints, int outline) =>
