@@ -61,6 +61,12 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
 
     public DbSet<Indicators.Measurement> Measurements => Set<Indicators.Measurement>();
 
+    public DbSet<Campaigns.UpdateCampaign> Campaigns => Set<Campaigns.UpdateCampaign>();
+
+    public DbSet<Campaigns.CampaignTask> CampaignTasks => Set<Campaigns.CampaignTask>();
+
+    public DbSet<Mail.OutgoingMail> OutgoingMails => Set<Mail.OutgoingMail>();
+
     /// <summary>Who acts through this context: set by the host (site request, API token, command line).</summary>
     public Caller Caller { get; set; } = Caller.System;
 
@@ -170,11 +176,13 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
     /// Regia's own data must be audited. Accounts are audited by their operations but not enforced here, because
     /// signing in updates bookkeeping columns (failed attempts, last use of a token) that are not changes of data.
     /// The alignment engine's suggestions and examples are machine output made again from the data at any time; what
-    /// people decide about them (confirming, rejecting) is audited by the operations that decide it.
+    /// people decide about them (confirming, rejecting) is audited by the operations that decide it. The mail outbox
+    /// is a delivery queue: what a message announces (a campaign opened) is audited by the operation that queues it.
     /// </summary>
     private static bool IsAudited(Type type) =>
         type.Namespace is { } ns && ns.StartsWith("Regia.Core", StringComparison.Ordinal)
         && type != typeof(AuditEntry) && type != typeof(LoadedDataset) && type != typeof(Importing.ImportJob)
         && type != typeof(Alignment.ActionSuggestion) && type != typeof(Alignment.AlignmentExampleRecord)
+        && type != typeof(Mail.OutgoingMail)
         && ns != typeof(RegiaUser).Namespace;
 }

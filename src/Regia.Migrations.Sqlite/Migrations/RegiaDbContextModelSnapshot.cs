@@ -743,6 +743,108 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Regia.Core.Campaigns.CampaignTask", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ActionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CampaignId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ConfirmedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConfirmedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FinalState")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActionId");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("CampaignId", "ActionId")
+                        .IsUnique();
+
+                    b.ToTable("CampaignTasks", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Campaigns.UpdateCampaign", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClosedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Deadline")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Instructions")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MissionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("OpenedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OpenedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Snapshot")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ZoneId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MissionId");
+
+                    b.HasIndex("ZoneId");
+
+                    b.ToTable("UpdateCampaigns", (string)null);
+                });
+
             modelBuilder.Entity("Regia.Core.Common.LoadedDataset", b =>
                 {
                     b.Property<int>("Id")
@@ -1088,6 +1190,57 @@ namespace Regia.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Measurements", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Mail.OutgoingMail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SentAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("SentAtUtc");
+
+                    b.ToTable("OutgoingMails", (string)null);
                 });
 
             modelBuilder.Entity("Regia.Core.Organizations.Organization", b =>
@@ -1980,6 +2133,48 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Navigation("Objective");
                 });
 
+            modelBuilder.Entity("Regia.Core.Campaigns.CampaignTask", b =>
+                {
+                    b.HasOne("Regia.Core.Actions.PlanAction", "Action")
+                        .WithMany()
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Campaigns.UpdateCampaign", null)
+                        .WithMany("Tasks")
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Organizations.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Action");
+
+                    b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Regia.Core.Campaigns.UpdateCampaign", b =>
+                {
+                    b.HasOne("Regia.Core.Plans.Mission", "Mission")
+                        .WithMany()
+                        .HasForeignKey("MissionId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Regia.Core.Territory.Zone", "Zone")
+                        .WithMany()
+                        .HasForeignKey("ZoneId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Mission");
+
+                    b.Navigation("Zone");
+                });
+
             modelBuilder.Entity("Regia.Core.Indicators.IndicatorLink", b =>
                 {
                     b.HasOne("Regia.Core.Actions.PlanAction", "Action")
@@ -2158,6 +2353,11 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Navigation("Places");
 
                     b.Navigation("Updates");
+                });
+
+            modelBuilder.Entity("Regia.Core.Campaigns.UpdateCampaign", b =>
+                {
+                    b.Navigation("Tasks");
                 });
 
             modelBuilder.Entity("Regia.Core.Indicators.Indicator", b =>
