@@ -25,6 +25,7 @@ builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o
 builder.AddRegiaSecurity();
 builder.AddRegiaImports();
 builder.AddRegiaReports();
+builder.AddRegiaCampaigns();
 builder.Services.AddRazorPages(options =>
 {
     options.RootDirectory = "/Features";
@@ -63,6 +64,7 @@ app.MapIndicatorsApi();
 app.MapPnrrApi();
 app.MapDashboardsApi();
 app.MapReportsApi();
+app.MapCampaignsApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

@@ -107,6 +107,22 @@ public sealed class BackOfficeAccessibilityTests(Site site)
                 Assert.True(violations.Count == 0, $"{path}:\n" + string.Join('\n', violations));
             }
 
+            // An update campaign opened from its form (found by label, as a screen reader would); its page and the task list pass axe.
+            await page.GotoAsync("/gestione/campagne");
+            await page.GetByLabel("Titolo", new() { Exact = true }).FillAsync("Monitoraggio di prova (test)");
+            await page.GetByLabel("Scadenza", new() { Exact = true }).FillAsync(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            await page.GetByLabel("Zona omogenea", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Nord Milano" });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Apri la campagna" }).ClickAsync();
+            await page.WaitForURLAsync("**/gestione/campagne/*");
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Campagna aperta");
+            await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Completamento per ente capofila, dal meno avanzato" })).ToBeVisibleAsync();
+            foreach (var path in new[] { page.Url, "/gestione/aggiornamenti", "/gestione/campagne" })
+            {
+                await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
+                var violations = await Site.AxeViolationsAsync(page);
+                Assert.True(violations.Count == 0, $"{path}:\n" + string.Join('\n', violations));
+            }
+
             // The alignment engine in the action form: "Suggerisci obiettivi" brings back the form with the ranked objectives.
             await page.GotoAsync("/gestione/azioni/nuova");
             await page.GetByRole(AriaRole.Textbox, new() { Name = "Titolo (obbligatorio)" }).FillAsync("Nuovo asilo nido comunale (test)");

@@ -27,6 +27,7 @@ public sealed class HtmlValidityTests
         "/gestione/proposte/1", "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action&id=2&chi=editor", "/gestione/stati",
         "/gestione/importazioni", "/gestione/importazioni/1", "/gestione/allineamento", "/gestione/misure", "/gestione/misure/M2C2I4.1",
         "/gestione/indicatori", "/gestione/indicatori/nuovo", "/gestione/indicatori/TEST-CICL/modifica", "/gestione/indicatori/TEST-CICL/dati", "/gestione/proposte/2", "/cruscotto?missione=3", "/relazioni?vista=ufficio", "/gestione/versioni",
+        "/gestione/campagne", "/gestione/campagne/1", "/gestione/aggiornamenti",
     ];
 
     private static string VnuJar => Path.Combine(
@@ -58,6 +59,9 @@ public sealed class HtmlValidityTests
             await Regia.Core.Plans.PlanVersions.ProposeAsync(versions, adopted.Id, new(Regia.Core.Plans.ObjectiveChangeKind.Add, null, 3, "Obiettivo di prova (test)", new(true, false, false), "Prova (test)"), TimeProvider.System, cancel);
             await Regia.Core.Plans.PlanVersions.AdoptAsync(versions, adopted.Id, DateOnly.FromDateTime(DateTime.UtcNow), "Delibera di prova (test)", TimeProvider.System, cancel);
             var draft = await Regia.Core.Plans.PlanVersions.StartAsync(versions, "Bozza di prova (test)", TimeProvider.System, cancel);
+
+            // An open update campaign (its page, and every organisation's tasks as the office sees them).
+            await Regia.Core.Campaigns.UpdateCampaigns.OpenAsync(versions, new("Monitoraggio di prova (test)", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), "Indicazioni di prova (test)."), TimeProvider.System, app.Services.GetRequiredService<Regia.Core.Mail.MailSettings>(), cancel);
             await Regia.Core.Plans.PlanVersions.ProposeAsync(versions, draft.Id, new(Regia.Core.Plans.ObjectiveChangeKind.Retire, "M3.7", null, null, null, "Prova (test)"), TimeProvider.System, cancel);
         }
 

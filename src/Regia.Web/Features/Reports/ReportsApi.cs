@@ -101,42 +101,24 @@ internal static class ReportsApi
 /// Writes queued reports in the background, one at a time per instance; the claim in the database makes each report
 /// one instance's. Reports lost with an instance that stopped are failed after <see cref="PublishReports.LostAfter"/>.
 /// </summary>
-internal sealed partial class ReportWorker(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<ReportWorker> logger) : BackgroundService
+internal sealed partial class ReportWorker(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider clock, ILogger<ReportWorker> logger)
+    : Infrastructure.PeriodicWorker(scopes, clock, logger)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "Reports";
+
+    protected override async Task RunRoundAsync(IServiceProvider services, CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
+        var db = services.GetRequiredService<RegiaDbContext>();
+        await PublishReports.FailInterruptedAsync(db, Clock, cancellationToken: stoppingToken).ConfigureAwait(false);
+        while (await PublishReports.RunNextAsync(db, Clock, configuration["Regia:Chromium"], stoppingToken).ConfigureAwait(false) is { } id)
         {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
-                await PublishReports.FailInterruptedAsync(db, clock, cancellationToken: stoppingToken).ConfigureAwait(false);
-                while (await PublishReports.RunNextAsync(db, clock, configuration["Regia:Chromium"], stoppingToken).ConfigureAwait(false) is { } id)
-                {
-                    LogWritten(logger, id);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // A failed round must not stop the worker (the database may be restarting): it is logged and retried.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogFailed(logger, ex);
-            }
+            LogWritten(Logger, id);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Report {Id} written")]
     private static partial void LogWritten(ILogger logger, int id);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Writing reports failed")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }
+
