@@ -143,6 +143,13 @@ public sealed class CampaignTests
             Assert.DoesNotContain(await UpdateCampaigns.TasksAsync(cm, clock, cancellationToken: Cancel), t => t.CampaignId == campaign.Id);
             Assert.Equal(0, await UpdateCampaigns.QueueRemindersAsync(reviewer, clock, mail, Cancel));
 
+            // Reports cite the closed campaigns as frozen: from the day of closing, not before.
+            var closedOn = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            var report = Regia.Core.Reports.ReportHtml.Write(await Regia.Core.Reports.MonitoringReports.BuildAsync(reviewer, closedOn, cancellationToken: Cancel));
+            Assert.Contains("<th scope=\"row\">Monitoraggio 2026 (test)</th>", report, StringComparison.Ordinal);
+            Assert.Contains("<td class=\"n\">66,7 %</td>", report, StringComparison.Ordinal);
+            Assert.Contains("Nessuna campagna di monitoraggio chiusa a questa data.", Regia.Core.Reports.ReportHtml.Write(await Regia.Core.Reports.MonitoringReports.BuildAsync(reviewer, closedOn.AddDays(-1), cancellationToken: Cancel)), StringComparison.Ordinal);
+
             // Every step is in the audit trail.
             Assert.Equal(["open", "open", "confirm", "close", "close"], await reviewer.AuditEntries.Where(e => e.EntityType == "campaign").OrderBy(e => e.Id).Select(e => e.Operation).ToListAsync(Cancel));
         }

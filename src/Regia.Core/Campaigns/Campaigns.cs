@@ -161,6 +161,17 @@ public static class UpdateCampaigns
         return result;
     }
 
+    /// <summary>The campaigns closed before <paramref name="beforeUtc"/>, oldest first, with their frozen totals (for reports of a day).</summary>
+    public static async Task<IReadOnlyList<(string Title, DateOnly Deadline, DateTime ClosedAtUtc, CompletionRow Total)>> ClosedBeforeAsync(RegiaDbContext db, DateTime beforeUtc, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var closed = await db.Campaigns.AsNoTracking()
+            .Where(c => c.State == CampaignState.Closed && c.ClosedAtUtc < beforeUtc && c.Snapshot != null)
+            .OrderBy(c => c.ClosedAtUtc).ThenBy(c => c.Id)
+            .Select(c => new { c.Title, c.Deadline, c.ClosedAtUtc, c.Snapshot }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. closed.Select(c => (c.Title, c.Deadline, c.ClosedAtUtc!.Value, JsonSerializer.Deserialize<CampaignProgress>(c.Snapshot!, Json)!.Total))];
+    }
+
     /// <returns>Null when there is no such campaign.</returns>
     public static async Task<CampaignDetail?> GetAsync(RegiaDbContext db, int id, CancellationToken cancellationToken = default)
     {

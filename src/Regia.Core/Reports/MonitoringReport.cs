@@ -139,6 +139,22 @@ public static class MonitoringReports
                 .Select(m => (IReadOnlyList<string>)[m.Name, Count(m.Actions), Euro(m.Planned), m.PerInhabitant is { } per ? Euro(per) : "n/d"])],
             new HashSet<int> { 1, 2, 3 }));
 
+        // The campaigns closed by the end of the day, as frozen at closing: what the organisations reported and when.
+        var campaigns = await Campaigns.UpdateCampaigns.ClosedBeforeAsync(db, date.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), cancellationToken).ConfigureAwait(false);
+        blocks.Add(new ReportHeading(2, L("Campagne di monitoraggio", "Update campaigns")));
+        if (campaigns.Count == 0)
+        {
+            blocks.Add(new ReportParagraph(L("Nessuna campagna di monitoraggio chiusa a questa data.", "No update campaign closed by this day.")));
+        }
+        else
+        {
+            blocks.Add(new ReportTable(
+                L("Campagne chiuse: completamento congelato alla chiusura", "Closed campaigns: completion frozen at closing"),
+                [L("Campagna", "Campaign"), L("Scadenza", "Deadline"), L("Chiusa il", "Closed on"), L("Azioni", "Actions"), L("Aggiornate", "Updated"), L("Confermate", "Confirmed"), L("Da aggiornare", "Not updated"), L("Completamento", "Completion")],
+                [.. campaigns.Select(c => (IReadOnlyList<string>)[c.Title, c.Deadline.ToString("d", culture), DateOnly.FromDateTime(c.ClosedAtUtc).ToString("d", culture), Count(c.Total.Tasks), Count(c.Total.Updated), Count(c.Total.Confirmed), Count(c.Total.Pending), Percent(c.Total.Percent)])],
+                new HashSet<int> { 3, 4, 5, 6, 7 }));
+        }
+
         blocks.Add(new ReportHeading(2, L("Indicatori", "Indicators")));
         blocks.Add(new ReportParagraph(L(
             "Lo stato degli indicatori è quello di oggi: i loro valori non sono ancora ricostruiti per un giorno passato.",
