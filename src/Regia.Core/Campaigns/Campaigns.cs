@@ -23,8 +23,8 @@ public sealed class CampaignException(string field, string message, bool conflic
 /// <summary>What the planning office asks: a title, a deadline, what to say, and the scope (a mission number, a zone slug, or neither).</summary>
 public sealed record CampaignInput(string Title, DateOnly Deadline, string? Instructions = null, int? Mission = null, string? Zone = null);
 
-/// <summary>A campaign as lists show it.</summary>
-public sealed record CampaignSummary(int Id, string Title, string? Instructions, DateOnly Deadline, string Scope, CampaignState State, DateTime OpenedAtUtc, DateTime? ClosedAtUtc, int Tasks, int Done);
+/// <summary>A campaign as lists show it; <c>Scope</c> is in Italian words, <c>Mission</c> and <c>Zone</c> (its name) say it for other languages.</summary>
+public sealed record CampaignSummary(int Id, string Title, string? Instructions, DateOnly Deadline, string Scope, int? Mission, string? Zone, CampaignState State, DateTime OpenedAtUtc, DateTime? ClosedAtUtc, int Tasks, int Done);
 
 /// <summary>Completion of one group (an organisation or a zone): tasks, and how many were updated, confirmed or are still pending.</summary>
 public sealed record CompletionRow(string Key, string Name, int Tasks, int Updated, int Confirmed, int Pending)
@@ -424,7 +424,7 @@ public static class UpdateCampaigns
     }
 
     private static CampaignSummary Summary(UpdateCampaign campaign, CompletionRow total) =>
-        new(campaign.Id, campaign.Title, campaign.Instructions, campaign.Deadline, ScopeOf(campaign), campaign.State, campaign.OpenedAtUtc, campaign.ClosedAtUtc, total.Tasks, total.Done);
+        new(campaign.Id, campaign.Title, campaign.Instructions, campaign.Deadline, ScopeOf(campaign), campaign.Mission?.Number, campaign.Zone?.Name, campaign.State, campaign.OpenedAtUtc, campaign.ClosedAtUtc, total.Tasks, total.Done);
 
     /// <summary>The scope in words: "Tutte le azioni pubblicate", "Missione 2", "Zona Nord Milano", or both.</summary>
     public static string ScopeOf(UpdateCampaign campaign)

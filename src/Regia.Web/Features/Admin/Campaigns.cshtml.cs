@@ -82,6 +82,25 @@ internal sealed class CampaignsModel(RegiaDbContext db, TimeProvider clock, Mail
         return Page();
     }
 
+    /// <summary>The campaign's scope in the page's language: all actions, a mission, a zone, or both.</summary>
+    public static string ScopeText(CampaignSummary campaign, IStringLocalizer text)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = new List<string>();
+        if (campaign.Mission is { } mission)
+        {
+            parts.Add(text["Campaigns.ScopeMission", mission]);
+        }
+
+        if (campaign.Zone is { } zone)
+        {
+            parts.Add(text["Campaigns.ScopeZone", zone]);
+        }
+
+        return parts.Count == 0 ? text["Campaigns.ScopeAll"] : string.Join(", ", parts);
+    }
+
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         Campaigns = await UpdateCampaigns.ListAsync(db, cancellationToken);
