@@ -26,7 +26,10 @@ public sealed record CampaignInput(string Title, DateOnly Deadline, string? Inst
 /// <summary>A campaign as lists show it; <c>Scope</c> is in Italian words, <c>Mission</c> and <c>Zone</c> (its name) say it for other languages.</summary>
 public sealed record CampaignSummary(int Id, string Title, string? Instructions, DateOnly Deadline, string Scope, int? Mission, string? Zone, CampaignState State, DateTime OpenedAtUtc, DateTime? ClosedAtUtc, int Tasks, int Done);
 
-/// <summary>Completion of one group (an organisation or a zone): tasks, and how many were updated, confirmed or are still pending.</summary>
+/// <summary>
+/// Completion of one group (an organisation or a zone): tasks, and how many were updated, confirmed or are still pending.
+/// <c>Key</c> is the organisation's id or the zone's slug; empty for the total and for the actions with no place.
+/// </summary>
 public sealed record CompletionRow(string Key, string Name, int Tasks, int Updated, int Confirmed, int Pending)
 {
     public int Done => Updated + Confirmed;
@@ -154,7 +157,7 @@ public static class UpdateCampaigns
         {
             var total = campaign.State == CampaignState.Closed && campaign.Snapshot is { } snapshot
                 ? JsonSerializer.Deserialize<CampaignProgress>(snapshot, Json)!.Total
-                : (await ProgressAsync(db, campaign, cancellationToken).ConfigureAwait(false)).Total;
+                : Total((await TaskStatesAsync(db, campaign, cancellationToken).ConfigureAwait(false)).Values);
             result.Add(Summary(campaign, total));
         }
 
@@ -404,12 +407,6 @@ public static class UpdateCampaigns
         var zonesOf = places.ToLookup(p => p.ActionId, p => p.ZoneId);
         var italian = StringComparer.Create(CultureInfo.GetCultureInfo("it-IT"), true);
 
-        static CompletionRow Row(string key, string name, IEnumerable<TaskState> group)
-        {
-            var list = group.ToList();
-            return new CompletionRow(key, name, list.Count, list.Count(s => s.State == CampaignTaskState.Updated), list.Count(s => s.State == CampaignTaskState.Confirmed), list.Count(s => s.State == CampaignTaskState.Pending));
-        }
-
         var byOrganization = states.Values.GroupBy(s => (s.OrganizationId, s.Organization))
             .Select(g => Row(g.Key.OrganizationId.ToString(CultureInfo.InvariantCulture), g.Key.Organization, g))
             .OrderBy(r => r.Percent).ThenBy(r => r.Name, italian).ToList();
@@ -420,7 +417,15 @@ public static class UpdateCampaigns
             byZone.Add(Row("", "Nessun luogo indicato", placeless));
         }
 
-        return new CampaignProgress(Row("", "Totale", states.Values), byOrganization, byZone);
+        return new CampaignProgress(Total(states.Values), byOrganization, byZone);
+    }
+
+    private static CompletionRow Total(IEnumerable<TaskState> states) => Row("", "Totale", states);
+
+    private static CompletionRow Row(string key, string name, IEnumerable<TaskState> group)
+    {
+        var list = group.ToList();
+        return new CompletionRow(key, name, list.Count, list.Count(s => s.State == CampaignTaskState.Updated), list.Count(s => s.State == CampaignTaskState.Confirmed), list.Count(s => s.State == CampaignTaskState.Pending));
     }
 
     private static CampaignSummary Summary(UpdateCampaign campaign, CompletionRow total) =>
