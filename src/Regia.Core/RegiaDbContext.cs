@@ -67,6 +67,8 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
 
     public DbSet<Mail.OutgoingMail> OutgoingMails => Set<Mail.OutgoingMail>();
 
+    public DbSet<Commitments.Commitment> Commitments => Set<Commitments.Commitment>();
+
     /// <summary>Who acts through this context: set by the host (site request, API token, command line).</summary>
     public Caller Caller { get; set; } = Caller.System;
 

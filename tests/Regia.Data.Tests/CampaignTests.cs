@@ -31,11 +31,11 @@ public sealed class CampaignTests
             int cmEditor, milanoEditor;
             await using (var db = database.CreateContext())
             {
-                cmEditor = await AddUserAsync(db, "cm.editor@example.test", "Città metropolitana di Milano", RegiaRole.Editor);
-                milanoEditor = await AddUserAsync(db, "milano.editor@example.test", "Comune di Milano", RegiaRole.Editor);
+                cmEditor = await Seeded.AddUserAsync(db, "cm.editor@example.test", "Città metropolitana di Milano", RegiaRole.Editor, Cancel);
+                milanoEditor = await Seeded.AddUserAsync(db, "milano.editor@example.test", "Comune di Milano", RegiaRole.Editor, Cancel);
                 // Neither a viewer nor a disabled editor is written to.
-                await AddUserAsync(db, "cm.viewer@example.test", "Città metropolitana di Milano", RegiaRole.Viewer);
-                var gone = await AddUserAsync(db, "cm.former@example.test", "Città metropolitana di Milano", RegiaRole.Editor);
+                await Seeded.AddUserAsync(db, "cm.viewer@example.test", "Città metropolitana di Milano", RegiaRole.Viewer, Cancel);
+                var gone = await Seeded.AddUserAsync(db, "cm.former@example.test", "Città metropolitana di Milano", RegiaRole.Editor, Cancel);
                 await db.Users.Where(u => u.Id == gone).ExecuteUpdateAsync(s => s.SetProperty(u => u.DisabledAtUtc, DateTime.UtcNow), Cancel);
             }
 
@@ -206,23 +206,4 @@ public sealed class CampaignTests
 
     private static List<MimeMessage> Read(DirectoryInfo pickup) =>
         [.. pickup.GetFiles("*.eml").OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => MimeMessage.Load(f.FullName, Cancel))];
-
-    private static async Task<int> AddUserAsync(RegiaDbContext db, string email, string organization, RegiaRole role)
-    {
-        var user = new RegiaUser
-        {
-            UserName = email,
-            NormalizedUserName = email.ToUpperInvariant(),
-            Email = email,
-            NormalizedEmail = email.ToUpperInvariant(),
-            DisplayName = email.Split('@')[0],
-            OrganizationId = await TestActions.OrganizationId(db, organization, Cancel),
-            Role = role,
-            CreatedAtUtc = DateTime.UtcNow,
-            SecurityStamp = Guid.NewGuid().ToString(),
-        };
-        db.Users.Add(user);
-        await db.SaveChangesAsync(Cancel);
-        return user.Id;
-    }
 }

@@ -28,4 +28,24 @@ internal static class Seeded
         db.Caller = await CallerAsync(db, userId, organization, role, cancellationToken);
         return db;
     }
+
+    /// <summary>An active account of an organisation, with a role and an e-mail address; its id.</summary>
+    public static async Task<int> AddUserAsync(RegiaDbContext db, string email, string organization, RegiaRole role, CancellationToken cancellationToken)
+    {
+        var user = new RegiaUser
+        {
+            UserName = email,
+            NormalizedUserName = email.ToUpperInvariant(),
+            Email = email,
+            NormalizedEmail = email.ToUpperInvariant(),
+            DisplayName = email.Split('@')[0],
+            OrganizationId = await TestActions.OrganizationId(db, organization, cancellationToken),
+            Role = role,
+            CreatedAtUtc = DateTime.UtcNow,
+            SecurityStamp = Guid.NewGuid().ToString(),
+        };
+        db.Users.Add(user);
+        await db.SaveChangesAsync(cancellationToken);
+        return user.Id;
+    }
 }

@@ -9,7 +9,7 @@ internal static class CampaignMail
     private static readonly CultureInfo Italian = CultureInfo.GetCultureInfo("it-IT");
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
 
-    public static OutgoingMail Opened(UpdateCampaign campaign, UpdateCampaigns.Recipient to, int actions, MailSettings settings, DateTime now) =>
+    public static OutgoingMail Opened(UpdateCampaign campaign, MailRecipient to, int actions, MailSettings settings, DateTime now) =>
         Mail(campaign, to, "opened", now,
             $"Regia: campagna «{campaign.Title}» aperta, scadenza {campaign.Deadline.ToString("d MMMM yyyy", Italian)}",
             $"L'Ufficio di piano della Città metropolitana di Milano ha aperto la campagna di monitoraggio «{campaign.Title}».",
@@ -17,7 +17,7 @@ internal static class CampaignMail
             $"The planning office opened the update campaign \"{campaign.Title}\": {to.Organization} has {actions.ToString(CultureInfo.InvariantCulture)} action(s) to update or confirm by {campaign.Deadline.ToString("d MMMM yyyy", English)}.",
             campaign.Instructions, settings);
 
-    public static OutgoingMail Reminder(UpdateCampaign campaign, UpdateCampaigns.Recipient to, int pending, bool overdue, MailSettings settings, DateTime now) =>
+    public static OutgoingMail Reminder(UpdateCampaign campaign, MailRecipient to, int pending, bool overdue, MailSettings settings, DateTime now) =>
         overdue
             ? Mail(campaign, to, "overdue", now,
                 $"Regia: campagna «{campaign.Title}» scaduta, {Actions(pending)} ancora da aggiornare",
@@ -34,7 +34,7 @@ internal static class CampaignMail
 
     private static string Actions(int count) => count == 1 ? "1 azione" : count.ToString(Italian) + " azioni";
 
-    private static OutgoingMail Mail(UpdateCampaign campaign, UpdateCampaigns.Recipient to, string kind, DateTime now, string subject, string opening, string ask, string english, string? instructions, MailSettings settings)
+    private static OutgoingMail Mail(UpdateCampaign campaign, MailRecipient to, string kind, DateTime now, string subject, string opening, string ask, string english, string? instructions, MailSettings settings)
     {
         var link = settings.Link("/gestione/aggiornamenti");
         var body = $"""

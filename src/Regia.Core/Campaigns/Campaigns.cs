@@ -136,7 +136,7 @@ public static class UpdateCampaigns
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var counts = actions.GroupBy(a => a.LeadOrganizationId).ToDictionary(g => g.Key, g => g.Count());
-        foreach (var editor in await EditorsOfAsync(db, counts.Keys, cancellationToken).ConfigureAwait(false))
+        foreach (var editor in await MailRecipients.EditorsOfAsync(db, counts.Keys, cancellationToken).ConfigureAwait(false))
         {
             db.OutgoingMails.Add(CampaignMail.Opened(campaign, editor, counts[editor.OrganizationId], mail, now));
         }
@@ -342,7 +342,7 @@ public static class UpdateCampaigns
                 continue;
             }
 
-            var mails = (await EditorsOfAsync(db, pending.Keys, cancellationToken).ConfigureAwait(false))
+            var mails = (await MailRecipients.EditorsOfAsync(db, pending.Keys, cancellationToken).ConfigureAwait(false))
                 .Select(editor => CampaignMail.Reminder(campaign, editor, pending[editor.OrganizationId], overdue, mail, now)).ToList();
             queued += await MailOutbox.QueueAsync(db, mails, cancellationToken).ConfigureAwait(false);
         }
@@ -455,18 +455,5 @@ public static class UpdateCampaigns
         {
             throw new UnauthorizedAccessException("Solo l'Ufficio di piano (revisori e amministratori) apre e chiude le campagne di monitoraggio.");
         }
-    }
-
-    internal sealed record Recipient(int UserId, string Email, string Name, int OrganizationId, string Organization);
-
-    /// <summary>Active editors, with an e-mail address, of the given organisations.</summary>
-    private static async Task<IReadOnlyList<Recipient>> EditorsOfAsync(RegiaDbContext db, IEnumerable<int> organizations, CancellationToken cancellationToken)
-    {
-        var ids = organizations.ToList();
-        return await db.Users.AsNoTracking()
-            .Where(u => ids.Contains(u.OrganizationId) && u.Role == RegiaRole.Editor && u.DisabledAtUtc == null && u.Email != null)
-            .OrderBy(u => u.Id)
-            .Select(u => new Recipient(u.Id, u.Email!, u.DisplayName, u.OrganizationId, u.Organization!.Name))
-            .ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Regia.Core.Actions;
+using Regia.Core.Commitments;
 using Regia.Core.Indicators;
 using Regia.Core.Organizations;
 using Regia.Core.Plans;
@@ -38,12 +39,19 @@ public sealed record StatusFigures(string Code, string Name, int Actions);
 
 /// <summary>
 /// "What the plan asks vs. who acts" for one objective: the actor levels the plan marks (<see cref="Asks"/>) against
-/// the levels of the organisations that lead (<see cref="Leads"/>) or join (<see cref="Joins"/>) its actions.
+/// the levels of the organisations that lead (<see cref="Leads"/>) or join (<see cref="Joins"/>) its actions, or have
+/// an accepted commitment to it (<see cref="Commits"/>, <see cref="Commitments"/>).
 /// </summary>
 public sealed record ObjectiveCoverage(string Code, int Mission, string Title, ActorLevels Asks, ActorLevels Leads, ActorLevels Joins, int Actions, decimal Planned)
 {
-    /// <summary>Levels that lead or join at least one action of the objective.</summary>
-    public bool Acts(ActorLevel level) => Leads.Includes(level) || Joins.Includes(level);
+    /// <summary>The levels of the organisations with an accepted commitment (adesione) to the objective.</summary>
+    public ActorLevels Commits { get; init; } = new(false, false, false);
+
+    /// <summary>How many accepted commitments the objective has.</summary>
+    public int Commitments { get; init; }
+
+    /// <summary>Levels that lead or join at least one action of the objective, or have committed to it.</summary>
+    public bool Acts(ActorLevel level) => Leads.Includes(level) || Joins.Includes(level) || Commits.Includes(level);
 
     /// <summary>The levels the plan marks and no organisation of that level leads or joins.</summary>
     public IReadOnlyList<ActorLevel> Missing => [.. Asks.Levels().Where(l => !Acts(l))];
@@ -216,12 +224,19 @@ public static class PlanDashboards
         var statusFigures = statuses.Select(s => new StatusFigures(s.Code, s.Name, kept.Count(k => k.Status == s.Code))).ToList();
 
         var byObjective = kept.SelectMany(k => k.Objectives.Select(o => (Objective: o, Action: k))).ToLookup(p => p.Objective, p => p.Action, StringComparer.Ordinal);
+        // Commitments accepted by the end of the day and not withdrawn by then: a report of a past day counts those of its day.
+        var commitments = await ObjectiveCommitments.AcceptedByObjectiveAsync(db, day, cancellationToken).ConfigureAwait(false);
         var coverage = objectives.Where(o => filter.Mission is null || o.Mission == filter.Mission).Select(o =>
         {
             var of = byObjective[o.Code].ToList();
+            var committed = commitments.GetValueOrDefault(o.Code);
             return new ObjectiveCoverage(
                 o.Code, o.Mission, PlanText.StripEmphasis(o.Text), o.Actors,
-                LevelsOf(of.Select(k => k.Lead)), LevelsOf(of.SelectMany(k => k.Partners)), of.Count, of.Sum(k => k.Money.Planned));
+                LevelsOf(of.Select(k => k.Lead)), LevelsOf(of.SelectMany(k => k.Partners)), of.Count, of.Sum(k => k.Money.Planned))
+            {
+                Commits = committed?.Levels ?? new ActorLevels(false, false, false),
+                Commitments = committed?.Commitments ?? 0,
+            };
         }).ToList();
 
         var cells = new List<ZoneCell>();

@@ -242,6 +242,10 @@ internal static class DashboardsApi
         new("actsMetropolitanCity", o => o.Acts(ActorLevel.MetropolitanCity)),
         new("actsMunicipalities", o => o.Acts(ActorLevel.Municipalities)),
         new("actsIntermediateBodies", o => o.Acts(ActorLevel.IntermediateBodies)),
+        new("commitments", o => o.Commitments),
+        new("commitsMetropolitanCity", o => o.Commits.MetropolitanCity),
+        new("commitsMunicipalities", o => o.Commits.Municipalities),
+        new("commitsIntermediateBodies", o => o.Commits.IntermediateBodies),
         new("missing", o => string.Join(" ", o.Missing.Select(ApiQuery.Kebab))),
     ];
 
