@@ -65,6 +65,7 @@ app.MapPnrrApi();
 app.MapDashboardsApi();
 app.MapReportsApi();
 app.MapCampaignsApi();
+app.MapCommitmentsApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

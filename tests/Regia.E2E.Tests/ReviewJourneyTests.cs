@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Regia.Core.Accounts;
 
@@ -122,6 +124,41 @@ public sealed class BackOfficeAccessibilityTests(Site site)
                 var violations = await Site.AxeViolationsAsync(page);
                 Assert.True(violations.Count == 0, $"{path}:\n" + string.Join('\n', violations));
             }
+
+            // A commitment recorded by the office from its form (accepted at once), and one an editor submitted, which the
+            // office sends back: the reason is required, and the refusal is announced beside its field.
+            await page.GotoAsync("/gestione/adesioni");
+            await page.GetByLabel("Soggetto", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Comune di Milano" });
+            await page.GetByLabel("Obiettivo strategico", new() { Exact = true }).SelectOptionAsync("M3.8");
+            await page.GetByLabel("Contributo", new() { Exact = true }).FillAsync("Protocollo d'intesa di prova (test).");
+            await page.GetByLabel("Entro il", new() { Exact = true }).FillAsync(new DateOnly(DateTime.UtcNow.Year + 1, 12, 31).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Registra l'adesione" }).ClickAsync();
+            await page.WaitForURLAsync("**/gestione/adesioni/*");
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Adesione registrata e accettata.");
+            var recorded = page.Url;
+            int submitted;
+            await using (var scope = site.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<Regia.Core.RegiaDbContext>();
+                var sesto = await db.Organizations.Where(o => o.Name == "Comune di Sesto San Giovanni").Select(o => o.Id).SingleAsync(TestContext.Current.CancellationToken);
+                db.Caller = new Regia.Core.Auditing.Caller(9_999, "editor.sesto@example.test", sesto, "Comune di Sesto San Giovanni", RegiaRole.Editor, Regia.Core.Auditing.ChangeChannel.Site);
+                submitted = (await Regia.Core.Commitments.ObjectiveCommitments.SubmitAsync(db, new("M3.8", "Impegno di prova da esaminare (test).", new DateOnly(DateTime.UtcNow.Year + 1, 6, 30)), TimeProvider.System, cancellationToken: TestContext.Current.CancellationToken)).Id;
+            }
+
+            await page.GotoAsync($"/gestione/adesioni/{submitted}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Rimanda con il motivo" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Motivo per cui si rimanda" })).ToHaveAttributeAsync("aria-invalid", "true");
+            await Assertions.Expect(page.GetByText("Indicare perché l'adesione viene rimandata")).ToBeVisibleAsync();
+            var refusedViolations = await Site.AxeViolationsAsync(page);
+            Assert.True(refusedViolations.Count == 0, "commitment refused:\n" + string.Join('\n', refusedViolations));
+            foreach (var path in new[] { recorded, "/gestione/adesioni", "/obiettivi/M3.8" })
+            {
+                await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
+                var violations = await Site.AxeViolationsAsync(page);
+                Assert.True(violations.Count == 0, $"{path}:\n" + string.Join('\n', violations));
+            }
+
+            await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Adesioni accettate all'obiettivo M3.8" })).ToContainTextAsync("Protocollo d'intesa di prova (test).");
 
             // The alignment engine in the action form: "Suggerisci obiettivi" brings back the form with the ranked objectives.
             await page.GotoAsync("/gestione/azioni/nuova");

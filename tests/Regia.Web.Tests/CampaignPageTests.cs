@@ -30,7 +30,7 @@ public sealed class CampaignPageTests
         await TestUsers.SignInAsync(editor, "editor.campagne@example.test", Cancel);
 
         // An editor may not open a campaign, on the page or over the API, where the refusal comes before the body is read.
-        AssertDenied(await PostAsync(editor, "/gestione/campagne?handler=Open", new() { ["Title"] = "No (test)", ["Deadline"] = deadline }, "/gestione/azioni/nuova"));
+        WebRequests.AssertDenied(await WebRequests.PostFormAsync(editor, "/gestione/campagne?handler=Open", new() { ["Title"] = "No (test)", ["Deadline"] = deadline }, "/gestione/azioni/nuova"));
         using (var refused = new HttpRequestMessage(HttpMethod.Post, "/api/v1/campaigns"))
         {
             refused.Headers.Authorization = new("Bearer", editorToken);
@@ -39,10 +39,10 @@ public sealed class CampaignPageTests
         }
 
         // A wrong input comes back by its field, in Italian; a good one opens the campaign and shows its completion.
-        var noTitle = await PostAsync(reviewer, "/gestione/campagne?handler=Open", new() { ["Title"] = "", ["Deadline"] = deadline });
+        var noTitle = await WebRequests.PostFormAsync(reviewer, "/gestione/campagne?handler=Open", new() { ["Title"] = "", ["Deadline"] = deadline }, "/gestione/campagne");
         Assert.Equal(HttpStatusCode.OK, noTitle.StatusCode);
         Assert.Contains("Il titolo della campagna è obbligatorio", await noTitle.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
-        var opened = await PostAsync(reviewer, "/gestione/campagne?handler=Open", new() { ["Title"] = "Monitoraggio di prova (test)", ["Deadline"] = deadline, ["Instructions"] = "Indicare i pagamenti (test)." });
+        var opened = await WebRequests.PostFormAsync(reviewer, "/gestione/campagne?handler=Open", new() { ["Title"] = "Monitoraggio di prova (test)", ["Deadline"] = deadline, ["Instructions"] = "Indicare i pagamenti (test)." }, "/gestione/campagne");
         Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
         Assert.Equal("/gestione/campagne/1", opened.Headers.Location!.OriginalString);
         var page = await reviewer.GetStringAsync(new Uri("/gestione/campagne/1", UriKind.Relative), Cancel);
@@ -52,10 +52,10 @@ public sealed class CampaignPageTests
         var mine = await editor.GetStringAsync(new Uri("/gestione/aggiornamenti", UriKind.Relative), Cancel);
         Assert.Contains("1 azioni da aggiornare su 1.", mine, StringComparison.Ordinal);
         Assert.Contains("nessun pagamento indicato", mine, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(editor, "/gestione/aggiornamenti?handler=Confirm&campaign=1&action=2", new() { ["note"] = "Invariata (test)" }, "/gestione/aggiornamenti")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await WebRequests.PostFormAsync(editor, "/gestione/aggiornamenti?handler=Confirm&campaign=1&action=2", new() { ["note"] = "Invariata (test)" }, "/gestione/aggiornamenti")).StatusCode);
         Assert.Contains("1 azioni su 3 completate (33,3 %)", await reviewer.GetStringAsync(new Uri("/gestione/campagne/1", UriKind.Relative), Cancel), StringComparison.Ordinal);
         // Not another organisation's action.
-        AssertDenied(await PostAsync(editor, "/gestione/aggiornamenti?handler=Confirm&campaign=1&action=1", [], "/gestione/azioni/nuova"));
+        WebRequests.AssertDenied(await WebRequests.PostFormAsync(editor, "/gestione/aggiornamenti?handler=Confirm&campaign=1&action=1", [], "/gestione/azioni/nuova"));
 
         // The opening notice reached the pickup folder, addressed to the Comune's editor.
         var mail = app.Services.GetRequiredService<MailSettings>();
@@ -70,9 +70,9 @@ public sealed class CampaignPageTests
 
         // The API: tasks, confirmation, closing, and a closed campaign refusing confirmations.
         using var api = app.CreateClient();
-        var tasks = await SendAsync<JsonArray>(api, HttpMethod.Get, "/api/v1/campaigns/tasks", editorToken);
+        var tasks = await WebRequests.SendAsync<JsonArray>(api, HttpMethod.Get, "/api/v1/campaigns/tasks", editorToken);
         Assert.Equal([(2, "confirmed")], tasks.Select(t => ((int)t!["actionId"]!, (string)t["state"]!)));
-        var reviewerTasks = await SendAsync<JsonArray>(api, HttpMethod.Get, "/api/v1/campaigns/tasks", reviewerToken);
+        var reviewerTasks = await WebRequests.SendAsync<JsonArray>(api, HttpMethod.Get, "/api/v1/campaigns/tasks", reviewerToken);
         Assert.Equal(3, reviewerTasks.Count);
         using (var confirm = new HttpRequestMessage(HttpMethod.Post, "/api/v1/campaigns/1/tasks/1/confirm") { Content = JsonContent.Create(new { note = "Invariata (test)" }) })
         {
@@ -80,7 +80,7 @@ public sealed class CampaignPageTests
             Assert.Equal(HttpStatusCode.NoContent, (await api.SendAsync(confirm, Cancel)).StatusCode);
         }
 
-        var closed = await SendAsync<JsonObject>(api, HttpMethod.Post, "/api/v1/campaigns/1/close", reviewerToken);
+        var closed = await WebRequests.SendAsync<JsonObject>(api, HttpMethod.Post, "/api/v1/campaigns/1/close", reviewerToken);
         Assert.True((bool)closed["frozen"]!);
         Assert.Equal((3, 2, 1), ((int)closed["progress"]!["total"]!["tasks"]!, (int)closed["progress"]!["total"]!["confirmed"]!, (int)closed["progress"]!["total"]!["pending"]!));
         using (var late = new HttpRequestMessage(HttpMethod.Post, "/api/v1/campaigns/1/tasks/3/confirm"))
@@ -97,32 +97,9 @@ public sealed class CampaignPageTests
             Assert.Contains("deadline", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
         }
 
-        var list = await SendAsync<JsonArray>(api, HttpMethod.Get, "/api/v1/campaigns", editorToken);
+        var list = await WebRequests.SendAsync<JsonArray>(api, HttpMethod.Get, "/api/v1/campaigns", editorToken);
         Assert.Equal(("Monitoraggio di prova (test)", "closed", 2), ((string)list[0]!["title"]!, (string)list[0]!["state"]!, (int)list[0]!["done"]!));
         Assert.Contains("Dati congelati alla chiusura", await reviewer.GetStringAsync(new Uri("/gestione/campagne/1", UriKind.Relative), Cancel), StringComparison.Ordinal);
         Assert.Contains("Nessuna azione da aggiornare", await editor.GetStringAsync(new Uri("/gestione/aggiornamenti", UriKind.Relative), Cancel), StringComparison.Ordinal);
-    }
-
-    /// <summary>A page refuses a signed-in person by sending them to the "access denied" page.</summary>
-    private static void AssertDenied(HttpResponseMessage response)
-    {
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Contains("/accesso/negato", response.Headers.Location!.ToString(), StringComparison.Ordinal);
-    }
-
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string url, Dictionary<string, string> fields, string form = "/gestione/campagne")
-    {
-        var page = await client.GetStringAsync(new Uri(form, UriKind.Relative), Cancel);
-        fields["__RequestVerificationToken"] = TestUsers.AntiforgeryToken(page);
-        return await client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(fields), Cancel);
-    }
-
-    private static async Task<T> SendAsync<T>(HttpClient client, HttpMethod method, string url, string? token)
-    {
-        using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new("Bearer", token);
-        using var response = await client.SendAsync(request, Cancel);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<T>(Cancel))!;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Regia.Core.Accounts;
 using Regia.Core.Actions;
 using Regia.Core.Auditing;
+using Regia.Core.Common;
 using Regia.Core.Mail;
 using Regia.Core.Plans;
 using Regia.Core.Proposals;
@@ -11,14 +12,7 @@ using Regia.Core.Proposals;
 namespace Regia.Core.Campaigns;
 
 /// <summary>A campaign that cannot be opened, confirmed or closed as asked; the message says why, in Italian. Nothing was written.</summary>
-public sealed class CampaignException(string field, string message, bool conflict = false) : Exception(message)
-{
-    /// <summary>The input at fault (<c>title</c>, <c>deadline</c>, <c>mission</c>, <c>zone</c>, <c>note</c>) or <c>campaign</c>.</summary>
-    public string Field { get; } = field;
-
-    /// <summary>The request was fine but the campaign's state refuses it (closed already, for example): 409 rather than 400.</summary>
-    public bool Conflict { get; } = conflict;
-}
+public sealed class CampaignException(string field, string message, bool conflict = false) : OperationRefusedException(field, message, conflict);
 
 /// <summary>What the planning office asks: a title, a deadline, what to say, and the scope (a mission number, a zone slug, or neither).</summary>
 public sealed record CampaignInput(string Title, DateOnly Deadline, string? Instructions = null, int? Mission = null, string? Zone = null);

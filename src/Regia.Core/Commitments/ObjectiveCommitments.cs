@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Regia.Core.Accounts;
 using Regia.Core.Auditing;
+using Regia.Core.Common;
 using Regia.Core.Mail;
 using Regia.Core.Organizations;
 using Regia.Core.Plans;
@@ -10,14 +11,7 @@ using Regia.Core.Plans.Import;
 namespace Regia.Core.Commitments;
 
 /// <summary>A commitment that cannot be written as asked; the message says why, in Italian. Nothing was written.</summary>
-public sealed class CommitmentException(string field, string message, bool conflict = false) : Exception(message)
-{
-    /// <summary>The input at fault (<c>organization</c>, <c>objective</c>, <c>contribution</c>, <c>dueOn</c>, <c>reason</c>) or <c>commitment</c>.</summary>
-    public string Field { get; } = field;
-
-    /// <summary>The request was fine but the commitment's state refuses it (accepted already, for example): 409 rather than 400.</summary>
-    public bool Conflict { get; } = conflict;
-}
+public sealed class CommitmentException(string field, string message, bool conflict = false) : OperationRefusedException(field, message, conflict);
 
 /// <summary>What an organisation commits to: an objective's code, its contribution, and by when. Reviewers name the organisation.</summary>
 public sealed record CommitmentInput(string Objective, string Contribution, DateOnly DueOn, int? Organization = null);
@@ -253,15 +247,15 @@ public static class ObjectiveCommitments
             StringComparer.Ordinal);
     }
 
-    /// <summary>The objectives in force an organisation of this kind may commit to: those the plan marks for its level.</summary>
-    public static async Task<IReadOnlyList<(string Code, string Text)>> ObjectivesForAsync(RegiaDbContext db, OrganizationKind kind, CancellationToken cancellationToken = default)
+    /// <summary>The objectives in force an organisation of this kind may commit to: those the plan marks for its level (every one for no kind).</summary>
+    public static async Task<IReadOnlyList<(string Code, string Text)>> ObjectivesForAsync(RegiaDbContext db, OrganizationKind? kind, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var level = Organization.LevelOf(kind);
+        ActorLevel? level = kind is { } k ? Organization.LevelOf(k) : null;
         var objectives = await PlanQueries.CurrentPlanObjectivesQuery(db).AsNoTracking().Where(o => o.RetiredOn == null)
             .OrderBy(o => o.Mission!.Number).ThenBy(o => o.Number)
             .Select(o => new { o.Code, o.Text, o.Actors }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. objectives.Where(o => o.Actors.Includes(level)).Select(o => (o.Code, PlanText.StripEmphasis(o.Text)))];
+        return [.. objectives.Where(o => level is not { } l || o.Actors.Includes(l)).Select(o => (o.Code, PlanText.StripEmphasis(o.Text)))];
     }
 
     private static async Task<Commitment> ReviewAsync(RegiaDbContext db, int id, bool accept, string? note, TimeProvider clock, MailSettings? mail, int? expectedVersion, CancellationToken cancellationToken)

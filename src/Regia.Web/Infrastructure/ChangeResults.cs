@@ -37,6 +37,10 @@ internal static class ChangeResults
         Regia.Core.Indicators.IndicatorConcurrencyException stale => TypedResults.Problem(title: text["Api.Stale"], detail: stale.Message, statusCode: StatusCodes.Status412PreconditionFailed,
             extensions: new Dictionary<string, object?> { ["currentVersion"] = stale.CurrentVersion }),
         ProposalStateException conflict => TypedResults.Problem(title: text["Api.Conflict"], detail: conflict.Message, statusCode: StatusCodes.Status409Conflict),
+        Regia.Core.Common.OperationRefusedException { Conflict: true } conflict => TypedResults.Problem(title: text["Api.Conflict"], detail: conflict.Message, statusCode: StatusCodes.Status409Conflict),
+        Regia.Core.Common.OperationRefusedException refused => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [refused.Field] = [refused.Message] }),
+        UnauthorizedAccessException forbidden => TypedResults.Problem(title: text["Api.Forbidden"], detail: forbidden.Message, statusCode: StatusCodes.Status403Forbidden),
+        KeyNotFoundException missing => TypedResults.Problem(detail: missing.Message, statusCode: StatusCodes.Status404NotFound),
         _ => null,
     };
 
@@ -86,4 +90,5 @@ internal sealed class WithETag(IResult inner, int version) : IResult
         httpContext.Response.Headers.ETag = ChangeResults.ETag(version);
         return inner.ExecuteAsync(httpContext);
     }
+
 }

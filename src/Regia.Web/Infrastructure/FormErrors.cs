@@ -18,4 +18,16 @@ internal static class FormErrors
             state.AddModelError(field?.Invoke(key) ?? char.ToUpperInvariant(key[0]) + key[1..], string.Join(" ", messages));
         }
     }
+
+    /// <summary>
+    /// A refused operation's message beside its field: the Core field (<c>dueOn</c>) names the page property
+    /// (<c>DueOn</c>) when the page has one among <paramref name="fields"/>, else the message heads the form.
+    /// </summary>
+    public static void Add(ModelStateDictionary state, Regia.Core.Common.OperationRefusedException refused, params string[] fields)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(refused);
+        var property = char.ToUpperInvariant(refused.Field[0]) + refused.Field[1..];
+        state.AddModelError(fields.Contains(property, StringComparer.Ordinal) ? property : string.Empty, refused.Message);
+    }
 }

@@ -35,6 +35,9 @@ internal static class Security
     /// <summary>Write endpoints of the API: a valid token, any role (what the role allows is decided by the operation).</summary>
     public const string ApiWriterPolicy = "api-writer";
 
+    /// <summary>API writes only editors, reviewers and administrators may make: a viewer's token is refused before its body is read.</summary>
+    public const string ApiEditorPolicy = "api-editor";
+
     /// <summary>Page folders anyone may read; <c>/Admin</c> (the back office) needs an account.</summary>
     public static readonly IReadOnlyList<string> PublicFolders = ["/Plans", "/Territory", "/Organizations", "/Actions", "/Search", "/Indicators", "/Dashboards", "/Reports", "/OpenData", "/ApiDocs", "/Errors", "/Account"];
 
@@ -121,7 +124,8 @@ internal static class Security
             .AddPolicy(StaffPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(RegiaRoles.Admin, RegiaRoles.Reviewer, RegiaRoles.Editor, RegiaRoles.Viewer))
             .AddPolicy(ReviewersPolicy, policy => policy.RequireRole(RegiaRoles.Admin, RegiaRoles.Reviewer))
             .AddPolicy(AdministratorsPolicy, policy => policy.RequireRole(RegiaRoles.Admin))
-            .AddPolicy(ApiWriterPolicy, policy => policy.AddAuthenticationSchemes(BearerScheme).RequireAuthenticatedUser());
+            .AddPolicy(ApiWriterPolicy, policy => policy.AddAuthenticationSchemes(BearerScheme).RequireAuthenticatedUser())
+            .AddPolicy(ApiEditorPolicy, policy => policy.AddAuthenticationSchemes(BearerScheme).RequireRole(RegiaRoles.Admin, RegiaRoles.Reviewer, RegiaRoles.Editor));
     }
 
     /// <summary>Security headers on every response, then authentication, authorisation, and the caller for the audit trail.</summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using Regia.Core;
 using Regia.Core.Campaigns;
 using Regia.Core.Mail;
@@ -79,47 +80,22 @@ internal static class CampaignsApi
     private static async Task<Results<Ok<CampaignDetail>, NotFound>> GetCampaign([Description("Campaign id.")] int id, RegiaDbContext db, CancellationToken cancellationToken) =>
         await UpdateCampaigns.GetAsync(db, id, cancellationToken) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
 
-    private static Task<IResult> OpenCampaign(OpenCampaignInput input, RegiaDbContext db, TimeProvider clock, MailSettings mail, CancellationToken cancellationToken) =>
-        GuardAsync(async () =>
+    private static Task<IResult> OpenCampaign(OpenCampaignInput input, RegiaDbContext db, IStringLocalizer<SharedResource> text, TimeProvider clock, MailSettings mail, CancellationToken cancellationToken) =>
+        ChangeResults.GuardAsync(text, async () =>
         {
             var campaign = await UpdateCampaigns.OpenAsync(db, new CampaignInput(input.Title, input.Deadline, input.Instructions, input.Mission, input.Zone), clock, mail, cancellationToken);
             return TypedResults.Created(FormattableString.Invariant($"/api/v1/campaigns/{campaign.Id}"), await UpdateCampaigns.GetAsync(db, campaign.Id, cancellationToken));
         });
 
-    private static Task<IResult> CloseCampaign([Description("Campaign id.")] int id, RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
-        GuardAsync(async () => TypedResults.Ok(await UpdateCampaigns.CloseAsync(db, id, clock, cancellationToken)));
+    private static Task<IResult> CloseCampaign([Description("Campaign id.")] int id, RegiaDbContext db, IStringLocalizer<SharedResource> text, TimeProvider clock, CancellationToken cancellationToken) =>
+        ChangeResults.GuardAsync(text, async () => TypedResults.Ok(await UpdateCampaigns.CloseAsync(db, id, clock, cancellationToken)));
 
-    private static Task<IResult> ConfirmTask([Description("Campaign id.")] int id, [Description("Action id.")] int actionId, ConfirmTaskInput? input, RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
-        GuardAsync(async () =>
+    private static Task<IResult> ConfirmTask([Description("Campaign id.")] int id, [Description("Action id.")] int actionId, ConfirmTaskInput? input, RegiaDbContext db, IStringLocalizer<SharedResource> text, TimeProvider clock, CancellationToken cancellationToken) =>
+        ChangeResults.GuardAsync(text, async () =>
         {
             await UpdateCampaigns.ConfirmAsync(db, id, actionId, input?.Note, clock, cancellationToken);
             return TypedResults.NoContent();
         });
-
-    /// <summary>A refused operation as problem details: 400 with the field, 403, 404, or 409 for the campaign's state.</summary>
-    private static async Task<IResult> GuardAsync(Func<Task<IResult>> operation)
-    {
-        try
-        {
-            return await operation();
-        }
-        catch (CampaignException refused) when (refused.Conflict)
-        {
-            return TypedResults.Problem(detail: refused.Message, statusCode: StatusCodes.Status409Conflict);
-        }
-        catch (CampaignException refused)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [refused.Field] = [refused.Message] });
-        }
-        catch (UnauthorizedAccessException forbidden)
-        {
-            return TypedResults.Problem(detail: forbidden.Message, statusCode: StatusCodes.Status403Forbidden);
-        }
-        catch (KeyNotFoundException missing)
-        {
-            return TypedResults.Problem(detail: missing.Message, statusCode: StatusCodes.Status404NotFound);
-        }
-    }
 }
 
 /// <summary>

@@ -30,7 +30,7 @@ internal static class DashboardsApi
         group.MapGet("", GetDashboard)
             .WithName("GetDashboard")
             .WithSummary("The plan's dashboards")
-            .WithDescription("Where the plan stands, from the published actions: their number, progress and money (planned, committed, paid) in all, by mission, by source and by status; indicators by status; for each objective of the plan in force the actor levels the plan asks for against those of the organisations that lead or join its actions; actions and money by objective and Zona omogenea; and each Comune's actions and money apportioned to it, per inhabitant (a Comune with no action is one no action reaches). " + FiltersDescription)
+            .WithDescription("Where the plan stands, from the published actions: their number, progress and money (planned, committed, paid) in all, by mission, by source and by status; indicators by status; for each objective of the plan in force the actor levels the plan asks for against those of the organisations that lead or join its actions or have an accepted commitment to it; actions and money by objective and Zona omogenea; and each Comune's actions and money apportioned to it, per inhabitant (a Comune with no action is one no action reaches). " + FiltersDescription)
             .ProducesValidationProblem();
 
         app.MapGet("/api/v1/dashboard/staff", GetStaffDashboard)

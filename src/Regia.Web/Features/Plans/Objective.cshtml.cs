@@ -21,6 +21,9 @@ internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock, Roll
     /// <summary>The indicators that measure the objective, with the metropolitan city's latest figure.</summary>
     public IReadOnlyList<Indicators.IndicatorRow> Indicators { get; private set; } = [];
 
+    /// <summary>The accepted commitments (adesioni) of organisations to the objective.</summary>
+    public IReadOnlyList<Core.Commitments.CommitmentView> Commitments { get; private set; } = [];
+
     public ObjectiveView? Previous => Mission.Objectives.LastOrDefault(o => o.Number < Objective.Number);
 
     public ObjectiveView? Next => Mission.Objectives.FirstOrDefault(o => o.Number > Objective.Number);
@@ -45,6 +48,7 @@ internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock, Roll
         Progress = await rollups.ObjectiveAsync(db, objective.Code, clock.Today(), cancellationToken);
         Indicators = [.. (await Core.Indicators.IndicatorQueries.ListAsync(db, new Core.Indicators.IndicatorFilter(Objective: objective.Code), cancellationToken))
             .Select(i => new Indicators.IndicatorRow(i, i.LatestPeriod, i.LatestValue))];
+        Commitments = await Core.Commitments.ObjectiveCommitments.ListAsync(db, new Core.Commitments.CommitmentFilter(objective.Code, State: Core.Commitments.CommitmentState.Accepted), cancellationToken);
         return Page();
     }
 }
