@@ -69,6 +69,10 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
 
     public DbSet<Commitments.Commitment> Commitments => Set<Commitments.Commitment>();
 
+    public DbSet<Funding.FundingCall> FundingCalls => Set<Funding.FundingCall>();
+
+    public DbSet<Funding.FundingCallInterest> FundingCallInterests => Set<Funding.FundingCallInterest>();
+
     /// <summary>Who acts through this context: set by the host (site request, API token, command line).</summary>
     public Caller Caller { get; set; } = Caller.System;
 

@@ -84,6 +84,7 @@ public static class InitializeDatabase
         }
 
         await Indicators.CommonIndicators.LoadAsync(db, clock, cancellationToken).ConfigureAwait(false);
+        await Funding.FundingCalls.LoadPnrrAsync(db, clock, cancellationToken).ConfigureAwait(false);
 
         var plans = new List<PlanLoadResult>();
         foreach (var file in data.PlanFiles.Order(StringComparer.Ordinal))

@@ -976,6 +976,135 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.ToTable("LoadedDatasets");
                 });
 
+            modelBuilder.Entity("Regia.Core.Funding.FundingCall", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<decimal?>("AmountOther")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal?>("AmountPnrr")
+                        .HasColumnType("numeric");
+
+                    b.Property<decimal?>("AmountTotal")
+                        .HasColumnType("numeric");
+
+                    b.Property<string>("Applicants")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateOnly?>("ClosesOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Funder")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("FunderTaxCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateOnly?>("ObservedOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("OpensOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Programme")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("SourceState")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("SubMeasure")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<bool>("UntilFundsRunOut")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Url")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClosesOn");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("Measure");
+
+                    b.ToTable("FundingCalls", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Funding.FundingCallInterest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CallId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("MarkedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MarkedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("OrganizationId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("CallId", "OrganizationId")
+                        .IsUnique();
+
+                    b.ToTable("FundingCallInterests", (string)null);
+                });
+
             modelBuilder.Entity("Regia.Core.Importing.ImportJob", b =>
                 {
                     b.Property<int>("Id")
@@ -2342,6 +2471,23 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("Regia.Core.Funding.FundingCallInterest", b =>
+                {
+                    b.HasOne("Regia.Core.Funding.FundingCall", null)
+                        .WithMany("Interests")
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Organizations.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Organization");
+                });
+
             modelBuilder.Entity("Regia.Core.Indicators.IndicatorLink", b =>
                 {
                     b.HasOne("Regia.Core.Actions.PlanAction", "Action")
@@ -2525,6 +2671,11 @@ namespace Regia.Migrations.Postgres.Migrations
             modelBuilder.Entity("Regia.Core.Campaigns.UpdateCampaign", b =>
                 {
                     b.Navigation("Tasks");
+                });
+
+            modelBuilder.Entity("Regia.Core.Funding.FundingCall", b =>
+                {
+                    b.Navigation("Interests");
                 });
 
             modelBuilder.Entity("Regia.Core.Indicators.Indicator", b =>
