@@ -2,6 +2,7 @@ using Regia.Web.Features.Actions;
 using Regia.Web.Features.Admin;
 using Regia.Web.Features.Alignment;
 using Regia.Web.Features.Dashboards;
+using Regia.Web.Features.Funding;
 using Regia.Web.Features.Importing;
 using Regia.Web.Features.Indicators;
 using Regia.Web.Features.OpenData;
@@ -66,6 +67,7 @@ app.MapDashboardsApi();
 app.MapReportsApi();
 app.MapCampaignsApi();
 app.MapCommitmentsApi();
+app.MapFundingCallsApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

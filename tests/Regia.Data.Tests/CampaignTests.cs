@@ -59,6 +59,9 @@ public sealed class CampaignTests
             // Opening "all actions": the three published test actions (not the draft), each a task for its lead, and a notice to each active editor.
             var campaign = await UpdateCampaigns.OpenAsync(reviewer, new CampaignInput("Monitoraggio 2026 (test)", deadline, "Aggiornare avanzamento e pagamenti."), clock, mail, Cancel);
             Assert.Equal([first, first + 1, first + 2], await reviewer.CampaignTasks.Where(t => t.CampaignId == campaign.Id).OrderBy(t => t.ActionId).Select(t => t.ActionId).ToListAsync(Cancel));
+            // Its deadline is on the staff dashboard, with the campaign's page.
+            var staff = await Regia.Core.Dashboards.StaffDashboards.GetAsync(reviewer, new Regia.Core.Dashboards.DashboardFilter(), clock.GetUtcNow().UtcDateTime, cancellationToken: Cancel);
+            Assert.Contains(new Regia.Core.Dashboards.StaffDeadline("campaign", "Monitoraggio 2026 (test)", deadline, $"/gestione/campagne/{campaign.Id}"), staff.Deadlines);
             Assert.Equal(3, await MailOutbox.DeliverAsync(reviewer, mail, clock, Cancel));
             var opened = Read(pickup).Where(m => (m.Subject ?? "").Contains("Monitoraggio 2026", StringComparison.Ordinal)).ToList();
             Assert.Equal(["cm.editor@example.test", "milano.editor@example.test"], opened.Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));

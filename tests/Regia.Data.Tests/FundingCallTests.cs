@@ -48,6 +48,10 @@ public sealed class FundingCallTests
         Assert.Contains(await FundingCalls.ListAsync(anonymous, may, new FundingCallFilter(Search: "abilitazione al cloud"), Cancel), c => c.Key == "pnrr-118");
         Assert.Contains(await FundingCalls.ClosingSoonAsync(anonymous, new DateOnly(2022, 7, 1), 60, Cancel), c => c.Key == "pnrr-118");
         Assert.DoesNotContain(await FundingCalls.ClosingSoonAsync(anonymous, new DateOnly(2022, 7, 23), 60, Cancel), c => c.Key == "pnrr-118");
+        // The staff dashboard lists the deadline, with the call's page.
+        var staff = await Regia.Core.Dashboards.StaffDashboards.GetAsync(anonymous, new Regia.Core.Dashboards.DashboardFilter(), new DateTime(2022, 7, 1, 8, 0, 0, DateTimeKind.Utc), cancellationToken: Cancel);
+        Assert.Contains(new Regia.Core.Dashboards.StaffDeadline("call", cloud.Title, new DateOnly(2022, 7, 22), $"/bandi/{cloud.Id}"), staff.Deadlines);
+        Assert.Equal(staff.Deadlines.Select(d => d.Due).Order(), staff.Deadlines.Select(d => d.Due));
 
         // The call is linked to the objectives its measure is mapped to.
         await using (var office = await Seeded.AsAsync(database, 900, "Città metropolitana di Milano", RegiaRole.Admin, Cancel))

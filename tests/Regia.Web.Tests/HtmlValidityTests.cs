@@ -11,7 +11,7 @@ public sealed class HtmlValidityTests
     private static readonly string[] Pages =
     [
         "/", "/missioni/1", "/missioni/2", "/missioni/3", "/missioni/4", "/missioni/5", "/missioni/6",
-        "/obiettivi", "/obiettivi?missione=2&attore=Municipalities", "/obiettivi/M2.12", "/obiettivi/M1.5", "/obiettivi/M3.8", "/errore/404", "/api/docs",
+        "/obiettivi", "/obiettivi?missione=2&attore=Municipalities", "/obiettivi/M2.12", "/obiettivi/M1.5", "/obiettivi/M3.8", "/bandi", "/bandi?aperti=true&missione=1&q=cloud", "/bandi/2", "/errore/404", "/api/docs",
         "/territorio", "/territorio/zone/adda-martesana", "/territorio/comuni", "/territorio/comuni?cerca=san&zona=sud-est", "/territorio/comuni/015146", "/territorio/comuni/015251", "/soggetti", "/soggetti?cerca=comune&livello=Municipalities",
         "/azioni", "/azioni?missione=3&fonte=Pnrr", "/azioni/1", "/obiettivi/M3.6", "/metodo", "/territorio/zone/nord-milano",
         "/accesso", "/azioni/2/storia", "/open-data", "/azioni?comune=015146&pagina=2", "/azioni?zona=milano", "/azioni?obiettivo=M3.6&pagina=2",
@@ -27,7 +27,7 @@ public sealed class HtmlValidityTests
         "/gestione/proposte/1", "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action&id=2&chi=editor", "/gestione/stati",
         "/gestione/importazioni", "/gestione/importazioni/1", "/gestione/allineamento", "/gestione/misure", "/gestione/misure/M2C2I4.1",
         "/gestione/indicatori", "/gestione/indicatori/nuovo", "/gestione/indicatori/TEST-CICL/modifica", "/gestione/indicatori/TEST-CICL/dati", "/gestione/proposte/2", "/cruscotto?missione=3", "/relazioni?vista=ufficio", "/gestione/versioni",
-        "/gestione/campagne", "/gestione/campagne/1", "/gestione/aggiornamenti", "/gestione/adesioni", "/gestione/adesioni/1", "/gestione/adesioni/2",
+        "/gestione/campagne", "/gestione/campagne/1", "/gestione/aggiornamenti", "/gestione/adesioni", "/gestione/adesioni/1", "/gestione/adesioni/2", "/bandi/3",
     ];
 
     private static string VnuJar => Path.Combine(
@@ -69,6 +69,8 @@ public sealed class HtmlValidityTests
             var dueOn = DateOnly.FromDateTime(DateTime.UtcNow).AddMonths(6);
             versions.Caller = new Regia.Core.Auditing.Caller(9_999, "editor@example.test", milano, "Comune di Milano", Regia.Core.Accounts.RegiaRole.Editor, Regia.Core.Auditing.ChangeChannel.Site);
             await Regia.Core.Commitments.ObjectiveCommitments.SubmitAsync(versions, new("M4.1", "Impegno di prova da esaminare (test).", dueOn), TimeProvider.System, cancellationToken: cancel);
+            // The Comune's interest in call 3 (its page, as staff see it, lists who is interested).
+            await Regia.Core.Funding.FundingCalls.MarkInterestAsync(versions, 3, "Nota di prova (test).", TimeProvider.System, cancel);
             versions.Caller = Regia.Core.Auditing.Caller.CommandLine("test");
             await Regia.Core.Commitments.ObjectiveCommitments.SubmitAsync(versions, new("M3.8", "Impegno di prova accettato (test).", dueOn, milano), TimeProvider.System, cancellationToken: cancel);
         }

@@ -308,13 +308,23 @@ public sealed record OverdueMilestone(int ActionId, string Action, string Title,
 
 /// <summary>What needs the planning office's attention: each list the oldest first, with its full count.</summary>
 public sealed record StaffDashboard(
-    int StaleCount, IReadOnlyList<StaleAction> Stale, int OverdueCount, IReadOnlyList<OverdueMilestone> Overdue, IReadOnlyList<IndicatorSummary> OffTrack, int SuggestionsAwaiting);
+    int StaleCount, IReadOnlyList<StaleAction> Stale, int OverdueCount, IReadOnlyList<OverdueMilestone> Overdue, IReadOnlyList<IndicatorSummary> OffTrack, int SuggestionsAwaiting)
+{
+    /// <summary>The deadlines ahead: open update campaigns and calls for funding closing within <see cref="StaffDashboards.DeadlinesWithin"/> days, soonest first.</summary>
+    public IReadOnlyList<StaffDeadline> Deadlines { get; init; } = [];
+}
+
+/// <summary>A deadline the office watches: a campaign's (<c>campaign</c>) or a call's (<c>call</c>), with the page that says more.</summary>
+public sealed record StaffDeadline(string Kind, string Title, DateOnly Due, string Url);
 
 /// <summary>The staff's part of the dashboards.</summary>
 public static class StaffDashboards
 {
     /// <summary>An open action not updated for this long is listed as stale.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromDays(90);
+
+    /// <summary>Calls for funding closing within this many days are listed among the deadlines.</summary>
+    public const int DeadlinesWithin = 60;
 
     /// <summary>
     /// Actions (drafts too) not updated for 90 days whose status is not closed (<see cref="ActionStatuses.Closed"/>),
@@ -336,6 +346,12 @@ public static class StaffDashboards
         var stale = actions.Where(a => a.UpdatedAtUtc < before && !closed.Contains(a.Status!.Code));
         var today = DateOnly.FromDateTime(nowUtc);
         var overdue = actions.SelectMany(a => a.Milestones).Where(m => m.DoneOn == null && m.DueOn < today);
+        var campaigns = await db.Campaigns.AsNoTracking().Where(c => c.State == Campaigns.CampaignState.Open)
+            .Select(c => new { c.Id, c.Title, c.Deadline }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var calls = await Funding.FundingCalls.ClosingSoonAsync(db, today, DeadlinesWithin, cancellationToken).ConfigureAwait(false);
+        var deadlines = campaigns.Select(c => new StaffDeadline("campaign", c.Title, c.Deadline, FormattableString.Invariant($"/gestione/campagne/{c.Id}")))
+            .Concat(calls.Select(c => new StaffDeadline("call", c.Title, c.ClosesOn!.Value, FormattableString.Invariant($"/bandi/{c.Id}"))))
+            .OrderBy(d => d.Due).ThenBy(d => d.Kind, StringComparer.Ordinal).Take(take).ToList();
         return new StaffDashboard(
             await stale.CountAsync(cancellationToken).ConfigureAwait(false),
             await stale.OrderBy(a => a.UpdatedAtUtc).ThenBy(a => a.Id).Take(take)
@@ -346,6 +362,9 @@ public static class StaffDashboards
                 .Join(db.Actions, m => m.ActionId, a => a.Id, (m, a) => new OverdueMilestone(a.Id, a.ReadableTitle != "" ? a.ReadableTitle : a.Title, m.Title, m.DueOn))
                 .ToListAsync(cancellationToken).ConfigureAwait(false),
             await IndicatorQueries.ListAsync(db, new IndicatorFilter(Mission: filter.Mission, Status: TrackStatus.OffTrack), cancellationToken).ConfigureAwait(false),
-            await db.ActionSuggestions.CountAsync(s => s.State == Alignment.SuggestionState.Open, cancellationToken).ConfigureAwait(false));
+            await db.ActionSuggestions.CountAsync(s => s.State == Alignment.SuggestionState.Open, cancellationToken).ConfigureAwait(false))
+        {
+            Deadlines = deadlines,
+        };
     }
 }
