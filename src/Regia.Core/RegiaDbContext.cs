@@ -73,6 +73,8 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
 
     public DbSet<Funding.FundingCallInterest> FundingCallInterests => Set<Funding.FundingCallInterest>();
 
+    public DbSet<Dup.DupObjective> DupObjectives => Set<Dup.DupObjective>();
+
     /// <summary>Who acts through this context: set by the host (site request, API token, command line).</summary>
     public Caller Caller { get; set; } = Caller.System;
 

@@ -96,7 +96,7 @@ public sealed class AlignmentEngine(TimeProvider clock) : IDisposable
         return AlignmentPlan.From(missions).With(await PnrrCatalogue.ShippedAsync().ConfigureAwait(false));
     }
 
-    /// <summary>Every labelled example in the database, in a fixed order (examples by key, then actions by id).</summary>
+    /// <summary>Every labelled example in the database, in a fixed order (examples by key, then actions by id, then DUP objectives by id).</summary>
     public static async Task<List<AlignmentExample>> ExamplesAsync(RegiaDbContext db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -126,6 +126,8 @@ public sealed class AlignmentEngine(TimeProvider clock) : IDisposable
             examples.Add(new AlignmentExample(new AlignmentQuery(a.Title, a.Description, null, a.Body).Text, a.Measure, a.Mission, confirmed.GetValueOrDefault(a.Id)));
         }
 
+        // The Enti's own links of their DUP objectives teach it how programming documents word the plan's objectives.
+        examples.AddRange(await Dup.DupRegister.ExamplesAsync(db, cancellationToken).ConfigureAwait(false));
         return examples;
     }
 

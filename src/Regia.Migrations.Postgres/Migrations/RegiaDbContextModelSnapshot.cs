@@ -976,6 +976,80 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.ToTable("LoadedDatasets");
                 });
 
+            modelBuilder.Entity("Regia.Core.Dup.DupObjective", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("FirstYear")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("OrganizationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("FirstYear", "OrganizationId");
+
+                    b.ToTable("DupObjectives", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Dup.DupObjectiveLink", b =>
+                {
+                    b.Property<int>("DupObjectiveId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ObjectiveId")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Suggested")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("DupObjectiveId", "ObjectiveId");
+
+                    b.HasIndex("ObjectiveId");
+
+                    b.ToTable("DupObjectiveLinks", (string)null);
+                });
+
             modelBuilder.Entity("Regia.Core.Funding.FundingCall", b =>
                 {
                     b.Property<int>("Id")
@@ -2471,6 +2545,34 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("Regia.Core.Dup.DupObjective", b =>
+                {
+                    b.HasOne("Regia.Core.Organizations.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Regia.Core.Dup.DupObjectiveLink", b =>
+                {
+                    b.HasOne("Regia.Core.Dup.DupObjective", null)
+                        .WithMany("Links")
+                        .HasForeignKey("DupObjectiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Plans.Objective", "Objective")
+                        .WithMany()
+                        .HasForeignKey("ObjectiveId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Objective");
+                });
+
             modelBuilder.Entity("Regia.Core.Funding.FundingCallInterest", b =>
                 {
                     b.HasOne("Regia.Core.Funding.FundingCall", null)
@@ -2671,6 +2773,11 @@ namespace Regia.Migrations.Postgres.Migrations
             modelBuilder.Entity("Regia.Core.Campaigns.UpdateCampaign", b =>
                 {
                     b.Navigation("Tasks");
+                });
+
+            modelBuilder.Entity("Regia.Core.Dup.DupObjective", b =>
+                {
+                    b.Navigation("Links");
                 });
 
             modelBuilder.Entity("Regia.Core.Funding.FundingCall", b =>

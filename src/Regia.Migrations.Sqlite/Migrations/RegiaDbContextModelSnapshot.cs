@@ -935,6 +935,78 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.ToTable("LoadedDatasets");
                 });
 
+            modelBuilder.Entity("Regia.Core.Dup.DupObjective", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FirstYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId");
+
+                    b.HasIndex("FirstYear", "OrganizationId");
+
+                    b.ToTable("DupObjectives", (string)null);
+                });
+
+            modelBuilder.Entity("Regia.Core.Dup.DupObjectiveLink", b =>
+                {
+                    b.Property<int>("DupObjectiveId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ObjectiveId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Suggested")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DupObjectiveId", "ObjectiveId");
+
+                    b.HasIndex("ObjectiveId");
+
+                    b.ToTable("DupObjectiveLinks", (string)null);
+                });
+
             modelBuilder.Entity("Regia.Core.Funding.FundingCall", b =>
                 {
                     b.Property<int>("Id")
@@ -2382,6 +2454,34 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("Regia.Core.Dup.DupObjective", b =>
+                {
+                    b.HasOne("Regia.Core.Organizations.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Regia.Core.Dup.DupObjectiveLink", b =>
+                {
+                    b.HasOne("Regia.Core.Dup.DupObjective", null)
+                        .WithMany("Links")
+                        .HasForeignKey("DupObjectiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Plans.Objective", "Objective")
+                        .WithMany()
+                        .HasForeignKey("ObjectiveId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Objective");
+                });
+
             modelBuilder.Entity("Regia.Core.Funding.FundingCallInterest", b =>
                 {
                     b.HasOne("Regia.Core.Funding.FundingCall", null)
@@ -2582,6 +2682,11 @@ namespace Regia.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Regia.Core.Campaigns.UpdateCampaign", b =>
                 {
                     b.Navigation("Tasks");
+                });
+
+            modelBuilder.Entity("Regia.Core.Dup.DupObjective", b =>
+                {
+                    b.Navigation("Links");
                 });
 
             modelBuilder.Entity("Regia.Core.Funding.FundingCall", b =>
