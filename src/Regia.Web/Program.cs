@@ -2,6 +2,7 @@ using Regia.Web.Features.Actions;
 using Regia.Web.Features.Admin;
 using Regia.Web.Features.Alignment;
 using Regia.Web.Features.Dashboards;
+using Regia.Web.Features.Dup;
 using Regia.Web.Features.Funding;
 using Regia.Web.Features.Importing;
 using Regia.Web.Features.Indicators;
@@ -68,6 +69,7 @@ app.MapReportsApi();
 app.MapCampaignsApi();
 app.MapCommitmentsApi();
 app.MapFundingCallsApi();
+app.MapDupApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

@@ -44,6 +44,7 @@ public sealed class HtmlValidityTests
         using var client = app.CreateNonRedirectingClient();
         using var staff = app.CreateNonRedirectingClient();
         Assert.Equal(1, await ActionsApiTests.SeedAsync(app));
+        List<string> dupPages = [], dupStaffPages = [];
         await using (var scope = app.Services.CreateAsyncScope())
         {
             // Actions 5 and 6 state only their mission and carry the engine's suggestion (action 5's page, the queue, M3.6's note).
@@ -71,8 +72,14 @@ public sealed class HtmlValidityTests
             await Regia.Core.Commitments.ObjectiveCommitments.SubmitAsync(versions, new("M4.1", "Impegno di prova da esaminare (test).", dueOn), TimeProvider.System, cancellationToken: cancel);
             // The Comune's interest in call 3 (its page, as staff see it, lists who is interested).
             await Regia.Core.Funding.FundingCalls.MarkInterestAsync(versions, 3, "Nota di prova (test).", TimeProvider.System, cancel);
+            // The Comune's DUP objective of this period (the coherence pages, its public page, its form in the back office).
+            await Regia.Core.Dup.DupRegister.AddAsync(versions, new(DateTime.UtcNow.Year, "Obiettivo del DUP di prova (test)", ["M3.1", "M3.2"], "1.1", "Testo di prova (test)."), TimeProvider.System, cancel);
             versions.Caller = Regia.Core.Auditing.Caller.CommandLine("test");
             await Regia.Core.Commitments.ObjectiveCommitments.SubmitAsync(versions, new("M3.8", "Impegno di prova accettato (test).", dueOn, milano), TimeProvider.System, cancellationToken: cancel);
+            var metropolitan = await TestActions.OrganizationId(versions, "Città metropolitana di Milano", cancel);
+            await Regia.Core.Dup.DupRegister.AddAsync(versions, new(DateTime.UtcNow.Year, "Obiettivo del DUP metropolitano di prova (test)", ["M3.10"], Organization: metropolitan), TimeProvider.System, cancel);
+            dupPages.AddRange(["/dup", "/dup?zona=nord-milano&missione=3", $"/dup/enti/{milano}", $"/dup/enti/{metropolitan}?periodo=2016"]);
+            dupStaffPages.AddRange(["/gestione/dup", $"/gestione/dup?ente={milano}&periodo=2016", "/gestione/dup/1"]);
         }
 
         await TestUsers.CreateAsync(app.Services, "admin@example.test", "Città metropolitana di Milano", Regia.Core.Accounts.RegiaRole.Admin, withToken: false);
@@ -117,11 +124,11 @@ public sealed class HtmlValidityTests
             var files = new List<string>();
             foreach (var language in new[] { "it", "en" })
             {
-                foreach (var (page, index) in Pages.Concat(BackOfficePages).Select((p, i) => (p, i)))
+                foreach (var (page, index) in Pages.Concat(dupPages).Concat(BackOfficePages).Concat(dupStaffPages).Select((p, i) => (p, i)))
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Get, page);
                     request.Headers.AcceptLanguage.ParseAdd(language);
-                    using var response = await (BackOfficePages.Contains(page) ? staff : client).SendAsync(request, cancel);
+                    using var response = await (BackOfficePages.Contains(page) || dupStaffPages.Contains(page) ? staff : client).SendAsync(request, cancel);
                     Assert.True(response.IsSuccessStatusCode || page.StartsWith("/errore/", StringComparison.Ordinal), $"{page}: {(int)response.StatusCode}");
                     var file = Path.Combine(directory, $"{language}-{index:D2}.html");
                     await File.WriteAllTextAsync(file, await response.Content.ReadAsStringAsync(cancel), cancel);
@@ -148,6 +155,27 @@ public sealed class HtmlValidityTests
                 var suggestedFile = Path.Combine(directory, $"{language}-suggest.html");
                 await File.WriteAllTextAsync(suggestedFile, suggestedHtml, cancel);
                 files.Add(suggestedFile);
+
+                // The DUP form with the engine's suggestions and a refusal beside the objectives' fieldset.
+                using var dupForm = new HttpRequestMessage(HttpMethod.Get, "/gestione/dup/1");
+                dupForm.Headers.AcceptLanguage.ParseAdd(language);
+                using var dupFormPage = await staff.SendAsync(dupForm, cancel);
+                var dupToken = TestUsers.AntiforgeryToken(await dupFormPage.Content.ReadAsStringAsync(cancel));
+                foreach (var (handler, extra) in new[] { ("Suggest", "M3.1"), ("Save", "M9.9") })
+                {
+                    using var post = new HttpRequestMessage(HttpMethod.Post, $"/gestione/dup/1?handler={handler}")
+                    {
+                        Content = new FormUrlEncodedContent([new("__RequestVerificationToken", dupToken), new("Version", "1"), new("FirstYear", $"{DateTime.UtcNow.Year}"),
+                            new("Title", "Prolungamento della metropolitana e nuove linee di trasporto rapido di massa (test)"), new("Objectives", extra)]),
+                    };
+                    post.Headers.AcceptLanguage.ParseAdd(language);
+                    using var posted = await staff.SendAsync(post, cancel);
+                    var postedHtml = await posted.Content.ReadAsStringAsync(cancel);
+                    Assert.Contains(handler == "Suggest" ? "name=\"Suggested\"" : "aria-describedby=\"Objectives-error\"", postedHtml, StringComparison.Ordinal);
+                    var postedFile = Path.Combine(directory, $"{language}-dup-{handler}.html");
+                    await File.WriteAllTextAsync(postedFile, postedHtml, cancel);
+                    files.Add(postedFile);
+                }
 
                 // The monitoring report as published (a standalone page, outside the site's layout).
                 await using var reportScope = app.Services.CreateAsyncScope();

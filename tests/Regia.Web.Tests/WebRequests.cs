@@ -16,11 +16,15 @@ internal static class WebRequests
     }
 
     /// <summary>Posts <paramref name="fields"/> to <paramref name="url"/> with the antiforgery token of the page <paramref name="form"/>.</summary>
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, Dictionary<string, string> fields, string form)
+    public static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, Dictionary<string, string> fields, string form) =>
+        PostFormAsync(client, url, (IEnumerable<KeyValuePair<string, string>>)fields, form);
+
+    /// <summary>The same with fields that repeat (a group of checkboxes).</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, IEnumerable<KeyValuePair<string, string>> fields, string form)
     {
         var page = await client.GetStringAsync(new Uri(form, UriKind.Relative), Cancel);
-        fields["__RequestVerificationToken"] = TestUsers.AntiforgeryToken(page);
-        return await client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(fields), Cancel);
+        var sent = fields.Append(new("__RequestVerificationToken", TestUsers.AntiforgeryToken(page)));
+        return await client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(sent), Cancel);
     }
 
     /// <summary>An API call with a bearer token (none for an anonymous call) and an optional JSON body.</summary>

@@ -39,7 +39,7 @@ internal static class Security
     public const string ApiEditorPolicy = "api-editor";
 
     /// <summary>Page folders anyone may read; <c>/Admin</c> (the back office) needs an account.</summary>
-    public static readonly IReadOnlyList<string> PublicFolders = ["/Plans", "/Territory", "/Organizations", "/Actions", "/Search", "/Indicators", "/Dashboards", "/Reports", "/Funding", "/OpenData", "/ApiDocs", "/Errors", "/Account"];
+    public static readonly IReadOnlyList<string> PublicFolders = ["/Plans", "/Territory", "/Organizations", "/Actions", "/Search", "/Indicators", "/Dashboards", "/Reports", "/Funding", "/Dup", "/OpenData", "/ApiDocs", "/Errors", "/Account"];
 
     public const string OrganizationClaim = "regia:organization";
     public const string OrganizationNameClaim = "regia:organization-name";

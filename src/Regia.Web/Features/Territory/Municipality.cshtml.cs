@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Regia.Core;
 using Regia.Core.Common;
 using Regia.Core.Actions;
@@ -17,6 +18,9 @@ internal sealed class MunicipalityModel(RegiaDbContext db, TimeProvider clock, R
     /// <summary>The indicators with figures for the Comune, each with its latest one.</summary>
     public IReadOnlyList<Indicators.IndicatorRow> Indicators { get; private set; } = [];
 
+    /// <summary>The Comune as an organisation (its DUP's page), when Regia holds it as one.</summary>
+    public int? OrganizationId { get; private set; }
+
     /// <summary>The public list of all the actions touching the Comune.</summary>
     public string ListUrl => "/azioni?comune=" + Municipality.IstatCode;
 
@@ -31,6 +35,8 @@ internal sealed class MunicipalityModel(RegiaDbContext db, TimeProvider clock, R
         }
 
         Municipality = municipality;
+        OrganizationId = await db.Organizations.Where(o => o.Municipality!.IstatCode == istatCode && o.Kind == Core.Organizations.OrganizationKind.Municipality)
+            .Select(o => (int?)o.Id).FirstOrDefaultAsync(cancellationToken);
         Actions = await rollups.PlaceAsync(db, [municipality.IstatCode], clock.Today(), cancellationToken);
         Indicators = [.. (await Core.Indicators.IndicatorQueries.ForPlaceAsync(db, Core.Indicators.TerritoryLevel.Municipality, municipality.IstatCode, cancellationToken))
             .Select(i => new Indicators.IndicatorRow(i.Indicator, i.Figure.Period, i.Figure.Value))];
