@@ -75,6 +75,12 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
 
     public DbSet<Dup.DupObjective> DupObjectives => Set<Dup.DupObjective>();
 
+    public DbSet<Comments.Comment> Comments => Set<Comments.Comment>();
+
+    public DbSet<Comments.CommentReport> CommentReports => Set<Comments.CommentReport>();
+
+    public DbSet<Common.SiteSetting> SiteSettings => Set<Common.SiteSetting>();
+
     /// <summary>Who acts through this context: set by the host (site request, API token, command line).</summary>
     public Caller Caller { get; set; } = Caller.System;
 

@@ -2,6 +2,7 @@ using Regia.Web.Features.Actions;
 using Regia.Web.Features.Admin;
 using Regia.Web.Features.Alignment;
 using Regia.Web.Features.Dashboards;
+using Regia.Web.Features.Comments;
 using Regia.Web.Features.Dup;
 using Regia.Web.Features.Funding;
 using Regia.Web.Features.Importing;
@@ -70,6 +71,7 @@ app.MapCampaignsApi();
 app.MapCommitmentsApi();
 app.MapFundingCallsApi();
 app.MapDupApi();
+app.MapCommentsApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
 

@@ -64,7 +64,7 @@ public static class UserAccounts
     {
         ArgumentNullException.ThrowIfNull(db);
         var rows = await db.Users.AsNoTracking().Include(u => u.Organization).OrderBy(u => u.Email).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return rows.Select(u => new UserSummary(u.Id, u.Email!, u.DisplayName, u.Organization!.Name, u.Role, u.CreatedAtUtc, u.DisabledAtUtc, u.LockoutEnd)).ToList();
+        return rows.Select(u => new UserSummary(u.Id, u.Email!, u.DisplayName, u.Organization?.Name ?? "", u.Role, u.CreatedAtUtc, u.DisabledAtUtc, u.LockoutEnd)).ToList();
     }
 
     /// <summary>Disables an account: it can no longer sign in, its sessions end at their next check, its tokens stop working.</summary>

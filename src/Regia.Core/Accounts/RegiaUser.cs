@@ -19,6 +19,9 @@ public enum RegiaRole
 
     /// <summary>Reads what is not yet published (drafts, proposals of its organisation); writes nothing.</summary>
     Viewer,
+
+    /// <summary>A resident who signed up (or in through OpenID Connect) to comment: no organisation, no back office, no drafts.</summary>
+    Resident,
 }
 
 /// <summary>Names of the roles as stored and as carried in claims.</summary>
@@ -28,6 +31,7 @@ public static class RegiaRoles
     public const string Reviewer = "reviewer";
     public const string Editor = "editor";
     public const string Viewer = "viewer";
+    public const string Resident = "resident";
 
     /// <summary>Administrators and reviewers, for authorisation rules.</summary>
     public const string Reviewers = Admin + "," + Reviewer;
@@ -37,6 +41,7 @@ public static class RegiaRoles
         RegiaRole.Admin => Admin,
         RegiaRole.Reviewer => Reviewer,
         RegiaRole.Editor => Editor,
+        RegiaRole.Resident => Resident,
         _ => Viewer,
     };
 
@@ -46,16 +51,18 @@ public static class RegiaRoles
         Reviewer => RegiaRole.Reviewer,
         Editor => RegiaRole.Editor,
         Viewer => RegiaRole.Viewer,
+        Resident => RegiaRole.Resident,
         _ => null,
     };
 }
 
-/// <summary>An account of a person who works on the plan, tied to the organisation they work for.</summary>
+/// <summary>An account of a person who works on the plan, tied to the organisation they work for, or of a resident (no organisation).</summary>
 public sealed class RegiaUser : IdentityUser<int>
 {
     public required string DisplayName { get; set; }
 
-    public int OrganizationId { get; set; }
+    /// <summary>The organisation staff work for; none for a <see cref="RegiaRole.Resident"/>.</summary>
+    public int? OrganizationId { get; set; }
 
     public Organization? Organization { get; set; }
 

@@ -32,6 +32,9 @@ public sealed record Caller(int? UserId, string Name, int? OrganizationId, strin
 
     public bool IsAdministrator => Role is RegiaRole.Admin;
 
+    /// <summary>Someone who works on the plan (administrators, reviewers, editors, viewers): may read drafts and organisations' notes. Residents are not staff.</summary>
+    public bool IsStaff => Role is RegiaRole.Admin or RegiaRole.Reviewer or RegiaRole.Editor or RegiaRole.Viewer;
+
     /// <summary>The operator at a terminal: trusted as an administrator, recorded by the machine's user name.</summary>
     public static Caller CommandLine(string operatorName) => new(null, operatorName, null, null, RegiaRole.Admin, ChangeChannel.Cli);
 }

@@ -200,7 +200,7 @@ public static class FundingCalls
             .Select(i => new InterestView(i.OrganizationId, i.Organization!.Name, i.Note, i.MarkedAtUtc)).ToListAsync(cancellationToken).ConfigureAwait(false);
         var mine = caller.OrganizationId is { } own && interests.Any(i => i.OrganizationId == own);
         // Who is interested is for staff, who build the partnerships; the public sees how many.
-        return new FundingCallDetail(call, objectives, caller.IsAuthenticated ? interests : [], mine);
+        return new FundingCallDetail(call, objectives, caller.IsStaff ? interests : [], mine);
     }
 
     /// <summary>The caller's organisation marks its interest in a call (again: the note is replaced).</summary>

@@ -15,9 +15,9 @@ public static class MailRecipients
         ArgumentNullException.ThrowIfNull(db);
         var ids = organizations.ToList();
         return await db.Users.AsNoTracking()
-            .Where(u => ids.Contains(u.OrganizationId) && u.Role == RegiaRole.Editor && u.DisabledAtUtc == null && u.Email != null)
+            .Where(u => u.OrganizationId != null && ids.Contains(u.OrganizationId.Value) && u.Role == RegiaRole.Editor && u.DisabledAtUtc == null && u.Email != null)
             .OrderBy(u => u.Id)
-            .Select(u => new MailRecipient(u.Id, u.Email!, u.DisplayName, u.OrganizationId, u.Organization!.Name))
+            .Select(u => new MailRecipient(u.Id, u.Email!, u.DisplayName, u.OrganizationId!.Value, u.Organization!.Name))
             .ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 }

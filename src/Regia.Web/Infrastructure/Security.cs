@@ -39,7 +39,7 @@ internal static class Security
     public const string ApiEditorPolicy = "api-editor";
 
     /// <summary>Page folders anyone may read; <c>/Admin</c> (the back office) needs an account.</summary>
-    public static readonly IReadOnlyList<string> PublicFolders = ["/Plans", "/Territory", "/Organizations", "/Actions", "/Search", "/Indicators", "/Dashboards", "/Reports", "/Funding", "/Dup", "/OpenData", "/ApiDocs", "/Errors", "/Account"];
+    public static readonly IReadOnlyList<string> PublicFolders = ["/Plans", "/Territory", "/Organizations", "/Actions", "/Search", "/Indicators", "/Dashboards", "/Reports", "/Funding", "/Dup", "/Comments", "/OpenData", "/ApiDocs", "/Errors", "/Account"];
 
     public const string OrganizationClaim = "regia:organization";
     public const string OrganizationNameClaim = "regia:organization-name";
@@ -59,6 +59,8 @@ internal static class Security
 
         services.AddRegiaIdentityCore()
             .AddSignInManager()
+            // Residents' e-mail confirmation links (data-protected, valid a day).
+            .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<RegiaClaimsFactory>();
         var authentication = services.AddAuthentication(options =>
             {
@@ -171,14 +173,17 @@ internal static class Security
     public static ClaimsIdentity IdentityOf(RegiaUser user, string authenticationType)
     {
         ArgumentNullException.ThrowIfNull(user);
+        // A resident has no organisation: no organisation claims, so the caller has none.
+        Claim[] organization = user.OrganizationId is { } id
+            ? [new Claim(OrganizationClaim, id.ToString(CultureInfo.InvariantCulture)), new Claim(OrganizationNameClaim, user.Organization?.Name ?? string.Empty)]
+            : [];
         return new ClaimsIdentity(
             [
                 new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(CultureInfo.InvariantCulture)),
                 new Claim(ClaimTypes.Name, user.DisplayName),
                 new Claim(ClaimTypes.Email, user.Email ?? string.Empty),
                 new Claim(ClaimTypes.Role, RegiaRoles.NameOf(user.Role)),
-                new Claim(OrganizationClaim, user.OrganizationId.ToString(CultureInfo.InvariantCulture)),
-                new Claim(OrganizationNameClaim, user.Organization?.Name ?? string.Empty),
+                .. organization,
             ],
             authenticationType,
             ClaimTypes.Name,
@@ -193,7 +198,11 @@ internal sealed class RegiaClaimsFactory(UserManager<RegiaUser> users, IOptions<
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(RegiaUser user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        user.Organization ??= await db.Organizations.FindAsync(user.OrganizationId).ConfigureAwait(false);
+        if (user.OrganizationId is { } organization)
+        {
+            user.Organization ??= await db.Organizations.FindAsync(organization).ConfigureAwait(false);
+        }
+
         var identity = await base.GenerateClaimsAsync(user).ConfigureAwait(false);
         foreach (var claim in Security.IdentityOf(user, identity.AuthenticationType!).Claims.Where(c => c.Type is not ClaimTypes.NameIdentifier and not ClaimTypes.Name && !identity.HasClaim(c.Type, c.Value)))
         {

@@ -56,7 +56,8 @@ internal sealed class LoginModel(SignInManager<RegiaUser> signIn, IAuthenticatio
         var result = await signIn.PasswordSignInAsync(user, Password!, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
-            return LocalRedirect(SafeReturnUrl(ReturnUrl));
+            // A resident has no back office: without a page to go back to, the plan's home page.
+            return LocalRedirect(user.Role == Core.Accounts.RegiaRole.Resident && string.IsNullOrEmpty(ReturnUrl) ? "/" : SafeReturnUrl(ReturnUrl));
         }
 
         ModelState.AddModelError(string.Empty, result.IsLockedOut

@@ -18,6 +18,9 @@ internal sealed class ActionModel(RegiaDbContext db, TimeProvider clock) : PageM
     /// <summary>A signed-in reviewer, or an editor of the lead organisation, gets a link to the back office.</summary>
     public bool CanEdit => db.Caller.IsReviewer || (db.Caller.Role is Core.Accounts.RegiaRole.Editor && db.Caller.OrganizationId == Action.LeadOrganizationId);
 
+    /// <summary>The public comments, and the form for the signed-in.</summary>
+    public Comments.CommentsSection Comments { get; private set; } = null!;
+
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
         var action = await ActionQueries.GetAsync(db, id, includeDrafts: false, clock.Today(), cancellationToken);
@@ -28,6 +31,7 @@ internal sealed class ActionModel(RegiaDbContext db, TimeProvider clock) : PageM
 
         Action = action;
         Measures = await PnrrMeasures.DescribeAsync(db, action.Funding.Select(f => f.PnrrMeasure), cancellationToken);
+        Comments = await Features.Comments.CommentsSection.LoadAsync(db, Core.Comments.CommentTarget.ForAction(id), FormattableString.Invariant($"/azioni/{id}"), cancellationToken);
         return Page();
     }
 }

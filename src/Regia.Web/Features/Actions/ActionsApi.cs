@@ -276,7 +276,7 @@ internal static class ActionsApi
         CancellationToken cancellationToken)
     {
         var caller = db.Caller;
-        var action = await ActionQueries.GetAsync(db, id, includeDrafts: caller.IsAuthenticated, clock.Today(), cancellationToken);
+        var action = await ActionQueries.GetAsync(db, id, includeDrafts: caller.IsStaff, clock.Today(), cancellationToken);
         // A draft is read by reviewers and by the organisations that lead or join it, no one else.
         if (action is null || (action.Publication == PublicationState.Draft && !caller.IsReviewer
             && caller.OrganizationId != action.LeadOrganizationId && action.Partners.All(p => p.OrganizationId != caller.OrganizationId)))

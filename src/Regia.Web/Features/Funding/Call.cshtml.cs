@@ -20,7 +20,7 @@ internal sealed class CallModel(RegiaDbContext db, TimeProvider clock, IStringLo
 
     public bool CanMark => db.Caller.OrganizationId is not null && (db.Caller.IsReviewer || db.Caller.Role is Core.Accounts.RegiaRole.Editor);
 
-    public bool IsStaff => db.Caller.IsAuthenticated;
+    public bool IsStaff => db.Caller.IsStaff;
 
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {

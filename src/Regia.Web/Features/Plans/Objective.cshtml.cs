@@ -24,6 +24,9 @@ internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock, Roll
     /// <summary>The accepted commitments (adesioni) of organisations to the objective.</summary>
     public IReadOnlyList<Core.Commitments.CommitmentView> Commitments { get; private set; } = [];
 
+    /// <summary>The public comments, and the form for the signed-in.</summary>
+    public Comments.CommentsSection Comments { get; private set; } = null!;
+
     public ObjectiveView? Previous => Mission.Objectives.LastOrDefault(o => o.Number < Objective.Number);
 
     public ObjectiveView? Next => Mission.Objectives.FirstOrDefault(o => o.Number > Objective.Number);
@@ -49,6 +52,7 @@ internal sealed class ObjectiveModel(RegiaDbContext db, TimeProvider clock, Roll
         Indicators = [.. (await Core.Indicators.IndicatorQueries.ListAsync(db, new Core.Indicators.IndicatorFilter(Objective: objective.Code), cancellationToken))
             .Select(i => new Indicators.IndicatorRow(i, i.LatestPeriod, i.LatestValue))];
         Commitments = await Core.Commitments.ObjectiveCommitments.ListAsync(db, new Core.Commitments.CommitmentFilter(objective.Code, State: Core.Commitments.CommitmentState.Accepted), cancellationToken);
+        Comments = await Features.Comments.CommentsSection.LoadAsync(db, Core.Comments.CommentTarget.ForObjective(Objective.Code), "/obiettivi/" + Objective.Code, cancellationToken);
         return Page();
     }
 }
