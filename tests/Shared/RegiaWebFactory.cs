@@ -33,9 +33,16 @@ public sealed class RegiaWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Regia:TerritoryDirectory", RepositoryFiles.TerritoryDirectory);
         // Uploaded import files go to the test's own folder, never the source tree.
         builder.UseSetting("Regia:ImportDirectory", ImportDirectory);
+        // Each instance writes its messages to its own pickup folder: tests read only theirs.
+        if (!settings.ContainsKey("Regia:Mail:PickupDirectory"))
+        {
+            builder.UseSetting("Regia:Mail:PickupDirectory", MailDirectory);
+        }
     }
 
     public string ImportDirectory { get; } = Directory.CreateTempSubdirectory("regia-imports-").FullName;
+
+    public string MailDirectory { get; } = Path.Combine(Path.GetTempPath(), "regia-mail-" + Guid.NewGuid().ToString("N"));
 
     protected override void Dispose(bool disposing)
     {
@@ -43,6 +50,11 @@ public sealed class RegiaWebFactory : WebApplicationFactory<Program>
         if (disposing && Directory.Exists(ImportDirectory))
         {
             Directory.Delete(ImportDirectory, recursive: true);
+        }
+
+        if (disposing && Directory.Exists(MailDirectory))
+        {
+            Directory.Delete(MailDirectory, recursive: true);
         }
     }
 

@@ -25,7 +25,8 @@ public static class TestUsers
     {
         ArgumentNullException.ThrowIfNull(client);
         using var response = await client.PostAsync(new Uri("/accesso", UriKind.Relative), await SignInFormAsync(client, email, Password, cancellationToken), cancellationToken);
-        if (!response.Headers.Location?.OriginalString.StartsWith("/gestione", StringComparison.Ordinal) ?? true)
+        // Staff land on /gestione, residents on the home page; a failure shows the form again.
+        if (response.StatusCode != System.Net.HttpStatusCode.Redirect || response.Headers.Location?.OriginalString.StartsWith("/accesso", StringComparison.Ordinal) != false)
         {
             throw new InvalidOperationException($"Sign-in of {email} failed: {(int)response.StatusCode}.");
         }
