@@ -80,6 +80,25 @@ public sealed class HtmlValidityTests
             await Regia.Core.Dup.DupRegister.AddAsync(versions, new(DateTime.UtcNow.Year, "Obiettivo del DUP metropolitano di prova (test)", ["M3.10"], Organization: metropolitan), TimeProvider.System, cancel);
             dupPages.AddRange(["/dup", "/dup?zona=nord-milano&missione=3", $"/dup/enti/{milano}", $"/dup/enti/{metropolitan}?periodo=2016"]);
             dupStaffPages.AddRange(["/gestione/dup", $"/gestione/dup?ente={milano}&periodo=2016", "/gestione/dup/1"]);
+
+            // Comments: a resident's published and removed ones on M2.12 (the public page), waiting and reported ones on M3.1 (the office's page and queue).
+            var resident = new Regia.Core.Accounts.RegiaUser
+            {
+                UserName = "residente.nu@example.test", NormalizedUserName = "RESIDENTE.NU@EXAMPLE.TEST", Email = "residente.nu@example.test", NormalizedEmail = "RESIDENTE.NU@EXAMPLE.TEST",
+                EmailConfirmed = true, DisplayName = "Residente di prova", Role = Regia.Core.Accounts.RegiaRole.Resident, CreatedAtUtc = DateTime.UtcNow, SecurityStamp = Guid.NewGuid().ToString(),
+            };
+            versions.Users.Add(resident);
+            await versions.SaveChangesAsync(cancel);
+            versions.Caller = new Regia.Core.Auditing.Caller(resident.Id, resident.Email, null, null, Regia.Core.Accounts.RegiaRole.Resident, Regia.Core.Auditing.ChangeChannel.Site);
+            var kept = await Regia.Core.Comments.PublicComments.PostAsync(versions, Regia.Core.Comments.CommentTarget.ForObjective("M2.12"), "Un commento di prova (test).\nSu due righe.", TimeProvider.System, cancel);
+            var gone = await Regia.Core.Comments.PublicComments.PostAsync(versions, Regia.Core.Comments.CommentTarget.ForObjective("M2.12"), "Un commento di prova da rimuovere (test).", TimeProvider.System, cancel);
+            await Regia.Core.Comments.PublicComments.PostAsync(versions, Regia.Core.Comments.CommentTarget.ForObjective("M3.1"), "Un commento di prova in attesa (test).", TimeProvider.System, cancel);
+            versions.Caller = Regia.Core.Auditing.Caller.CommandLine("test");
+            await Regia.Core.Comments.PublicComments.ModerateAsync(versions, kept.Id, Regia.Core.Comments.CommentDecision.Publish, null, TimeProvider.System, cancellationToken: cancel);
+            await Regia.Core.Comments.PublicComments.ModerateAsync(versions, gone.Id, Regia.Core.Comments.CommentDecision.Publish, null, TimeProvider.System, cancellationToken: cancel);
+            await Regia.Core.Comments.PublicComments.ModerateAsync(versions, gone.Id, Regia.Core.Comments.CommentDecision.Remove, "Fuori tema (test).", TimeProvider.System, cancellationToken: cancel);
+            dupPages.AddRange(["/accesso/registrazione", "/accesso/conferma?utente=1&codice=sbagliato"]);
+            dupStaffPages.AddRange(["/gestione/commenti", "/obiettivi/M3.1", "/obiettivi/M2.12?personale=1"]);
         }
 
         await TestUsers.CreateAsync(app.Services, "admin@example.test", "Città metropolitana di Milano", Regia.Core.Accounts.RegiaRole.Admin, withToken: false);
