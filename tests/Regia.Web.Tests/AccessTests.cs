@@ -82,6 +82,45 @@ public sealed class AccessTests
         Assert.Contains(endpoints, e => e.RoutePattern.RawText == "gestione/proposte/{id:int}" && e.Metadata.GetMetadata<IAuthorizeData>() is not null);
     }
 
+    [Fact]
+    public async Task A_viewer_token_is_refused_by_every_api_write_before_its_body_is_read()
+    {
+        await using var database = await TestDatabase.CreateAsync("sqlite");
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        var viewer = (await TestUsers.CreateAsync(app.Services, "lettore.scritture@example.test", "Comune di Milano", RegiaRole.Viewer))!;
+        // Writes every signed-in caller may make (a viewer too comments and reports comments); the engine's POST writes nothing.
+        string[] openToAll = ["/api/v1/comments", "/api/v1/comments/{id:int}/report", "/api/v1/alignment/suggest"];
+        var writes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api", StringComparison.Ordinal) && !openToAll.Contains(e.RoutePattern.RawText.TrimEnd('/')))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Where(m => m != "GET" && m != "HEAD").Select(m => (Method: m, Route: e.RoutePattern.RawText!)))
+            .ToList();
+        Assert.True(writes.Count > 25, $"only {writes.Count} API writes found");
+        var accepted = new List<string>();
+        foreach (var (method, route) in writes)
+        {
+            var url = System.Text.RegularExpressions.Regex.Replace(route, "\\{([a-zA-Z]+)(:int)?\\}", m => m.Groups[2].Success ? "1" : "M3.1");
+            using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", viewer);
+            // The import takes a file (multipart); every other write a JSON body. Either is broken.
+            request.Content = url.StartsWith("/api/v1/imports", StringComparison.Ordinal)
+                ? new StringContent("--x\r\nbroken", System.Text.Encoding.UTF8, "multipart/form-data")
+                : new StringContent("{ not json", System.Text.Encoding.UTF8, "application/json");
+            if (url.StartsWith("/api/v1/imports", StringComparison.Ordinal))
+            {
+                request.Content.Headers.ContentType!.Parameters.Add(new NameValueHeaderValue("boundary", "x"));
+            }
+
+            using var response = await client.SendAsync(request, Cancel);
+            if (response.StatusCode != HttpStatusCode.Forbidden)
+            {
+                accepted.Add($"{method} {url}: {(int)response.StatusCode}");
+            }
+        }
+
+        Assert.Empty(accepted);
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Each_role_may_write_exactly_what_it_should_anonymous_callers_get_401_and_others_403(string provider)

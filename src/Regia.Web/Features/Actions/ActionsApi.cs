@@ -54,7 +54,8 @@ internal static class ActionsApi
             .WithSummary("Public history of an action")
             .WithDescription("Every change made to the action while it was published, newest first: when, by which organisation, the fields that changed with their values before and after, and timeline entries. Drafts and people's names are not shown.");
 
-        var write = api.MapGroup(string.Empty).RequireAuthorization(Security.ApiWriterPolicy);
+        // Viewers write nothing: their token is refused before a body is read.
+        var write = api.MapGroup(string.Empty).RequireAuthorization(Security.ApiEditorPolicy);
         write.MapPost(string.Empty, CreateAction)
             .WithName("CreateAction")
             .WithSummary("Create an action")

@@ -67,6 +67,7 @@ internal static class CampaignsApi
             .WithSummary("My updates: the actions open campaigns ask to update")
             .WithDescription("The token holder's organisation's tasks in open campaigns (every organisation's for reviewers), pending first, each with what the action lacks: progress, money paid, milestones overdue or due by the deadline. Update an action through `PUT /api/v1/actions/{id}` or its timeline; confirm it unchanged with `.../confirm`.");
         api.MapPost("/{id:int}/tasks/{actionId:int}/confirm", ConfirmTask)
+            .RequireAuthorization(Security.ApiEditorPolicy)
             .WithName("ConfirmCampaignTask")
             .WithSummary("Confirm an action unchanged")
             .WithDescription("Editors of the action's organisation, reviewers and administrators: records that nothing changed since the last round, with an optional note. 404 if the action is not in the campaign; 409 if the campaign is closed.")

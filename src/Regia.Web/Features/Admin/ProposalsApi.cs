@@ -28,6 +28,7 @@ internal static class ProposalsApi
             .WithDescription("The proposal with the fields it changes (value now and proposed), or the timeline entry it adds. `isStale` says the action has changed since: approving would be refused.");
 
         api.MapPost("/{id:int}/approve", Approve)
+            .RequireAuthorization(Security.ApiEditorPolicy)
             .WithName("ApproveProposal")
             .WithSummary("Approve a proposal")
             .WithDescription("Reviewers and administrators: applies the proposal to the action in the same transaction that marks it approved. 412 if the action changed since the proposal was made (send it back instead); 409 if it is no longer pending.")
@@ -37,6 +38,7 @@ internal static class ProposalsApi
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         api.MapPost("/{id:int}/send-back", SendBack)
+            .RequireAuthorization(Security.ApiEditorPolicy)
             .WithName("SendBackProposal")
             .WithSummary("Send a proposal back")
             .WithDescription("Reviewers and administrators: returns the proposal to its organisation with a comment saying what to correct (required). Nothing is applied.")
@@ -45,6 +47,7 @@ internal static class ProposalsApi
             .ProducesChangeProblems(versioned: false);
 
         api.MapPost("/{id:int}/withdraw", Withdraw)
+            .RequireAuthorization(Security.ApiEditorPolicy)
             .WithName("WithdrawProposal")
             .WithSummary("Withdraw a proposal")
             .WithDescription("Editors of the proposing organisation: takes back a pending proposal.")

@@ -239,6 +239,7 @@ internal static class ImportsApi
     {
         var api = app.MapGroup("/api/v1/imports").WithTags("Importazioni").RequireAuthorization(Security.ApiWriterPolicy);
         api.MapPost(string.Empty, StartImport)
+            .RequireAuthorization(Security.ApiEditorPolicy)
             .WithName("StartImport")
             .WithSummary("Start an import")
             .WithDescription("Reviewers and administrators: sends a file (multipart `file`; for `pnrr` also `locations`) to import in the background, through the same rules as the forms. `mode`: `dry-run` (default: says what would change, writes nothing), `all-or-nothing` or `valid-only`. `decidim` needs `leadOrganizationId` and `mission`; `measurements` takes figures of indicators in the Open SDG layout (the one `/api/v1/indicators/{code}/data` downloads). Answers 202 with the job; follow its `Location`.")

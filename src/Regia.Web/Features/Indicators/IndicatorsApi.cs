@@ -95,6 +95,7 @@ internal static class IndicatorsApi
 
         var write = app.MapGroup("/api/v1/indicators").WithTags(Tag).RequireAuthorization(Security.ApiWriterPolicy);
         write.MapPost("/", CreateAsync)
+            .RequireAuthorization(Security.ApiEditorPolicy)
             .WithName("CreateIndicator")
             .WithSummary("Define an indicator")
             .WithDescription("Reviewers and administrators: defines an indicator (code, names, unit, direction, tolerance, aggregation, source, licence, frequency, baseline, targets, SDGs, the objectives and actions it measures). Checked whole; 400 lists each invalid field, 403 for editors and viewers (organisations report figures, the planning office defines indicators). 201 with the indicator and its `ETag`.")
@@ -104,6 +105,7 @@ internal static class IndicatorsApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         write.MapPut("/{code}", UpdateAsync)
+            .RequireAuthorization(Security.ApiEditorPolicy)
             .WithName("UpdateIndicator")
             .WithSummary("Change an indicator's definition")
             .WithDescription("Reviewers and administrators: replaces the definition with the input given (the code does not change; figures stay). `If-Match` must carry the version read (the `ETag` of `GetIndicatorDefinition`): without it 428, with a stale one 412.")
@@ -112,6 +114,7 @@ internal static class IndicatorsApi
             .ProducesValidationProblem()
             .ProducesChangeProblems(versioned: true);
         write.MapDelete("/{code}", DeleteAsync)
+            .RequireAuthorization(Security.ApiEditorPolicy)
             .WithName("DeleteIndicator")
             .WithSummary("Remove an indicator")
             .WithDescription("Reviewers and administrators: removes the indicator with its targets, links and figures (the audit trail keeps its definition). `If-Match` must carry the version read: without it 428, with a stale one 412. 204 when done.")
@@ -125,6 +128,7 @@ internal static class IndicatorsApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
         write.MapPost("/figures", RecordFiguresAsync)
+            .RequireAuthorization(Security.ApiEditorPolicy)
             .WithName("RecordIndicatorFigures")
             .WithSummary("Record figures of indicators")
             .WithDescription("Records figures (new ones, or changes to those with the same indicator, place, group and period) through the same rules as the import. A reviewer's or administrator's figures are written at once (200); an editor's, which must belong to indicators that measure an action the editor's organisation leads, become a proposal for a reviewer (202, with the proposal). All or nothing: 400 lists each refused figure as `figures[N].field`. Needs `Authorization: Bearer` with an API token; 403 for a read-only profile.")
