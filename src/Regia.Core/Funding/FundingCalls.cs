@@ -155,11 +155,6 @@ public static class FundingCalls
         ArgumentNullException.ThrowIfNull(db);
         filter ??= new FundingCallFilter();
         var query = db.FundingCalls.AsNoTracking();
-        if (filter.OpenOnly)
-        {
-            query = query.Where(c => (c.OpensOn == null || c.OpensOn <= today) && (c.ClosesOn == null || c.ClosesOn >= today || c.UntilFundsRunOut));
-        }
-
         if (PnrrMeasure.Normalize(filter.Measure) is { } measure)
         {
             query = query.Where(c => c.Measure == measure);
@@ -171,13 +166,19 @@ public static class FundingCalls
             query = query.Where(c => c.Measure != null && c.Measure.StartsWith(prefix));
         }
 
+        // A register of a few hundred calls: read once, then filtered and ordered here, with one rule for "open".
         var calls = await Project(query).ToListAsync(cancellationToken).ConfigureAwait(false);
+        bool IsOpen(FundingCallSummary c) => (c.OpensOn is null || c.OpensOn <= today) && (c.ClosesOn is null || c.ClosesOn >= today || c.UntilFundsRunOut);
+        if (filter.OpenOnly)
+        {
+            calls = [.. calls.Where(IsOpen)];
+        }
+
         if (filter.Search is { Length: > 0 } search)
         {
             calls = [.. calls.Where(c => Italian.CompareInfo.IndexOf(c.Title + " " + c.Applicants + " " + c.Funder, search.Trim(), CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace) >= 0)];
         }
 
-        bool IsOpen(FundingCallSummary c) => (c.OpensOn is null || c.OpensOn <= today) && (c.ClosesOn is null || c.ClosesOn >= today || c.UntilFundsRunOut);
         return [.. calls.Where(IsOpen).OrderBy(c => c.ClosesOn ?? DateOnly.MaxValue).ThenBy(c => c.Id)
             .Concat(calls.Where(c => !IsOpen(c)).OrderByDescending(c => c.ClosesOn ?? DateOnly.MinValue).ThenByDescending(c => c.Id))];
     }
