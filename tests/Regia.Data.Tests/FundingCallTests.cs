@@ -97,4 +97,59 @@ public sealed class FundingCallTests
         Assert.Equal("M5C2I2.1", FundingCalls.MeasureOf("M5C2I2.1"));
         Assert.Null(FundingCalls.MeasureOf("non è un codice"));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_office_adds_a_regional_call_linked_to_objectives_changes_it_and_deletes_it_but_not_a_pnrr_one(string provider)
+    {
+        var (database, _) = await Seeded.CreateAsync(provider, Cancel);
+        await using var owned = database;
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        await using var reviewer = await Seeded.AsAsync(database, 801, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel);
+        await using var editor = await Seeded.AsAsync(database, 802, "Comune di Milano", RegiaRole.Editor, Cancel);
+        await using var anonymous = database.CreateContext();
+        var input = new FundingCallInput(
+            "Bando per la mobilità ciclistica dei Comuni (test)", "Regione Lombardia", "PR FESR 2021-2027", ["m3.5", "M2.12"],
+            1_500_000m, new DateOnly(2026, 3, 1), new DateOnly(2026, 4, 15), Applicants: "Comuni", Url: "https://www.regione.lombardia.it/bando-prova");
+
+        // Only the office; each refusal by its field; nothing written.
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => OfficeCalls.AddAsync(editor, input, clock, Cancel));
+        Assert.Equal("title", (await Assert.ThrowsAsync<FundingCallException>(() => OfficeCalls.AddAsync(reviewer, input with { Title = "  " }, clock, Cancel))).Field);
+        Assert.Equal("closesOn", (await Assert.ThrowsAsync<FundingCallException>(() => OfficeCalls.AddAsync(reviewer, input with { ClosesOn = new DateOnly(2026, 2, 1) }, clock, Cancel))).Field);
+        Assert.Equal("url", (await Assert.ThrowsAsync<FundingCallException>(() => OfficeCalls.AddAsync(reviewer, input with { Url = "javascript:alert(1)" }, clock, Cancel))).Field);
+        Assert.Equal("objectives", (await Assert.ThrowsAsync<FundingCallException>(() => OfficeCalls.AddAsync(reviewer, input with { Objectives = ["M9.1"] }, clock, Cancel))).Field);
+        Assert.Equal("measure", (await Assert.ThrowsAsync<FundingCallException>(() => OfficeCalls.AddAsync(reviewer, input with { Measure = "non una misura" }, clock, Cancel))).Field);
+        Assert.Equal(245, await anonymous.FundingCalls.CountAsync(Cancel));
+
+        var call = await OfficeCalls.AddAsync(reviewer, input, clock, Cancel);
+        Assert.Equal(FundingCallOrigin.Office, call.Origin);
+        Assert.StartsWith("office-", call.Key, StringComparison.Ordinal);
+        var detail = await FundingCalls.GetAsync(anonymous, call.Id, Cancel);
+        Assert.Equal(["M2.12", "M3.5"], detail!.Objectives);
+        // Found by the missions of its objectives, open today, closing within 60 days (the staff dashboard).
+        var today = new DateOnly(2026, 3, 2);
+        Assert.Contains(await FundingCalls.ListAsync(anonymous, today, new FundingCallFilter(OpenOnly: true, Mission: 3), Cancel), c => c.Id == call.Id);
+        Assert.Contains(await FundingCalls.ListAsync(anonymous, today, new FundingCallFilter(Mission: 2), Cancel), c => c.Id == call.Id);
+        Assert.DoesNotContain(await FundingCalls.ListAsync(anonymous, today, new FundingCallFilter(Mission: 4), Cancel), c => c.Id == call.Id);
+        Assert.Contains(await FundingCalls.ClosingSoonAsync(anonymous, today, cancellationToken: Cancel), c => c.Id == call.Id);
+
+        // Changed: objectives replaced; the PNRR's calls are not the office's to change.
+        await OfficeCalls.UpdateAsync(reviewer, call.Id, input with { Objectives = ["M3.5"], AmountTotal = 2_000_000m }, clock, Cancel);
+        Assert.Equal(["M3.5"], (await FundingCalls.GetAsync(anonymous, call.Id, Cancel))!.Objectives);
+        Assert.Equal(2_000_000m, (await OfficeCalls.InputOfAsync(anonymous, call.Id, Cancel))!.AmountTotal);
+        var pnrr = await anonymous.FundingCalls.Where(c => c.Origin == FundingCallOrigin.Pnrr).Select(c => c.Id).FirstAsync(Cancel);
+        Assert.True((await Assert.ThrowsAsync<FundingCallException>(() => OfficeCalls.UpdateAsync(reviewer, pnrr, input, clock, Cancel))).Conflict);
+        Assert.True((await Assert.ThrowsAsync<FundingCallException>(() => OfficeCalls.DeleteAsync(reviewer, pnrr, clock, Cancel))).Conflict);
+        Assert.Null(await OfficeCalls.InputOfAsync(anonymous, pnrr, Cancel));
+
+        // Deleted with the interests marked in it; the public trail keeps add, change and delete.
+        await FundingCalls.MarkInterestAsync(editor, call.Id, "Con Sesto (test).", clock, Cancel);
+        await Assert.ThrowsAsync<UnauthorizedAccessException>(() => OfficeCalls.DeleteAsync(editor, call.Id, clock, Cancel));
+        await OfficeCalls.DeleteAsync(reviewer, call.Id, clock, Cancel);
+        Assert.Null(await FundingCalls.GetAsync(anonymous, call.Id, Cancel));
+        Assert.Equal(0, await anonymous.FundingCallInterests.CountAsync(i => i.CallId == call.Id, Cancel));
+        var trail = await anonymous.AuditEntries.Where(e => e.EntityType == "funding-call" && e.EntityId == call.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) && e.IsPublic)
+            .OrderBy(e => e.Id).Select(e => e.Operation).ToListAsync(Cancel);
+        Assert.Equal(["add", "change", "delete"], trail);
+    }
 }

@@ -27,6 +27,14 @@ public sealed class CommentJourneyTests(Site site)
         var page = await site.OpenAsync("/obiettivi/M3.3", contacted, "it");
         try
         {
+            // The browser profile is shared by the browser tests: one that ran before may have left someone signed in.
+            var signOut = page.GetByRole(AriaRole.Button, new() { Name = "Esci" });
+            if (await signOut.CountAsync() > 0)
+            {
+                await signOut.ClickAsync();
+                await page.GotoAsync("/obiettivi/M3.3");
+            }
+
             // Signed out, the page invites to sign in; signing in brings the resident back to the comments.
             await page.GetByRole(AriaRole.Link, new() { Name = "Accedete per commentare" }).ClickAsync();
             await page.GetByLabel("Indirizzo e-mail").FillAsync(Email);

@@ -102,7 +102,7 @@ public sealed class BackOfficeAccessibilityTests(Site site)
             await page.GetByLabel("Password").FillAsync(TestUsers.Password);
             await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Accedi" }).ClickAsync();
             await page.WaitForURLAsync("**/gestione");
-            foreach (var path in new[] { "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action", "/gestione/stati", "/gestione/azioni/1/aggiornamento", "/gestione/azioni/nuova", "/accesso/negato", "/gestione/importazioni", "/gestione/allineamento", "/gestione/misure", "/gestione/misure/M2C2I4.1", "/gestione/indicatori/POP-RES/modifica", "/gestione/indicatori/POP-RES/dati", "/cruscotto", "/relazioni", "/gestione/versioni", "/bandi/2" })
+            foreach (var path in new[] { "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action", "/gestione/stati", "/gestione/azioni/1/aggiornamento", "/gestione/azioni/nuova", "/accesso/negato", "/gestione/importazioni", "/gestione/allineamento", "/gestione/misure", "/gestione/misure/M2C2I4.1", "/gestione/indicatori/POP-RES/modifica", "/gestione/indicatori/POP-RES/dati", "/cruscotto", "/relazioni", "/gestione/versioni", "/bandi/2", "/gestione/bandi" })
             {
                 await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
                 var violations = await Site.AxeViolationsAsync(page);

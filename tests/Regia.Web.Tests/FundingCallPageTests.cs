@@ -83,4 +83,76 @@ public sealed class FundingCallPageTests
 
         Assert.Equal(0, (int)(await WebRequests.SendAsync<JsonObject>(api, HttpMethod.Get, $"/api/v1/funding-calls/{cloud}", null))["call"]!["interested"]!);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_office_adds_a_regional_call_from_its_form_and_the_api_and_the_public_finds_it(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        await ActionsApiTests.SeedAsync(app);
+        using var office = app.CreateNonRedirectingClient();
+        var officeToken = await TestUsers.CreateAsync(app.Services, "revisore.bandi@example.test", "Città metropolitana di Milano", RegiaRole.Reviewer);
+        await TestUsers.SignInAsync(office, "revisore.bandi@example.test", Cancel);
+        using var editor = app.CreateNonRedirectingClient();
+        var editorToken = await TestUsers.CreateAsync(app.Services, "editor.bandi.ufficio@example.test", "Comune di Milano", RegiaRole.Editor);
+        await TestUsers.SignInAsync(editor, "editor.bandi.ufficio@example.test", Cancel);
+        using var api = app.CreateClient();
+
+        WebRequests.AssertDenied(await editor.GetAsync(new Uri("/gestione/bandi", UriKind.Relative), Cancel));
+        Assert.Contains("href=\"/gestione/bandi\"", await office.GetStringAsync(new Uri("/bandi", UriKind.Relative), Cancel), StringComparison.Ordinal);
+
+        // The form: an amount written wrong comes back beside its field; then the call is added, with two objectives.
+        List<KeyValuePair<string, string>> fields =
+        [
+            new("Title", "Bando regionale per la ciclabilità <b>dei Comuni</b> (test)"), new("Funder", "Regione Lombardia"), new("Programme", "PR FESR 2021-2027"),
+            new("AmountTotal", "un milione"), new("OpensOn", "2026-03-01"), new("ClosesOn", "2099-04-15"), new("Applicants", "Comuni"),
+            new("Link", "https://www.regione.lombardia.it/bando-prova"), new("Objectives", "M3.5"), new("Objectives", "M2.12"),
+        ];
+        var refused = await WebRequests.PostFormAsync(office, "/gestione/bandi?handler=Save", fields, "/gestione/bandi");
+        var refusedPage = await refused.Content.ReadAsStringAsync(Cancel);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("«un milione» non è un importo", refusedPage, StringComparison.Ordinal);
+        Assert.Contains("id=\"AmountTotal\"", refusedPage, StringComparison.Ordinal);
+        fields[3] = new("AmountTotal", "1.500.000,50");
+        var added = await WebRequests.PostFormAsync(office, "/gestione/bandi?handler=Save", fields, "/gestione/bandi");
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        var location = added.Headers.Location!.OriginalString;
+        var id = int.Parse(location[(location.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var call = await WebRequests.SendAsync<JsonObject>(api, HttpMethod.Get, $"/api/v1/funding-calls/{id}", null);
+        Assert.Equal(("office", 1_500_000.50m), (call["call"]!["origin"]!.GetValue<string>(), call["call"]!["amountTotal"]!.GetValue<decimal>()));
+        Assert.Equal(["M2.12", "M3.5"], call["objectives"]!.AsArray().Select(o => o!.GetValue<string>()));
+        var page = await office.GetStringAsync(new Uri(location, UriKind.Relative), Cancel);
+        Assert.Contains("Bando regionale per la ciclabilità &lt;b&gt;dei Comuni&lt;/b&gt; (test)", page, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/gestione/bandi/{id}\"", page, StringComparison.Ordinal);
+        Assert.Contains(await WebRequests.SendAsync<JsonArray>(api, HttpMethod.Get, "/api/v1/funding-calls?mission=3&open=true", null), c => c!["id"]!.GetValue<int>() == id);
+
+        // Over the API: the office adds and changes; an editor cannot; a PNRR call is not the office's to change.
+        using (var byEditor = await WebRequests.CallAsync(api, HttpMethod.Post, "/api/v1/funding-calls", editorToken, new { title = "Bando di un editor (test)", funder = "Comune", programme = "Bilancio" }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, byEditor.StatusCode);
+        }
+
+        using (var created = await WebRequests.CallAsync(api, HttpMethod.Post, "/api/v1/funding-calls", officeToken, new { title = "Horizon Europe, città climaticamente neutre (test)", funder = "Commissione europea", programme = "Horizon Europe", objectives = new List<string> { "M2.1" } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using (var badUrl = await WebRequests.CallAsync(api, HttpMethod.Put, $"/api/v1/funding-calls/{id}", officeToken, new { title = "Bando (test)", funder = "Regione", programme = "FESR", url = "javascript:alert(1)" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badUrl.StatusCode);
+        }
+
+        using (var pnrr = await WebRequests.CallAsync(api, HttpMethod.Put, "/api/v1/funding-calls/1", officeToken, new { title = "Bando (test)", funder = "Regione", programme = "FESR" }))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, pnrr.StatusCode);
+        }
+
+        using (var deleted = await WebRequests.CallAsync(api, HttpMethod.Delete, $"/api/v1/funding-calls/{id}", officeToken))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync(new Uri($"/api/v1/funding-calls/{id}", UriKind.Relative), Cancel)).StatusCode);
+    }
 }

@@ -98,6 +98,11 @@ public sealed class HtmlValidityTests
             await Regia.Core.Comments.PublicComments.ModerateAsync(versions, gone.Id, Regia.Core.Comments.CommentDecision.Publish, null, TimeProvider.System, cancellationToken: cancel);
             await Regia.Core.Comments.PublicComments.ModerateAsync(versions, gone.Id, Regia.Core.Comments.CommentDecision.Remove, "Fuori tema (test).", TimeProvider.System, cancellationToken: cancel);
             dupPages.AddRange(["/accesso/registrazione", "/accesso/conferma?utente=1&codice=sbagliato"]);
+
+            // A regional call the office added (its public page, its form), and the empty form.
+            var regional = await Regia.Core.Funding.OfficeCalls.AddAsync(versions, new("Bando regionale di prova (test)", "Regione Lombardia", "PR FESR 2021-2027", ["M3.5"], 1_000_000m, ClosesOn: DateOnly.FromDateTime(DateTime.UtcNow).AddDays(20), Url: "https://www.regione.lombardia.it/"), TimeProvider.System, cancel);
+            dupPages.Add($"/bandi/{regional.Id}");
+            dupStaffPages.AddRange(["/gestione/bandi", $"/gestione/bandi/{regional.Id}"]);
             dupStaffPages.AddRange(["/gestione/commenti", "/obiettivi/M3.1", "/obiettivi/M2.12?personale=1"]);
         }
 

@@ -76,6 +76,19 @@ public sealed class FundingCall
     public DateTime UpdatedAtUtc { get; set; }
 
     public List<FundingCallInterest> Interests { get; } = [];
+
+    /// <summary>The plan objectives the office linked the call to directly (its own calls have no PNRR measure to go by).</summary>
+    public List<FundingCallObjective> Objectives { get; } = [];
+}
+
+/// <summary>A plan objective a call added by the office serves.</summary>
+public sealed class FundingCallObjective
+{
+    public int CallId { get; set; }
+
+    public int ObjectiveId { get; set; }
+
+    public Plans.Objective? Objective { get; set; }
 }
 
 /// <summary>An organisation's interest in a call, with an optional note (what it would apply for, with whom).</summary>
@@ -116,6 +129,7 @@ internal sealed class FundingCallConfiguration : IEntityTypeConfiguration<Fundin
         builder.Property(c => c.Applicants).HasMaxLength(500);
         builder.Property(c => c.Url).HasMaxLength(1000);
         builder.HasMany(c => c.Interests).WithOne().HasForeignKey(i => i.CallId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(c => c.Objectives).WithOne().HasForeignKey(o => o.CallId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<FundingCallInterest> builder)
@@ -126,5 +140,16 @@ internal sealed class FundingCallConfiguration : IEntityTypeConfiguration<Fundin
         builder.Property(i => i.Note).HasMaxLength(1000);
         builder.Property(i => i.MarkedBy).HasMaxLength(256);
         builder.HasOne(i => i.Organization).WithMany().HasForeignKey(i => i.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class FundingCallObjectiveConfiguration : IEntityTypeConfiguration<FundingCallObjective>
+{
+    public void Configure(EntityTypeBuilder<FundingCallObjective> builder)
+    {
+        builder.ToTable("FundingCallObjectives");
+        builder.HasKey(o => new { o.CallId, o.ObjectiveId });
+        builder.HasIndex(o => o.ObjectiveId);
+        builder.HasOne(o => o.Objective).WithMany().HasForeignKey(o => o.ObjectiveId).OnDelete(DeleteBehavior.Restrict);
     }
 }

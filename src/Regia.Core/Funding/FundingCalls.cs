@@ -163,7 +163,7 @@ public static class FundingCalls
         if (filter.Mission is { } mission)
         {
             var prefix = "M" + mission.ToString(CultureInfo.InvariantCulture) + "C";
-            query = query.Where(c => c.Measure != null && c.Measure.StartsWith(prefix));
+            query = query.Where(c => (c.Measure != null && c.Measure.StartsWith(prefix)) || c.Objectives.Any(o => o.Objective!.Mission!.Number == mission));
         }
 
         // A register of a few hundred calls: read once, then filtered and ordered here, with one rule for "open".
@@ -193,8 +193,12 @@ public static class FundingCalls
             return null;
         }
 
-        var objectives = call.Measure is null ? [] : await db.MeasureMappings.AsNoTracking().Where(m => m.Measure == call.Measure)
+        var mapped = call.Measure is null ? [] : await db.MeasureMappings.AsNoTracking().Where(m => m.Measure == call.Measure)
             .OrderBy(m => m.Position).Select(m => m.Objective!.Code).ToListAsync(cancellationToken).ConfigureAwait(false);
+        // The office's own calls are linked to objectives directly; the PNRR's through their measure.
+        var linked = await db.Set<FundingCallObjective>().AsNoTracking().Where(o => o.CallId == id)
+            .OrderBy(o => o.Objective!.Mission!.Number).ThenBy(o => o.Objective!.Number).Select(o => o.Objective!.Code).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var objectives = linked.Concat(mapped).Distinct(StringComparer.Ordinal).ToList();
         var caller = db.Caller;
         var interests = await db.FundingCallInterests.AsNoTracking().Where(i => i.CallId == id)
             .OrderBy(i => i.MarkedAtUtc).ThenBy(i => i.Id)

@@ -1304,6 +1304,21 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.ToTable("FundingCallInterests", (string)null);
                 });
 
+            modelBuilder.Entity("Regia.Core.Funding.FundingCallObjective", b =>
+                {
+                    b.Property<int>("CallId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ObjectiveId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("CallId", "ObjectiveId");
+
+                    b.HasIndex("ObjectiveId");
+
+                    b.ToTable("FundingCallObjectives", (string)null);
+                });
+
             modelBuilder.Entity("Regia.Core.Importing.ImportJob", b =>
                 {
                     b.Property<int>("Id")
@@ -2754,6 +2769,23 @@ namespace Regia.Migrations.Postgres.Migrations
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("Regia.Core.Funding.FundingCallObjective", b =>
+                {
+                    b.HasOne("Regia.Core.Funding.FundingCall", null)
+                        .WithMany("Objectives")
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Plans.Objective", "Objective")
+                        .WithMany()
+                        .HasForeignKey("ObjectiveId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Objective");
+                });
+
             modelBuilder.Entity("Regia.Core.Indicators.IndicatorLink", b =>
                 {
                     b.HasOne("Regia.Core.Actions.PlanAction", "Action")
@@ -2947,6 +2979,8 @@ namespace Regia.Migrations.Postgres.Migrations
             modelBuilder.Entity("Regia.Core.Funding.FundingCall", b =>
                 {
                     b.Navigation("Interests");
+
+                    b.Navigation("Objectives");
                 });
 
             modelBuilder.Entity("Regia.Core.Indicators.Indicator", b =>

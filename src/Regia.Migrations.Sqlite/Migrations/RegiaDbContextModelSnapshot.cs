@@ -1253,6 +1253,21 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.ToTable("FundingCallInterests", (string)null);
                 });
 
+            modelBuilder.Entity("Regia.Core.Funding.FundingCallObjective", b =>
+                {
+                    b.Property<int>("CallId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ObjectiveId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CallId", "ObjectiveId");
+
+                    b.HasIndex("ObjectiveId");
+
+                    b.ToTable("FundingCallObjectives", (string)null);
+                });
+
             modelBuilder.Entity("Regia.Core.Importing.ImportJob", b =>
                 {
                     b.Property<int>("Id")
@@ -2659,6 +2674,23 @@ namespace Regia.Migrations.Sqlite.Migrations
                     b.Navigation("Organization");
                 });
 
+            modelBuilder.Entity("Regia.Core.Funding.FundingCallObjective", b =>
+                {
+                    b.HasOne("Regia.Core.Funding.FundingCall", null)
+                        .WithMany("Objectives")
+                        .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Regia.Core.Plans.Objective", "Objective")
+                        .WithMany()
+                        .HasForeignKey("ObjectiveId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Objective");
+                });
+
             modelBuilder.Entity("Regia.Core.Indicators.IndicatorLink", b =>
                 {
                     b.HasOne("Regia.Core.Actions.PlanAction", "Action")
@@ -2852,6 +2884,8 @@ namespace Regia.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Regia.Core.Funding.FundingCall", b =>
                 {
                     b.Navigation("Interests");
+
+                    b.Navigation("Objectives");
                 });
 
             modelBuilder.Entity("Regia.Core.Indicators.Indicator", b =>

@@ -10,9 +10,6 @@ using Regia.Web.Infrastructure;
 
 namespace Regia.Web.Features.Admin;
 
-/// <summary>A plan objective the DUP form offers as a checkbox.</summary>
-internal sealed record DupFormObjective(string Code, int Mission, string Text);
-
 /// <summary>
 /// The form of a DUP objective, shared by recording one (<c>/gestione/dup</c>) and changing one
 /// (<c>/gestione/dup/{id}</c>): its fields, the plan objectives to tick by mission, and the engine's suggestions for
@@ -43,23 +40,19 @@ internal abstract class DupFormPage(RegiaDbContext db, TimeProvider clock, Align
     [BindProperty]
     public List<string> Suggested { get; set; } = [];
 
-    public IReadOnlyList<DupFormObjective> PlanObjectives { get; private set; } = [];
+    public IReadOnlyList<Shared.ObjectiveChoice> PlanObjectives { get; private set; } = [];
 
     public IReadOnlyList<ObjectiveScore> Suggestions { get; private set; } = [];
 
     /// <summary>The periods the form offers, latest first.</summary>
     public IReadOnlyList<int> Years => [.. Enumerable.Range(DupRegister.FirstPeriod, DupRegister.LastPeriod(clock) - DupRegister.FirstPeriod + 1).Reverse()];
 
-    /// <summary>The engine's score of an objective on this form, when it suggested it.</summary>
-    public ObjectiveScore? SuggestionFor(string code) => Suggestions.FirstOrDefault(s => s.Code == code);
+    /// <summary>The objectives' checkboxes, with the engine's scores where it suggested them.</summary>
+    public Shared.ObjectiveChoices Choices(string legend, string hint) =>
+        new(nameof(Objectives), legend, hint, PlanObjectives, Objectives, Suggestions.ToDictionary(s => s.Code, s => s.Score, StringComparer.Ordinal));
 
-    protected async Task LoadFormAsync(CancellationToken cancellationToken)
-    {
-        var rows = await PlanQueries.CurrentPlanObjectivesQuery(db).AsNoTracking().Where(o => o.RetiredOn == null)
-            .OrderBy(o => o.Mission!.Number).ThenBy(o => o.Number)
-            .Select(o => new { o.Code, Mission = o.Mission!.Number, o.Text }).ToListAsync(cancellationToken);
-        PlanObjectives = [.. rows.Select(o => new DupFormObjective(o.Code, o.Mission, PlanText.StripEmphasis(o.Text)))];
-    }
+    protected async Task LoadFormAsync(CancellationToken cancellationToken) =>
+        PlanObjectives = await Shared.ObjectiveChoices.InForceAsync(db, cancellationToken);
 
     /// <summary>Asks the engine about the form's title and description; the suggested codes join those carried.</summary>
     protected async Task SuggestAsync(CancellationToken cancellationToken)

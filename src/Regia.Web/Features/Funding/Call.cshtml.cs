@@ -22,6 +22,9 @@ internal sealed class CallModel(RegiaDbContext db, TimeProvider clock, IStringLo
 
     public bool IsStaff => db.Caller.IsStaff;
 
+    /// <summary>Reviewers and administrators, who change the calls the office added.</summary>
+    public bool IsOffice => db.Caller.IsReviewer;
+
     public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken)
     {
         if (await FundingCalls.GetAsync(db, id, cancellationToken) is not { } detail)

@@ -20,6 +20,9 @@ internal sealed class CallsModel(RegiaDbContext db, TimeProvider clock) : PageMo
 
     public DateOnly Today { get; private set; }
 
+    /// <summary>Reviewers and administrators, who add calls to the register.</summary>
+    public bool IsOffice => db.Caller.IsReviewer;
+
     public IReadOnlyList<FundingCallSummary> Calls { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
