@@ -142,8 +142,33 @@ public sealed class FundingCallTests
         Assert.True((await Assert.ThrowsAsync<FundingCallException>(() => OfficeCalls.DeleteAsync(reviewer, pnrr, clock, Cancel))).Conflict);
         Assert.Null(await OfficeCalls.InputOfAsync(anonymous, pnrr, Cancel));
 
-        // Deleted with the interests marked in it; the public trail keeps add, change and delete.
+        // Interested organisations' editors are reminded once, a week before it closes.
         await FundingCalls.MarkInterestAsync(editor, call.Id, "Con Sesto (test).", clock, Cancel);
+        await using (var db = database.CreateContext())
+        {
+            await Seeded.AddUserAsync(db, "editor.bandi.promemoria@example.test", "Comune di Milano", RegiaRole.Editor, Cancel);
+        }
+
+        var pickup = Directory.CreateTempSubdirectory("regia-mail-");
+        try
+        {
+            var mail = new Regia.Core.Mail.MailSettings { PickupDirectory = pickup.FullName, PublicUrl = "https://regia.example.test/" };
+            Assert.Equal(0, await FundingCalls.QueueClosingRemindersAsync(anonymous, clock, mail, Cancel));
+            clock.Advance(TimeSpan.FromDays(37));
+            Assert.Equal(1, await FundingCalls.QueueClosingRemindersAsync(anonymous, clock, mail, Cancel));
+            Assert.Equal(0, await FundingCalls.QueueClosingRemindersAsync(anonymous, clock, mail, Cancel));
+            Assert.Equal(1, await Regia.Core.Mail.MailOutbox.DeliverAsync(anonymous, mail, clock, Cancel));
+            var message = MimeKit.MimeMessage.Load(Directory.GetFiles(pickup.FullName, "call-*.eml").Single(), Cancel);
+            Assert.Equal("editor.bandi.promemoria@example.test", message.To.Mailboxes.Single().Address);
+            Assert.Contains("chiude il 15 aprile", message.Subject, StringComparison.Ordinal);
+            Assert.Contains($"https://regia.example.test/bandi/{call.Id}", message.TextBody, StringComparison.Ordinal);
+        }
+        finally
+        {
+            pickup.Delete(recursive: true);
+        }
+
+        // Deleted with the interests marked in it; the public trail keeps add, change and delete.
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => OfficeCalls.DeleteAsync(editor, call.Id, clock, Cancel));
         await OfficeCalls.DeleteAsync(reviewer, call.Id, clock, Cancel);
         Assert.Null(await FundingCalls.GetAsync(anonymous, call.Id, Cancel));

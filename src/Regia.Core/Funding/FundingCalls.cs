@@ -266,6 +266,60 @@ public static class FundingCalls
             .ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How many days before a call closes the editors of the organisations interested in it are reminded.</summary>
+    public const int RemindDaysBefore = 7;
+
+    /// <summary>
+    /// Queues, for each call closing within <see cref="RemindDaysBefore"/> days, one reminder to every editor of each
+    /// organisation that marked interest in it. Unique by key: running it again, here or on another instance, queues nothing new.
+    /// </summary>
+    /// <returns>How many reminders were queued.</returns>
+    public static async Task<int> QueueClosingRemindersAsync(RegiaDbContext db, TimeProvider clock, Mail.MailSettings mail, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(mail);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now);
+        var last = today.AddDays(RemindDaysBefore);
+        var calls = await db.FundingCalls.AsNoTracking().Where(c => c.ClosesOn >= today && c.ClosesOn <= last && c.Interests.Count != 0)
+            .Select(c => new { c.Id, c.Title, ClosesOn = c.ClosesOn!.Value, c.Url, Organizations = c.Interests.Select(i => i.OrganizationId).ToList() })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var queued = 0;
+        foreach (var call in calls)
+        {
+            var link = mail.Link(string.Create(CultureInfo.InvariantCulture, $"/bandi/{call.Id}"));
+            var official = call.Url is { } url ? $"Il testo ufficiale: {url}" : "";
+            var mails = (await Mail.MailRecipients.EditorsOfAsync(db, call.Organizations, cancellationToken).ConfigureAwait(false)).Select(editor => new Mail.OutgoingMail
+            {
+                Key = Mail.MailOutbox.Invariant($"call-{call.Id}-closing-{call.ClosesOn:yyyyMMdd}-user-{editor.UserId}"),
+                To = editor.Email,
+                Subject = $"Regia: il bando «{Shorten(call.Title)}» chiude il {call.ClosesOn.ToString("d MMMM", Italian)}",
+                Body = $"""
+                    Gentile {editor.Name},
+
+                    {editor.Organization} ha segnalato interesse per il bando «{call.Title}», che chiude il {call.ClosesOn.ToString("d MMMM yyyy", Italian)}.
+
+                    Il bando su Regia: {link}
+                    {official}
+                    L'Ufficio di piano della Città metropolitana di Milano può aiutare a costruire la candidatura con gli altri enti interessati.
+
+                    Regia, Piano strategico della Città metropolitana di Milano.
+                    Messaggio automatico: non rispondere a questo indirizzo.
+
+                    --
+                    Your organisation marked interest in this call, which closes on {call.ClosesOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}: {link}
+                    """,
+                CreatedAtUtc = now,
+            }).ToList();
+            queued += await Mail.MailOutbox.QueueAsync(db, mails, cancellationToken).ConfigureAwait(false);
+        }
+
+        return queued;
+    }
+
+    private static string Shorten(string title) => title.Length <= 80 ? title : title[..79] + "…";
+
     /// <summary>The PNRR measure of a sub-measure code: <c>M1C1I1.04.01</c> → <c>M1C1I1.4</c>.</summary>
     public static string? MeasureOf(string? subMeasure)
     {

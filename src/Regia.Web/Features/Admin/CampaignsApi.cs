@@ -100,7 +100,8 @@ internal static class CampaignsApi
 }
 
 /// <summary>
-/// Every minute (<c>Regia:Mail:IntervalSeconds</c>): queues the campaigns' reminders that are due and sends the outbox.
+/// Every minute (<c>Regia:Mail:IntervalSeconds</c>): queues the reminders that are due (campaigns' deadlines, calls
+/// closing that organisations are interested in) and sends the outbox.
 /// Safe on several instances: reminders are unique by key and each message is claimed before it is sent.
 /// </summary>
 internal sealed partial class MailWorker(IServiceScopeFactory scopes, IConfiguration configuration, MailSettings settings, TimeProvider clock, ILogger<MailWorker> logger)
@@ -114,7 +115,8 @@ internal sealed partial class MailWorker(IServiceScopeFactory scopes, IConfigura
     protected override async Task RunRoundAsync(IServiceProvider services, CancellationToken stoppingToken)
     {
         var db = services.GetRequiredService<RegiaDbContext>();
-        var queued = await UpdateCampaigns.QueueRemindersAsync(db, Clock, settings, stoppingToken).ConfigureAwait(false);
+        var queued = await UpdateCampaigns.QueueRemindersAsync(db, Clock, settings, stoppingToken).ConfigureAwait(false)
+            + await Core.Funding.FundingCalls.QueueClosingRemindersAsync(db, Clock, settings, stoppingToken).ConfigureAwait(false);
         var sent = await MailOutbox.DeliverAsync(db, settings, Clock, stoppingToken).ConfigureAwait(false);
         if (queued + sent > 0)
         {
