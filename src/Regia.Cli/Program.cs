@@ -27,7 +27,17 @@ root.Subcommands.Add(ImportCommands.Build());
 root.Subcommands.Add(ImportCommands.BuildExport());
 root.Subcommands.Add(AlignCommands.Build());
 root.Subcommands.Add(ReportCommands.Build());
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+try
+{
+    // A database not ready is told in one line (the default handler would print a stack trace); anything else unexpected
+    // still ends the program with its stack trace, for whoever has to diagnose it.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+}
+catch (DatabaseNotReadyException notReady)
+{
+    await Console.Error.WriteLineAsync(notReady.Message).ConfigureAwait(false);
+    return 1;
+}
 
 internal static class PlanCommands
 {
@@ -87,7 +97,7 @@ internal static class DatabaseCommands
         var init = new Command("init", "Applica le migrazioni e carica i file del piano (come all'avvio del sito).");
         init.SetAction(async (_, cancellationToken) =>
         {
-            await using var context = Open(out var provider);
+            await using var context = Open(out var provider, requireReady: false);
             var data = ShippedData.In(Path.Combine(AppContext.BaseDirectory, "plans"), Path.Combine(AppContext.BaseDirectory, "territory"));
             var result = await InitializeDatabase.ExecuteAsync(context, data, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             if (result.Territory is { } territory)
@@ -108,11 +118,41 @@ internal static class DatabaseCommands
     }
 
     /// <summary>The database the site uses, from the same settings: appsettings.json beside the program, then the environment.</summary>
-    public static RegiaDbContext Open(out DatabaseProvider provider)
+    /// <param name="provider">The provider the settings chose.</param>
+    /// <param name="requireReady">Refuse, with what to do, a database whose migrations have not all been applied (every command but <c>db init</c>).</param>
+    public static RegiaDbContext Open(out DatabaseProvider provider, bool requireReady = true)
     {
         var (options, chosen) = Options();
         provider = chosen;
-        return new RegiaDbContext(options) { Caller = Caller.CommandLine(Environment.UserName) };
+        var context = new RegiaDbContext(options) { Caller = Caller.CommandLine(Environment.UserName) };
+        if (requireReady)
+        {
+            EnsureReady(context);
+        }
+
+        return context;
+    }
+
+    /// <summary>A database not created or not brought up to date would fail at its first missing table: say so, and what to run.</summary>
+    private static void EnsureReady(RegiaDbContext context)
+    {
+        List<string> pending;
+        try
+        {
+            pending = [.. context.Database.GetPendingMigrations()];
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            context.Dispose();
+            throw new DatabaseNotReadyException($"Il database non è raggiungibile ({ex.Message}): controllare Database__Provider e ConnectionStrings__Regia.");
+        }
+
+        if (pending.Count > 0)
+        {
+            context.Dispose();
+            throw new DatabaseNotReadyException(string.Create(CultureInfo.InvariantCulture,
+                $"Il database non è aggiornato ({pending.Count} migrazioni da applicare, la prima {pending[0]}): eseguire prima «db init», che applica le migrazioni e carica il piano e il territorio."));
+        }
     }
 
     /// <summary>The services account commands need (Identity's user manager with the site's rules) over the same database.</summary>
@@ -123,6 +163,11 @@ internal static class DatabaseCommands
         services.AddLogging();
         services.AddScoped(_ => new RegiaDbContext(options) { Caller = Caller.CommandLine(Environment.UserName) });
         services.AddRegiaIdentityCore();
+        using (var context = new RegiaDbContext(options))
+        {
+            EnsureReady(context);
+        }
+
         return services.BuildServiceProvider();
     }
 
@@ -375,3 +420,6 @@ internal static class ReportCommands
         return report;
     }
 }
+
+/// <summary>The database cannot serve the command (not reachable, or migrations not applied); the message says what to do.</summary>
+internal sealed class DatabaseNotReadyException(string message) : Exception(message);

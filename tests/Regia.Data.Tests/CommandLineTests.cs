@@ -43,6 +43,11 @@ public sealed class CommandLineTests
     {
         Assert.True(File.Exists(CliAssembly), $"{CliAssembly} is missing: build the solution.");
         await using var database = await TestDatabase.CreateAsync(provider);
+        // Before "db init", a command says what to run instead of failing at a missing table.
+        var early = await RegiaAsync(database, null, "users", "list");
+        Assert.Equal(1, early.Code);
+        Assert.Contains("eseguire prima «db init»", early.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", early.Error, StringComparison.Ordinal);
         Assert.Equal(0, (await RegiaAsync(database, null, "db", "init")).Code);
 
         var added = await RegiaAsync(database, TestUsers.Password, "users", "add", "--email", "editor@example.test", "--organization", "Comune di Rho", "--role", "editor", "--name", "Editor di prova");
