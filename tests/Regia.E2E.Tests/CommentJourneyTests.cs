@@ -55,10 +55,7 @@ public sealed class CommentJourneyTests(Site site)
 
             // The office publishes it from the moderation page.
             await page.GotoAsync("/accesso");
-            await page.GetByLabel("Indirizzo e-mail").FillAsync("admin.commenti@example.test");
-            await page.GetByLabel("Password").FillAsync(TestUsers.Password);
-            await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Accedi" }).ClickAsync();
-            await page.WaitForURLAsync("**/gestione");
+            await Site.SignInAndLandAsync(page, "admin.commenti@example.test");
             await page.GotoAsync("/gestione/commenti");
             await AssertAxeAsync(page, "/gestione/commenti");
             var card = page.GetByRole(AriaRole.Article).Filter(new() { HasText = "Servono parcheggi di interscambio" });

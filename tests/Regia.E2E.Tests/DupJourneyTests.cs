@@ -27,10 +27,7 @@ public sealed class DupJourneyTests(Site site)
         var page = await site.OpenAsync("/accesso", contacted, "it");
         try
         {
-            await page.GetByLabel("Indirizzo e-mail").FillAsync("admin.dup@example.test");
-            await page.GetByLabel("Password").FillAsync(TestUsers.Password);
-            await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Accedi" }).ClickAsync();
-            await page.WaitForURLAsync("**/gestione");
+            await Site.SignInAndLandAsync(page, "admin.dup@example.test");
 
             // The office picks the Ente; a title left empty is refused beside its field.
             await page.GotoAsync("/gestione/dup");

@@ -20,8 +20,7 @@ public sealed class IndicatorJourneyTests(Site site)
         var page = await site.OpenAsync("/accesso", contacted, "it");
         try
         {
-            await Site.SignInAsync(page, "revisore.indicatori@example.test");
-            await page.WaitForURLAsync("**/gestione");
+            await Site.SignInAndLandAsync(page, "revisore.indicatori@example.test");
             await page.GotoAsync("/gestione/indicatori");
             await Site.AssertAccessibleAsync(page, "back-office indicators (reviewer)");
             await page.GetByRole(AriaRole.Link, new() { Name = "Nuovo indicatore" }).ClickAsync();
@@ -53,8 +52,7 @@ public sealed class IndicatorJourneyTests(Site site)
 
             // The Comune leads action 2, which the indicator measures: its editor reports a figure, as a proposal.
             await page.GotoAsync("/accesso");
-            await Site.SignInAsync(page, "editor.indicatori@example.test");
-            await page.WaitForURLAsync("**/gestione");
+            await Site.SignInAndLandAsync(page, "editor.indicatori@example.test");
             await page.GotoAsync("/gestione/indicatori");
             await Site.AssertAccessibleAsync(page, "back-office indicators (editor)");
             await page.GetByRole(AriaRole.Link, new() { Name = "Comunica dati – Piste ciclabili del Comune (dati di test)" }).ClickAsync();
@@ -78,8 +76,7 @@ public sealed class IndicatorJourneyTests(Site site)
             await page.GotoAsync("/indicatori/TEST-E2E-PISTE");
             Assert.Equal(0, await page.GetByRole(AriaRole.Cell, new() { Name = "1.234,5" }).CountAsync());
             await page.GotoAsync("/accesso");
-            await Site.SignInAsync(page, "revisore.indicatori@example.test");
-            await page.WaitForURLAsync("**/gestione");
+            await Site.SignInAndLandAsync(page, "revisore.indicatori@example.test");
             await page.GotoAsync(proposal);
             var figures = page.GetByRole(AriaRole.Table, new() { NameRegex = new System.Text.RegularExpressions.Regex("^1 valori") });
             Assert.Contains("Milano (015146)", await figures.InnerTextAsync(), StringComparison.Ordinal);

@@ -22,8 +22,7 @@ public sealed class ReviewJourneyTests(Site site)
         var page = await site.OpenAsync("/accesso", contacted, "it");
         try
         {
-            await Site.SignInAsync(page, "editor.journey@example.test");
-            await page.WaitForURLAsync("**/gestione");
+            await Site.SignInAndLandAsync(page, "editor.journey@example.test");
             await Site.AssertAccessibleAsync(page, "back-office home (editor)");
             Assert.Equal(1, await page.GetByRole(AriaRole.Table, new() { Name = "Azioni di cui il vostro ente è capofila o partner, bozze comprese" }).GetByRole(AriaRole.Link, new() { Name = "Modifica «Prova 2 (test)»" }).CountAsync());
 
@@ -52,8 +51,7 @@ public sealed class ReviewJourneyTests(Site site)
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
             await page.GotoAsync("/accesso");
-            await Site.SignInAsync(page, "revisore.journey@example.test");
-            await page.WaitForURLAsync("**/gestione");
+            await Site.SignInAndLandAsync(page, "revisore.journey@example.test");
             await page.GetByRole(AriaRole.Link, new() { Name = "Proposte da validare (1)" }).ClickAsync();
             await page.WaitForURLAsync("**/gestione/proposte");
             await Site.AssertAccessibleAsync(page, "reviewers' queue");
@@ -98,10 +96,7 @@ public sealed class BackOfficeAccessibilityTests(Site site)
         var page = await site.OpenAsync("/accesso", contacted, "it");
         try
         {
-            await page.GetByLabel("Indirizzo e-mail").FillAsync("admin.axe@example.test");
-            await page.GetByLabel("Password").FillAsync(TestUsers.Password);
-            await page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Button, new() { Name = "Accedi" }).ClickAsync();
-            await page.WaitForURLAsync("**/gestione");
+            await Site.SignInAndLandAsync(page, "admin.axe@example.test");
             foreach (var path in new[] { "/gestione/token", "/gestione/registro", "/gestione/registro?oggetto=action", "/gestione/stati", "/gestione/azioni/1/aggiornamento", "/gestione/azioni/nuova", "/accesso/negato", "/gestione/importazioni", "/gestione/allineamento", "/gestione/misure", "/gestione/misure/M2C2I4.1", "/gestione/indicatori/POP-RES/modifica", "/gestione/indicatori/POP-RES/dati", "/cruscotto", "/relazioni", "/gestione/versioni", "/bandi/2", "/gestione/bandi" })
             {
                 await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
