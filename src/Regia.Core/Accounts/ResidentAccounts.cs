@@ -174,7 +174,7 @@ public static class ResidentAccounts
 
     private static string DisplayName(string? value)
     {
-        var name = string.Join(' ', (value ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var name = Common.PlainText.OneLine(value);
         if (name.Length < DisplayNameMinLength || name.Length > DisplayNameMaxLength)
         {
             throw new AccountException("displayName", string.Create(CultureInfo.InvariantCulture, $"Indicare il nome da mostrare con i commenti (da {DisplayNameMinLength} a {DisplayNameMaxLength} caratteri)."));

@@ -83,9 +83,7 @@ public static partial class PublicComments
     public static async Task<ModerationMode> ModeAsync(RegiaDbContext db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var value = await db.SiteSettings.AsNoTracking().Where(s => s.Key == ModerationSettingKey).Select(s => s.Value).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-        // Pre-moderation unless the office chose otherwise: a public administration's site publishes nothing unread by default.
-        return value == "post" ? ModerationMode.Post : ModerationMode.Pre;
+        return ModeOf(await db.SiteSettings.AsNoTracking().Where(s => s.Key == ModerationSettingKey).Select(s => s.Value).SingleOrDefaultAsync(cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The office sets pre- or post-moderation; comments already written keep their state.</summary>
@@ -95,9 +93,9 @@ public static partial class PublicComments
         ArgumentNullException.ThrowIfNull(clock);
         RequireReviewer(db.Caller);
         var now = clock.GetUtcNow().UtcDateTime;
-        var before = await ModeAsync(db, cancellationToken).ConfigureAwait(false);
         var value = mode == ModerationMode.Post ? "post" : "pre";
         var setting = await db.SiteSettings.SingleOrDefaultAsync(s => s.Key == ModerationSettingKey, cancellationToken).ConfigureAwait(false);
+        var before = ModeOf(setting?.Value);
         if (setting is null)
         {
             db.SiteSettings.Add(new SiteSetting { Key = ModerationSettingKey, Value = value, UpdatedAtUtc = now, UpdatedBy = db.Caller.Name });
@@ -110,6 +108,9 @@ public static partial class PublicComments
         db.Audit(new AuditRecord("setting", () => ModerationSettingKey, "change", now) { Before = new { mode = before.ToString() }, After = new { mode = mode.ToString() } });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Pre-moderation unless the office chose otherwise: a public administration's site publishes nothing unread by default.</summary>
+    private static ModerationMode ModeOf(string? value) => value == "post" ? ModerationMode.Post : ModerationMode.Pre;
 
     public static async Task<Comment> PostAsync(RegiaDbContext db, CommentTarget target, string? text, TimeProvider clock, CancellationToken cancellationToken = default)
     {

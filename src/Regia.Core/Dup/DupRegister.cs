@@ -328,7 +328,7 @@ public static class DupRegister
             throw new DupException("firstYear", string.Create(CultureInfo.InvariantCulture, $"Il periodo del DUP deve iniziare tra il {FirstPeriod} e il {last} (non {input.FirstYear})."));
         }
 
-        var title = PlainLine(input.Title);
+        var title = PlainText.OneLine(input.Title);
         if (title.Length < TitleMinLength)
         {
             throw new DupException("title", "Indicare il titolo dell'obiettivo come lo riporta il DUP.");
@@ -339,7 +339,7 @@ public static class DupRegister
             throw new DupException("title", string.Create(CultureInfo.InvariantCulture, $"Il titolo non può superare {TitleMaxLength} caratteri (ne ha {title.Length})."));
         }
 
-        var code = PlainLine(input.Code);
+        var code = PlainText.OneLine(input.Code);
         if (code.Length > CodeMaxLength)
         {
             throw new DupException("code", string.Create(CultureInfo.InvariantCulture, $"Il numero nel DUP non può superare {CodeMaxLength} caratteri."));
@@ -353,9 +353,6 @@ public static class DupRegister
 
         return (title, code.Length == 0 ? null : code, description.Length == 0 ? null : description);
     }
-
-    /// <summary>Titles and numbers are one line: pasted text keeps its words, not its line breaks and tabs.</summary>
-    private static string PlainLine(string? value) => string.Join(' ', (value ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     private static async Task<List<(int Id, string Code, bool Suggested)>> LinksAsync(RegiaDbContext db, DupObjectiveInput input, CancellationToken cancellationToken)
     {

@@ -152,7 +152,7 @@ public static class OfficeCalls
 
     private static string Line(string? value, string field, int min, int max, string what)
     {
-        var text = string.Join(' ', (value ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var text = Common.PlainText.OneLine(value);
         if (text.Length < min)
         {
             throw new FundingCallException(field, $"Indicare {what}.");
