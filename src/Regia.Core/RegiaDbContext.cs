@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -17,7 +18,7 @@ namespace Regia.Core;
 /// Regia's data is saved together with its audit entries, in one transaction, or not at all.
 /// </summary>
 public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
-    : IdentityUserContext<RegiaUser, int>(options)
+    : IdentityUserContext<RegiaUser, int>(options), IDataProtectionKeyContext
 {
     private readonly List<AuditRecord> pendingAudit = [];
 
@@ -80,6 +81,9 @@ public sealed class RegiaDbContext(DbContextOptions<RegiaDbContext> options)
     public DbSet<Comments.CommentReport> CommentReports => Set<Comments.CommentReport>();
 
     public DbSet<Common.SiteSetting> SiteSettings => Set<Common.SiteSetting>();
+
+    /// <summary>ASP.NET Data Protection's key ring, shared by every instance of the site (deployment, not plan data).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Who acts through this context: set by the host (site request, API token, command line).</summary>
     public Caller Caller { get; set; } = Caller.System;

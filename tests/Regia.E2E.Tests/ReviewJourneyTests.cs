@@ -50,6 +50,8 @@ public sealed class ReviewJourneyTests(Site site)
             Assert.Equal("Prova 2 (test)", await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).InnerTextAsync());
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+            // Signed out: the home page offers to sign in again (the form carries its antiforgery token).
+            await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Accedi", Exact = true })).ToBeVisibleAsync();
             await page.GotoAsync("/accesso");
             await Site.SignInAndLandAsync(page, "revisore.journey@example.test");
             await page.GetByRole(AriaRole.Link, new() { Name = "Proposte da validare (1)" }).ClickAsync();

@@ -31,8 +31,12 @@ public sealed class RegiaWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Regia", database.ConnectionString);
         builder.UseSetting("Regia:PlanDirectory", RepositoryFiles.PlanDirectory);
         builder.UseSetting("Regia:TerritoryDirectory", RepositoryFiles.TerritoryDirectory);
-        // Uploaded import files go to the test's own folder, never the source tree.
-        builder.UseSetting("Regia:ImportDirectory", ImportDirectory);
+        // Uploaded import files go to the test's own folder (or one several instances share), never the source tree.
+        if (!settings.ContainsKey("Regia:ImportDirectory"))
+        {
+            builder.UseSetting("Regia:ImportDirectory", ImportDirectory);
+        }
+
         // Each instance writes its messages to its own pickup folder: tests read only theirs.
         if (!settings.ContainsKey("Regia:Mail:PickupDirectory"))
         {

@@ -33,7 +33,10 @@ public enum ImportJobState
     Completed,
     Failed,
 
-    /// <summary>The site stopped while the import ran: its transaction was never committed, so nothing was written.</summary>
+    /// <summary>
+    /// The instance running the import stopped or died: its transaction was never committed, so nothing was written,
+    /// and the same files can be imported again.
+    /// </summary>
     Interrupted,
 }
 
@@ -79,6 +82,12 @@ public sealed class ImportJob
 
     public DateTime? FinishedAtUtc { get; set; }
 
+    /// <summary>The instance of the site that claimed the job (<see cref="RunImportJob.ClaimAsync"/>); only it runs the job.</summary>
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>When the running instance last said it was alive: a job silent for too long was lost with its instance.</summary>
+    public DateTime? HeartbeatAtUtc { get; set; }
+
     public long Created { get; set; }
 
     public long Updated { get; set; }
@@ -121,9 +130,11 @@ internal sealed class ImportJobConfiguration : IEntityTypeConfiguration<ImportJo
         builder.Property(j => j.UserName).HasMaxLength(256);
         builder.Property(j => j.OrganizationName).HasMaxLength(300);
         builder.Property(j => j.Error).HasMaxLength(4000);
+        builder.Property(j => j.ClaimedBy).HasMaxLength(128);
         builder.Ignore(j => j.Caller);
         builder.Ignore(j => j.Rows);
         builder.HasIndex(j => j.CreatedAtUtc);
+        builder.HasIndex(j => j.State);
     }
 }
 
@@ -146,9 +157,17 @@ public static class RunImportJob
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(clock);
         var job = await db.ImportJobs.SingleAsync(j => j.Id == jobId, cancellationToken).ConfigureAwait(false);
-        job.State = ImportJobState.Running;
-        job.StartedAtUtc = clock.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        if (job.State == ImportJobState.Queued)
+        {
+            // Run directly, without a worker's claim (the command line, tests).
+            job.State = ImportJobState.Running;
+            job.StartedAtUtc = clock.GetUtcNow().UtcDateTime;
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (job.State != ImportJobState.Running)
+        {
+            throw new InvalidOperationException($"Import job {jobId} is {job.State}: only a queued or claimed job runs.");
+        }
         var caller = db.Caller;
         db.Caller = job.Caller;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? unexpected = null;
@@ -238,19 +257,48 @@ public static class RunImportJob
         unexpected?.Throw();
     }
 
-    /// <summary>Jobs left running by a stop of the site: their transaction was rolled back, so they wrote nothing.</summary>
-    public static async Task<int> MarkInterruptedAsync(RegiaDbContext db, TimeProvider clock, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Claims a queued job for <paramref name="instance"/>: when several instances of the site share the database, each
+    /// polls for queued jobs and exactly one claim succeeds (a conditional update), so a job runs once.
+    /// </summary>
+    public static async Task<bool> ClaimAsync(RegiaDbContext db, int jobId, string instance, TimeProvider clock, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(clock);
-        var running = await db.ImportJobs.Where(j => j.State == ImportJobState.Running).ToListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var job in running)
-        {
-            job.State = ImportJobState.Interrupted;
-            job.FinishedAtUtc = clock.GetUtcNow().UtcDateTime;
-        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.ImportJobs.Where(j => j.Id == jobId && j.State == ImportJobState.Queued)
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(j => j.State, ImportJobState.Running).SetProperty(j => j.ClaimedBy, instance)
+                    .SetProperty(j => j.StartedAtUtc, now).SetProperty(j => j.HeartbeatAtUtc, now),
+                cancellationToken).ConfigureAwait(false) == 1;
+    }
 
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return running.Count;
+    /// <summary>The running instance says it is still alive (and still owns the job).</summary>
+    public static Task<int> HeartbeatAsync(RegiaDbContext db, int jobId, string instance, TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return db.ImportJobs.Where(j => j.Id == jobId && j.State == ImportJobState.Running && j.ClaimedBy == instance)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.HeartbeatAtUtc, now), cancellationToken);
+    }
+
+    /// <summary>
+    /// Jobs lost with their instance (it stopped or died: no heartbeat for <paramref name="lostAfter"/>), other than
+    /// <paramref name="instance"/>'s own: marked interrupted. Their transaction was rolled back with the instance, so
+    /// they wrote nothing and can be started again.
+    /// </summary>
+    public static async Task<int> MarkInterruptedAsync(RegiaDbContext db, TimeProvider clock, string instance, TimeSpan lostAfter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var silentSince = now - lostAfter;
+        return await db.ImportJobs
+            .Where(j => j.State == ImportJobState.Running && (j.ClaimedBy == null || j.ClaimedBy != instance) && (j.HeartbeatAtUtc == null || j.HeartbeatAtUtc < silentSince))
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(j => j.State, ImportJobState.Interrupted).SetProperty(j => j.FinishedAtUtc, now)
+                    .SetProperty(j => j.Error, "Interrotta: il sito si è fermato durante l'importazione, che non ha scritto nulla. Si può avviare di nuovo con gli stessi file."),
+                cancellationToken).ConfigureAwait(false);
     }
 }

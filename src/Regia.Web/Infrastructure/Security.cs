@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Regia.Core;
@@ -57,6 +58,7 @@ internal static class Security
         var httpsOnly = builder.Configuration.GetValue("Regia:HttpsOnly", !development);
         var securePolicy = httpsOnly ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
 
+        AddSharedKeyRing(builder);
         services.AddRegiaIdentityCore()
             .AddSignInManager()
             // Residents' e-mail confirmation links (data-protected, valid a day).
@@ -128,6 +130,26 @@ internal static class Security
             .AddPolicy(AdministratorsPolicy, policy => policy.RequireRole(RegiaRoles.Admin))
             .AddPolicy(ApiWriterPolicy, policy => policy.AddAuthenticationSchemes(BearerScheme).RequireAuthenticatedUser())
             .AddPolicy(ApiEditorPolicy, policy => policy.AddAuthenticationSchemes(BearerScheme).RequireRole(RegiaRoles.Admin, RegiaRoles.Reviewer, RegiaRoles.Editor));
+    }
+
+    /// <summary>
+    /// Data Protection (session and antiforgery cookies, confirmation links) with its key ring in the database, under
+    /// one application name: every instance over the same database reads what another wrote. Keys are encrypted at
+    /// rest with a certificate where the operator gives one (Regia:DataProtection:CertificatePath and
+    /// CertificatePassword); without one they are protected only by access to the database, and Data Protection says
+    /// so in the log at start-up.
+    /// </summary>
+    private static void AddSharedKeyRing(WebApplicationBuilder builder)
+    {
+        var dataProtection = builder.Services.AddDataProtection()
+            .SetApplicationName("Regia")
+            .PersistKeysToDbContext<RegiaDbContext>();
+        var certificate = builder.Configuration["Regia:DataProtection:CertificatePath"];
+        if (!string.IsNullOrWhiteSpace(certificate))
+        {
+            dataProtection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                Path.GetFullPath(certificate, builder.Environment.ContentRootPath), builder.Configuration["Regia:DataProtection:CertificatePassword"]));
+        }
     }
 
     /// <summary>Security headers on every response, then authentication, authorisation, and the caller for the audit trail.</summary>

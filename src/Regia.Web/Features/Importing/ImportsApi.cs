@@ -8,6 +8,7 @@ using Regia.Core.Exports;
 using Regia.Core.Importing;
 using Regia.Web.Infrastructure;
 using System.ComponentModel;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Localization;
 
 namespace Regia.Web.Features.Importing;
@@ -15,14 +16,34 @@ namespace Regia.Web.Features.Importing;
 /// <summary>Where uploaded import files are kept: beside the database unless Regia:ImportDirectory says otherwise.</summary>
 internal sealed record ImportDirectory(string Path);
 
-/// <summary>Jobs waiting for the worker, in the order they were started.</summary>
+/// <summary>
+/// Wakes this instance's worker when a job is started here. The jobs themselves wait in the database, where every
+/// instance's worker looks for them: the signal only saves the wait for the next look.
+/// </summary>
 internal sealed class ImportQueue
 {
-    private readonly Channel<int> channel = Channel.CreateUnbounded<int>();
+    private readonly Channel<int> channel = Channel.CreateBounded<int>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public ValueTask EnqueueAsync(int jobId, CancellationToken cancellationToken = default) => channel.Writer.WriteAsync(jobId, cancellationToken);
 
-    public IAsyncEnumerable<int> ReadAllAsync(CancellationToken cancellationToken) => channel.Reader.ReadAllAsync(cancellationToken);
+    /// <summary>Waits for a signal or for <paramref name="timeout"/>, whichever comes first.</summary>
+    public async Task WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(timeout);
+        try
+        {
+            await channel.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // the timeout: time to look again
+        }
+
+        while (channel.Reader.TryRead(out _))
+        {
+        }
+    }
 }
 
 /// <summary>
@@ -46,38 +67,80 @@ internal sealed class ImportProgressBoard
 }
 
 /// <summary>Runs queued imports one at a time, in the background, as the person who started each.</summary>
-internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQueue queue, ImportProgressBoard board, TimeProvider clock, ILogger<ImportWorker> logger) : BackgroundService
+internal sealed partial class ImportWorker(
+    IServiceScopeFactory scopes, ImportQueue queue, ImportProgressBoard board, SiteInstance instance, IConfiguration configuration, TimeProvider clock, ILogger<ImportWorker> logger)
+    : BackgroundService
 {
+    /// <summary>How often the worker looks for queued jobs started on another instance.</summary>
+    private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(2);
+
+    /// <summary>A running job whose instance has been silent this long was lost with it (Regia:Jobs:LostAfterSeconds).</summary>
+    private TimeSpan LostAfter =>
+        TimeSpan.FromSeconds(int.TryParse(configuration["Regia:Jobs:LostAfterSeconds"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : 120);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunRoundAsync(stoppingToken).ConfigureAwait(false);
+                await queue.WaitAsync(PollEvery, clock, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // a job cut short is marked interrupted by the next instance to look; its transaction was rolled back
+            }
+#pragma warning disable CA1031 // A failed round (the database restarting) must not stop the worker: it is logged and retried.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogRoundFailed(logger, ex);
+                await Task.Delay(PollEvery, clock, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunRoundAsync(CancellationToken stoppingToken)
+    {
+        List<int> queued;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
-            var interrupted = await RunImportJob.MarkInterruptedAsync(db, clock, stoppingToken).ConfigureAwait(false);
+            var interrupted = await RunImportJob.MarkInterruptedAsync(db, clock, instance.Name, LostAfter, stoppingToken).ConfigureAwait(false);
             if (interrupted > 0)
             {
                 LogInterrupted(logger, interrupted);
             }
 
-            foreach (var id in await db.ImportJobs.Where(j => j.State == ImportJobState.Queued).OrderBy(j => j.Id).Select(j => j.Id).ToListAsync(stoppingToken).ConfigureAwait(false))
-            {
-                await queue.EnqueueAsync(id, stoppingToken).ConfigureAwait(false);
-            }
+            queued = await db.ImportJobs.Where(j => j.State == ImportJobState.Queued).OrderBy(j => j.Id).Select(j => j.Id).Take(20).ToListAsync(stoppingToken).ConfigureAwait(false);
         }
 
-        await foreach (var id in queue.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        foreach (var id in queued)
         {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
+            if (!await RunImportJob.ClaimAsync(db, id, instance.Name, clock, stoppingToken).ConfigureAwait(false))
+            {
+                continue; // another instance took it
+            }
+
+            using var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var heartbeat = HeartbeatAsync(id, running.Token);
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
                 await RunImportJob.ExecuteAsync(db, id, clock, board.For(id), stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return; // the next start marks the job interrupted; its transaction was rolled back
+                // The site is stopping: the import's transaction was rolled back; say so now rather than after LostAfter.
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await db.ImportJobs.Where(j => j.Id == id && j.State == ImportJobState.Running)
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, ImportJobState.Interrupted).SetProperty(j => j.FinishedAtUtc, clock.GetUtcNow().UtcDateTime), grace.Token)
+                    .ConfigureAwait(false);
+                throw;
             }
-#pragma warning disable CA1031 // One failed job must not stop the worker: it is logged and the next job runs.
+#pragma warning disable CA1031 // One failed job must not stop the worker: it is recorded on the job, logged, and the next job runs.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
@@ -85,16 +148,52 @@ internal sealed partial class ImportWorker(IServiceScopeFactory scopes, ImportQu
             }
             finally
             {
+                await running.CancelAsync().ConfigureAwait(false);
+                await heartbeat.ConfigureAwait(false);
                 board.Forget(id);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} imports were interrupted by a stop of the site; nothing of them was written")]
+    /// <summary>Says every quarter of <see cref="LostAfter"/> that the job is alive, on a connection of its own.</summary>
+    private async Task HeartbeatAsync(int jobId, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(LostAfter / 4, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
+                    await RunImportJob.HeartbeatAsync(db, jobId, instance.Name, clock, cancellationToken).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // A missed heartbeat (SQLite's write lock held by the import itself) is tried again at the next tick.
+                catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+                {
+                    LogHeartbeatMissed(logger, jobId, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the job ended
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} imports were lost with the instance that ran them; nothing of them was written")]
     private static partial void LogInterrupted(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Import job {Id} failed")]
     private static partial void LogFailed(ILogger logger, int id, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Imports: the round failed; the next one will try again")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Import job {Id}: heartbeat missed ({Reason})")]
+    private static partial void LogHeartbeatMissed(ILogger logger, int id, string reason);
 }
 
 /// <summary>A file sent for an import: its name as the person named it, and its content.</summary>
@@ -230,6 +329,7 @@ internal static class ImportsApi
         var directory = Path.GetFullPath(builder.Configuration["Regia:ImportDirectory"] ?? Path.Combine(builder.Configuration["Regia:DataDirectory"] ?? "App_Data", "imports"), builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(new ImportDirectory(directory));
         builder.Services.AddSingleton<ImportQueue>();
+        builder.Services.TryAddSingleton<SiteInstance>();
         builder.Services.AddSingleton<ImportProgressBoard>();
         builder.Services.AddScoped<ImportStarter>();
         builder.Services.AddHostedService<ImportWorker>();
