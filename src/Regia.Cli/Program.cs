@@ -19,6 +19,7 @@ using Regia.Core.Territory;
 var root = new RootCommand("Regia: la regia del Piano strategico metropolitano, da riga di comando.");
 root.Subcommands.Add(PlanCommands.Build());
 root.Subcommands.Add(DatabaseCommands.Build());
+root.Subcommands.Add(DatabaseCommands.BuildMigrate());
 root.Subcommands.Add(TerritoryCommands.Build());
 root.Subcommands.Add(OrganizationCommands.Build());
 root.Subcommands.Add(UserCommands.Build());
@@ -95,7 +96,24 @@ internal static class DatabaseCommands
     {
         var db = new Command("db", "Database.");
         var init = new Command("init", "Applica le migrazioni e carica i file del piano (come all'avvio del sito).");
-        init.SetAction(async (_, cancellationToken) =>
+        init.SetAction(InitializeAsync);
+        db.Subcommands.Add(init);
+        return db;
+    }
+
+    /// <summary>
+    /// <c>migrate</c>: the same as <c>db init</c>, under the name operators look for when they upgrade (the step to run
+    /// once before starting several instances with Regia:Database:MigrateAtStartup=false).
+    /// </summary>
+    public static Command BuildMigrate()
+    {
+        var migrate = new Command("migrate", "Aggiorna il database alla versione di questo programma: applica le migrazioni e carica i file del piano (come «db init»).");
+        migrate.SetAction(InitializeAsync);
+        return migrate;
+    }
+
+    private static async Task<int> InitializeAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
         {
             await using var context = Open(out var provider, requireReady: false);
             var data = ShippedData.In(Path.Combine(AppContext.BaseDirectory, "plans"), Path.Combine(AppContext.BaseDirectory, "territory"));
@@ -112,9 +130,7 @@ internal static class DatabaseCommands
 
             Console.WriteLine($"Database pronto ({provider}, {context.Database.GetDbConnection().DataSource}).");
             return 0;
-        });
-        db.Subcommands.Add(init);
-        return db;
+        }
     }
 
     /// <summary>The database the site uses, from the same settings: appsettings.json beside the program, then the environment.</summary>
@@ -151,7 +167,7 @@ internal static class DatabaseCommands
         {
             context.Dispose();
             throw new DatabaseNotReadyException(string.Create(CultureInfo.InvariantCulture,
-                $"Il database non è aggiornato ({pending.Count} migrazioni da applicare, la prima {pending[0]}): eseguire prima «db init», che applica le migrazioni e carica il piano e il territorio."));
+                $"Il database non è aggiornato ({pending.Count} migrazioni da applicare, la prima {pending[0]}): eseguire prima «migrate» (o «db init»), che applica le migrazioni e carica il piano e il territorio."));
         }
     }
 

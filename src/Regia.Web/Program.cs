@@ -17,6 +17,7 @@ using Regia.Web.Infrastructure;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddRegiaDatabase();
+builder.AddRegiaProxy();
 builder.Services.AddRegiaLocalization();
 builder.Services.AddRegiaApi();
 builder.Services.AddRegiaActions();
@@ -47,6 +48,7 @@ var app = builder.Build();
 
 await app.InitializeRegiaDatabaseAsync().ConfigureAwait(false);
 
+app.UseRegiaProxy();
 app.UseRegiaErrorHandling();
 app.UseRegiaLocalization();
 app.UseStaticFiles();

@@ -43,12 +43,16 @@ public sealed class CommandLineTests
     {
         Assert.True(File.Exists(CliAssembly), $"{CliAssembly} is missing: build the solution.");
         await using var database = await TestDatabase.CreateAsync(provider);
-        // Before "db init", a command says what to run instead of failing at a missing table.
+        // Before "migrate" (or "db init"), a command says what to run instead of failing at a missing table.
         var early = await RegiaAsync(database, null, "users", "list");
         Assert.Equal(1, early.Code);
-        Assert.Contains("eseguire prima «db init»", early.Error, StringComparison.Ordinal);
+        Assert.Contains("eseguire prima «migrate»", early.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", early.Error, StringComparison.Ordinal);
-        Assert.Equal(0, (await RegiaAsync(database, null, "db", "init")).Code);
+        var migrated = await RegiaAsync(database, null, "migrate");
+        Assert.Equal(0, migrated.Code);
+        Assert.Contains("psttm-2025-2027: Created", migrated.Output, StringComparison.Ordinal);
+        // Run again (the next upgrade with nothing new), it changes nothing.
+        Assert.Contains("psttm-2025-2027: Unchanged", (await RegiaAsync(database, null, "migrate")).Output, StringComparison.Ordinal);
 
         var added = await RegiaAsync(database, TestUsers.Password, "users", "add", "--email", "editor@example.test", "--organization", "Comune di Rho", "--role", "editor", "--name", "Editor di prova");
         var weak = await RegiaAsync(database, "corta", "users", "add", "--email", "altro@example.test", "--organization", "Comune di Rho", "--role", "editor");

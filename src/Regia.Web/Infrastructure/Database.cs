@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Regia.Core;
@@ -40,6 +41,21 @@ internal static partial class Database
             Path.GetFullPath(app.Configuration["Regia:TerritoryDirectory"] ?? Path.Combine(AppContext.BaseDirectory, "territory")));
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
+        if (!app.Configuration.GetValue("Regia:Database:MigrateAtStartup", true))
+        {
+            // Several instances: the operator upgrades once with the command line's "migrate"; an instance only checks.
+            var pending = (await db.Database.GetPendingMigrationsAsync().ConfigureAwait(false)).ToList();
+            if (pending.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The database lacks {pending.Count} migrations (first: {pending[0]}) and Regia:Database:MigrateAtStartup is false: run 'Regia.Cli migrate' first.");
+            }
+
+            var source = db.Database.GetDbConnection().DataSource;
+            LogDatabaseReady(app.Logger, db.Database.ProviderName ?? "?", source);
+            return;
+        }
+
         var results = await InitializeDatabase.ExecuteAsync(db, data, scope.ServiceProvider.GetRequiredService<TimeProvider>()).ConfigureAwait(false);
         var connection = db.Database.GetDbConnection();
         LogDatabaseReady(app.Logger, db.Database.ProviderName ?? "?", connection.DataSource);
@@ -54,8 +70,16 @@ internal static partial class Database
         }
     }
 
-    public static void MapRegiaHealth(this WebApplication app) =>
+    /// <summary>
+    /// Probes for an orchestrator or a proxy: <c>/health/live</c> answers while the process runs (restart it if not);
+    /// <c>/health/ready</c> and <c>/health</c> only once the database answers and a plan is loaded (send it traffic).
+    /// </summary>
+    public static void MapRegiaHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableHttpMetrics().ExcludeFromDescription().AllowAnonymous();
+        app.MapHealthChecks("/health/ready").DisableHttpMetrics().ExcludeFromDescription().AllowAnonymous();
         app.MapHealthChecks("/health").DisableHttpMetrics().ExcludeFromDescription().AllowAnonymous();
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Provider} ({DataSource})")]
     private static partial void LogDatabaseReady(ILogger logger, string provider, string dataSource);

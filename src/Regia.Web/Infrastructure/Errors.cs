@@ -9,7 +9,6 @@ internal static class Errors
         {
             app.UseWhen(IsApi, api => api.UseExceptionHandler());
             app.UseWhen(context => !IsApi(context), site => site.UseExceptionHandler("/errore/500"));
-            app.UseHsts();
         }
 
         app.UseWhen(IsApi, api => api.UseStatusCodePages());

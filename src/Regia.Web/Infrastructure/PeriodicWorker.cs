@@ -19,6 +19,8 @@ internal abstract partial class PeriodicWorker(IServiceScopeFactory scopes, Time
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the start-up path: the host starts listening without waiting for the first round's queries to compile.
+        await Task.Yield();
         using var timer = new PeriodicTimer(Interval, Clock);
         do
         {

@@ -80,6 +80,8 @@ internal sealed partial class ImportWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the start-up path (see PeriodicWorker).
+        await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
