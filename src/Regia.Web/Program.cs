@@ -18,6 +18,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddRegiaDatabase();
 builder.AddRegiaProxy();
+builder.AddRegiaLimits();
 builder.Services.AddRegiaLocalization();
 builder.Services.AddRegiaApi();
 builder.Services.AddRegiaActions();

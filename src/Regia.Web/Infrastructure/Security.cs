@@ -167,6 +167,7 @@ internal static class Security
             headers["Cross-Origin-Resource-Policy"] = "same-origin";
             await next(context).ConfigureAwait(false);
         });
+        app.UseRegiaLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.Use(async (context, next) =>
@@ -236,7 +237,7 @@ internal sealed class RegiaClaimsFactory(UserManager<RegiaUser> users, IOptions<
 }
 
 /// <summary>Authenticates <c>Authorization: Bearer regia_…</c> against the stored hashes.</summary>
-internal sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, RegiaDbContext db, TimeProvider clock)
+internal sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, RegiaDbContext db, TimeProvider clock, FailedTokenGuard guard)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -247,14 +248,35 @@ internal sealed class ApiTokenHandler(IOptionsMonitor<AuthenticationSchemeOption
             return AuthenticateResult.NoResult();
         }
 
+        var client = Limits.ClientOf(Context);
+        if (guard.IsBlocked(client, out var retryAfter))
+        {
+            // Too many wrong tokens from this address: not even looked up until the window ends.
+            Context.Items[ThrottledKey] = retryAfter;
+            return AuthenticateResult.Fail("Too many invalid tokens from this address.");
+        }
+
         var user = await ApiTokens.AuthenticateAsync(db, header["Bearer ".Length..].Trim(), clock, Context.RequestAborted).ConfigureAwait(false);
-        return user is null
-            ? AuthenticateResult.Fail("The token is not valid, has expired, was revoked, or its account is disabled.")
-            : AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(Security.IdentityOf(user, Scheme.Name)), Scheme.Name));
+        if (user is null)
+        {
+            guard.RecordFailure(client);
+            return AuthenticateResult.Fail("The token is not valid, has expired, was revoked, or its account is disabled.");
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(Security.IdentityOf(user, Scheme.Name)), Scheme.Name));
     }
+
+    private const string ThrottledKey = "regia:token-throttled";
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[ThrottledKey] is TimeSpan retryAfter)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Limits.SetRetryAfter(Response, retryAfter);
+            return Task.CompletedTask;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer realm=\"regia\"";
         return Task.CompletedTask;

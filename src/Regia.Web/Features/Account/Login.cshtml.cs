@@ -9,6 +9,7 @@ using Regia.Web.Infrastructure;
 namespace Regia.Web.Features.Account;
 
 /// <summary>Sign-in with a local account (e-mail and password) or, when configured, the organisation's identity provider.</summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Infrastructure.Limits.SignInPolicy)]
 internal sealed class LoginModel(SignInManager<RegiaUser> signIn, IAuthenticationSchemeProvider schemes, IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty]

@@ -13,6 +13,7 @@ namespace Regia.Web.Features.Account;
 /// consent to the rules. The answer is the same whether or not the address already had an account; the link to confirm
 /// it arrives by e-mail.
 /// </summary>
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Infrastructure.Limits.SignInPolicy)]
 internal sealed class RegisterModel(UserManager<RegiaUser> users, RegiaDbContext db, MailSettings mail, TimeProvider clock, IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty]

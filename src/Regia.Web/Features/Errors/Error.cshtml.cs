@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Regia.Web.Features.Errors;
 
-/// <summary>The page shown for a missing page (404) or a failure (500), with the original status code.</summary>
+/// <summary>The page shown for a missing page (404), a request too large (413) or too frequent (429), or a failure (500), with the original status code.</summary>
 [IgnoreAntiforgeryToken]
 internal sealed class ErrorModel : PageModel
 {
@@ -14,4 +14,7 @@ internal sealed class ErrorModel : PageModel
         Code = code is >= 400 and < 600 ? code : StatusCodes.Status500InternalServerError;
         Response.StatusCode = Code;
     }
+
+    /// <summary>A refused POST (413, 429, a failure) is re-executed with its method: the same page answers it.</summary>
+    public void OnPost(int code) => OnGet(code);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Regia.Core;
 using Regia.Core.Common;
@@ -346,7 +347,9 @@ internal static class ImportsApi
             .WithSummary("Start an import")
             .WithDescription("Reviewers and administrators: sends a file (multipart `file`; for `pnrr` also `locations`) to import in the background, through the same rules as the forms. `mode`: `dry-run` (default: says what would change, writes nothing), `all-or-nothing` or `valid-only`. `decidim` needs `leadOrganizationId` and `mission`; `measurements` takes figures of indicators in the Open SDG layout (the one `/api/v1/indicators/{code}/data` downloads). Answers 202 with the job; follow its `Location`.")
             .Accepts<IFormFile>("multipart/form-data")
+            .WithMetadata(new RequestSizeLimitAttribute(Limits.ImportBytes), new RequestFormLimitsAttribute { MultipartBodyLengthLimit = Limits.ImportBytes })
             .Produces<ImportJobView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .DisableAntiforgery(); // bearer tokens only: no cookie can carry a forged request here

@@ -12,13 +12,10 @@ namespace Regia.Web.Features.Importing;
 
 /// <summary>Start an import (a dry run first, by default) and see the recent ones. Reviewers and administrators.</summary>
 [Authorize(Policy = Security.ReviewersPolicy)]
-[RequestSizeLimit(MaxUpload)]
-[RequestFormLimits(MultipartBodyLengthLimit = MaxUpload)]
+[RequestSizeLimit(Limits.ImportBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = Limits.ImportBytes)]
 internal sealed class IndexModel(RegiaDbContext db, ImportStarter starter) : PageModel
 {
-    /// <summary>512 MB: the national PNRR projects file is about 100 MB.</summary>
-    private const long MaxUpload = 512L * 1024 * 1024;
-
     [BindProperty]
     public ImportKind Kind { get; set; }
 
