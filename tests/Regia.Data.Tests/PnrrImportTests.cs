@@ -365,6 +365,24 @@ public sealed class PnrrImportTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_file_cut_in_the_middle_of_a_row_outside_the_territory_is_refused_whole_even_keeping_valid_rows(string provider)
+    {
+        await using var database = await LoadedAsync(provider);
+        var file = await ExcerptAsync(30);
+        // A project of another province (no localisation in the metropolitan territory), cut after three cells: before,
+        // the row was left out as foreign before its shape was checked, and the 30 rows above it were imported.
+        await File.AppendAllTextAsync(file, "PNRR,M1,Progetto di un'altra provincia\n", Cancel);
+        var before = await CountAsync(database);
+
+        var error = await Assert.ThrowsAsync<TabularFileException>(() => ImportAsync(database, file, new ImportOptions { Mode = ImportMode.ValidOnly, BatchSize = 5 }));
+
+        Assert.Equal(32, error.Row);
+        Assert.Contains("riga 32: ha 3 celle invece delle", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await CountAsync(database));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Missing_columns_are_named_together_and_an_editor_may_not_import(string provider)
     {
         await using var database = await LoadedAsync(provider);

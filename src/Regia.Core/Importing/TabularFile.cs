@@ -21,6 +21,12 @@ public sealed record TabularReadOptions
 
     /// <summary>The CSV encoding; UTF-8 (with or without BOM) unless the bytes are not UTF-8, then Windows-1252.</summary>
     public Encoding? Encoding { get; init; }
+
+    /// <summary>
+    /// The most a compressed file may expand to (a <c>.gz</c> file, or the parts of an XLSX, which is a zip archive):
+    /// 1 GiB, ten times the largest real file Regia imports. Past it the file is refused as a "zip bomb".
+    /// </summary>
+    public long MaxExpandedBytes { get; init; } = 1L << 30;
 }
 
 /// <summary>A file that cannot be read: the message names the row (and column) and says why, in Italian.</summary>
@@ -64,7 +70,7 @@ public sealed class TabularFile : IAsyncDisposable
         try
         {
             return fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase)
-                ? OpenXlsx(stream)
+                ? await OpenXlsxAsync(stream, options.MaxExpandedBytes, cancellationToken).ConfigureAwait(false)
                 : await OpenCsvAsync(stream, options, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -122,7 +128,7 @@ public sealed class TabularFile : IAsyncDisposable
             try
             {
                 await using var compressed = new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress);
-                await compressed.CopyToAsync(temporary, cancellationToken).ConfigureAwait(false);
+                await CopyAtMostAsync(compressed, temporary, (options ?? new TabularReadOptions()).MaxExpandedBytes, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidDataException)
             {
@@ -140,6 +146,27 @@ public sealed class TabularFile : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => stream.DisposeAsync();
+
+    /// <summary>Copies a decompressing stream, refusing it once it has given more than <paramref name="limit"/> bytes.</summary>
+    /// <returns>The bytes copied (to <see cref="Stream.Null"/> when only counting).</returns>
+    private static async Task<long> CopyAtMostAsync(Stream source, Stream target, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+            if (total > limit)
+            {
+                throw new TabularFileException(null, string.Create(CultureInfo.InvariantCulture, $"il file compresso si espande oltre {limit / (1024 * 1024)} MB: è rifiutato (un archivio costruito per esaurire la memoria, o un file troppo grande da importare in una volta)."));
+            }
+
+            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+
+        return total;
+    }
 
     private static async Task<TabularFile> OpenCsvAsync(Stream stream, TabularReadOptions options, CancellationToken cancellationToken)
     {
@@ -161,13 +188,25 @@ public sealed class TabularFile : IAsyncDisposable
         }
 
         var separator = options.Separator ?? DetectSeparator(headerLine);
-        var header = await new CsvRecords(new StringReader(headerLine.TrimStart('\uFEFF'))).NextAsync(separator, 1, cancellationToken).ConfigureAwait(false) ?? [];
+        var header = (await new CsvRecords(new StringReader(headerLine.TrimStart('\uFEFF'))).NextAsync(separator, 1, cancellationToken).ConfigureAwait(false) ?? [])
+            .Select(h => h.Trim()).ToList();
+        // "a;b;c;" (a spreadsheet's trailing separator) has three columns, not four.
+        while (header.Count > 1 && header[^1].Length == 0)
+        {
+            header.RemoveAt(header.Count - 1);
+        }
+
         var records = new CsvRecords(reader);
         var name = encoding.WebName == "utf-8" ? "UTF-8" : encoding.WebName == "windows-1252" ? "Windows-1252" : encoding.WebName;
-        return new TabularFile(stream, header.Select(h => h.Trim()).ToList(), $"CSV, {name}, separatore {(separator == '\t' ? "tabulazione" : separator.ToString())}", ct => CsvRows(records, separator, ct));
+        return new TabularFile(stream, header, $"CSV, {name}, separatore {(separator == '\t' ? "tabulazione" : separator.ToString())}", ct => CsvRows(records, separator, header.Count, ct));
     }
 
-    private static async IAsyncEnumerable<TabularRow> CsvRows(CsvRecords records, char separator, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The records after the header, each with as many cells as the header has columns: a record with fewer (a file
+    /// cut short, a lost separator) or with more that hold something (a separator inside an unquoted cell) makes the
+    /// whole file unreadable, whatever the row holds, so the error names it and no row after it is guessed at.
+    /// </summary>
+    private static async IAsyncEnumerable<TabularRow> CsvRows(CsvRecords records, char separator, int columns, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var number = 2; ; number++)
         {
@@ -180,6 +219,19 @@ public sealed class TabularFile : IAsyncDisposable
             if (cells.Count == 1 && cells[0].Length == 0)
             {
                 continue; // an empty line
+            }
+
+            if (cells.Count < columns || cells.Skip(columns).Any(c => c.Length > 0))
+            {
+                var shown = separator == '\t' ? "tabulazione" : separator.ToString();
+                throw new TabularFileException(number, cells.Count < columns
+                    ? string.Create(CultureInfo.InvariantCulture, $"ha {cells.Count} celle invece delle {columns} dell'intestazione: la riga è troncata o manca un separatore «{shown}». Il file non è importato.")
+                    : string.Create(CultureInfo.InvariantCulture, $"ha {cells.Count} celle, più delle {columns} dell'intestazione: una cella contiene il separatore «{shown}» senza virgolette. Il file non è importato."));
+            }
+
+            if (cells.Count > columns)
+            {
+                cells.RemoveRange(columns, cells.Count - columns);
             }
 
             yield return new TabularRow(number, cells);
@@ -237,16 +289,24 @@ public sealed class TabularFile : IAsyncDisposable
         return counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key == ',' ? 0 : 1).First().Key;
     }
 
-    private static TabularFile OpenXlsx(Stream stream)
+    private const string NotXlsx = "il file non è un foglio XLSX valido: è troncato o danneggiato, oppure è un CSV o un vecchio .xls rinominato.";
+
+    private static async Task<TabularFile> OpenXlsxAsync(Stream stream, long maxExpandedBytes, CancellationToken cancellationToken)
     {
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("XLSX files are read from a seekable stream (a file or a buffered upload).", nameof(stream));
+        }
+
+        await CheckExpansionAsync(stream, maxExpandedBytes, cancellationToken).ConfigureAwait(false);
         SpreadsheetDocument document;
         try
         {
             document = SpreadsheetDocument.Open(stream, false);
         }
-        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or FileFormatException or IOException)
+        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or FileFormatException or IOException or System.Xml.XmlException)
         {
-            throw new TabularFileException(null, "il file non è un foglio XLSX valido (è forse un CSV o un vecchio .xls rinominato?).");
+            throw new TabularFileException(null, NotXlsx);
         }
 
         var workbook = document.WorkbookPart;
@@ -259,8 +319,36 @@ public sealed class TabularFile : IAsyncDisposable
 
         var shared = workbook.SharedStringTablePart?.SharedStringTable?.Elements<SharedStringItem>().Select(i => i.InnerText).ToArray() ?? [];
         var enumerator = XlsxRows(sheet, shared).GetEnumerator();
-        var header = enumerator.MoveNext() ? enumerator.Current.Cells.Select(h => h.Trim()).ToList() : throw new TabularFileException(null, "il foglio è vuoto: manca la riga di intestazione.");
+        var header = Next(enumerator) ? enumerator.Current.Cells.Select(h => h.Trim()).ToList() : throw new TabularFileException(null, "il foglio è vuoto: manca la riga di intestazione.");
         return new TabularFile(stream, header, "XLSX, primo foglio", ct => Remaining(enumerator, document, ct));
+    }
+
+    /// <summary>
+    /// An XLSX is a zip archive: every part is decompressed once, counting, before anything is parsed, so that a
+    /// small file built to expand to gigabytes (whose declared sizes may lie) is refused at the limit, and so that a
+    /// part damaged inside the archive is found before any row is imported.
+    /// </summary>
+    private static async Task CheckExpansionAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    {
+        stream.Position = 0;
+        try
+        {
+            using var archive = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true);
+            long total = 0;
+            foreach (var entry in archive.Entries)
+            {
+                await using var part = entry.Open();
+                total += await CopyAtMostAsync(part, Stream.Null, limit - total, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (InvalidDataException)
+        {
+            throw new TabularFileException(null, NotXlsx);
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
     }
 
     private static async IAsyncEnumerable<TabularRow> Remaining(IEnumerator<TabularRow> rows, SpreadsheetDocument document, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -269,11 +357,25 @@ public sealed class TabularFile : IAsyncDisposable
         using (document)
         using (rows)
         {
-            while (rows.MoveNext())
+            while (Next(rows))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 yield return rows.Current;
             }
+        }
+    }
+
+    /// <summary>The next row of a sheet; a sheet whose XML breaks off is refused after the last row read whole.</summary>
+    private static bool Next(IEnumerator<TabularRow> rows)
+    {
+        var before = rows.Current?.Number ?? 1;
+        try
+        {
+            return rows.MoveNext();
+        }
+        catch (System.Xml.XmlException)
+        {
+            throw new TabularFileException(before + 1, "il foglio si interrompe qui (XML non valido): il file è troncato o danneggiato. Il file non è importato.");
         }
     }
 

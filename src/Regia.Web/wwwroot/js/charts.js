@@ -6,6 +6,13 @@
     return;
   }
 
+  // Tooltips are HTML: every label taken from a table's text or from data goes in escaped, as text.
+  function escapeHtml(text) {
+    return String(text === null || text === undefined ? '' : text).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+
   var palette = ['#0066cc', '#00a36c', '#b36200', '#7a3db8', '#c2185b', '#00838f', '#5d6d7e', '#8d6e00'];
 
   function drawMap(element) {
@@ -42,9 +49,9 @@
             formatter: function (p) {
               var d = p.data || {};
               if (values) {
-                return d.label + '<br>' + (typeof d.value === 'number' ? d.value.toLocaleString(document.documentElement.lang || 'it') + ' ' + unit : (element.getAttribute('data-label-missing') || '—'));
+                return escapeHtml(d.label) + '<br>' + escapeHtml(typeof d.value === 'number' ? d.value.toLocaleString(document.documentElement.lang || 'it') + ' ' + unit : (element.getAttribute('data-label-missing') || '—'));
               }
-              return d.label + (d.zone ? '<br>' + d.zone : '') + (d.population ? '<br>' + d.population.toLocaleString('it-IT') + ' (' + d.year + ')' : '');
+              return escapeHtml(d.label) + (d.zone ? '<br>' + escapeHtml(d.zone) : '') + (d.population ? '<br>' + escapeHtml(d.population.toLocaleString('it-IT') + ' (' + d.year + ')') : '');
             }
           },
           visualMap: values && numbers.length ? {
@@ -197,7 +204,7 @@
     var chart = echarts.init(element, null, { renderer: 'svg' });
     chart.setOption({
       grid: { left: 70, right: 20, top: 10, bottom: 100 },
-      tooltip: { formatter: function (p) { return data.rows[p.value[1]].label + ' · ' + data.columns[p.value[0]].name + ': ' + format(p.value[2]); } },
+      tooltip: { formatter: function (p) { return escapeHtml(data.rows[p.value[1]].label + ' · ' + data.columns[p.value[0]].name + ': ' + format(p.value[2])); } },
       xAxis: { type: 'category', data: data.columns.map(function (c) { return c.name; }), axisLabel: { interval: 0, rotate: 30 } },
       yAxis: { type: 'category', inverse: true, data: data.rows.map(function (r) { return r.label; }) },
       visualMap: { min: 0, max: Math.max(1, max), calculable: false, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#f2f7fc', '#0066cc', '#17324d'] } },
