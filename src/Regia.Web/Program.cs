@@ -15,6 +15,10 @@ using Regia.Web.Features.Territory;
 using Regia.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
+// Run from the build output (tests, a Production run before publishing), the static files and their compressed
+// copies are where the build left them, listed in a runtime manifest; published, they are in wwwroot and the
+// manifest is absent, so this does nothing.
+builder.WebHost.UseStaticWebAssets();
 
 builder.AddRegiaDatabase();
 builder.AddRegiaProxy();
@@ -52,11 +56,13 @@ await app.InitializeRegiaDatabaseAsync().ConfigureAwait(false);
 app.UseRegiaProxy();
 app.UseRegiaErrorHandling();
 app.UseRegiaLocalization();
-app.UseStaticFiles();
 app.UseRouting();
 app.UseRegiaSecurity();
 
-app.MapRazorPages();
+// Static files as endpoints from the build's manifest: compressed at build time (gzip; Brotli too when published),
+// fingerprinted URLs cached for a year as immutable, ETags on the rest (README, "Deploy").
+app.MapStaticAssets();
+app.MapRazorPages().WithStaticAssets();
 app.MapRegiaApiDocuments();
 app.MapPlanApi();
 app.MapTerritoryApi();

@@ -299,28 +299,34 @@ public sealed class TabularFile : IAsyncDisposable
         }
 
         await CheckExpansionAsync(stream, maxExpandedBytes, cancellationToken).ConfigureAwait(false);
-        SpreadsheetDocument document;
+        SpreadsheetDocument? document = null;
         try
         {
+            // The package, the workbook and the shared strings are parsed here; the sheet's rows as they are read.
             document = SpreadsheetDocument.Open(stream, false);
+            var workbook = document.WorkbookPart;
+            var first = workbook?.Workbook?.Sheets?.Elements<Sheet>().FirstOrDefault();
+            if (workbook is null || first?.Id?.Value is not { } id || workbook.GetPartById(id) is not WorksheetPart sheet)
+            {
+                throw new TabularFileException(null, "il file XLSX non contiene fogli.");
+            }
+
+            var shared = workbook.SharedStringTablePart?.SharedStringTable?.Elements<SharedStringItem>().Select(i => i.InnerText).ToArray() ?? [];
+            var enumerator = XlsxRows(sheet, shared).GetEnumerator();
+            var header = Next(enumerator) ? enumerator.Current.Cells.Select(h => h.Trim()).ToList() : throw new TabularFileException(null, "il foglio è vuoto: manca la riga di intestazione.");
+            return new TabularFile(stream, header, "XLSX, primo foglio", ct => Remaining(enumerator, document, ct));
         }
-        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or FileFormatException or IOException or System.Xml.XmlException)
+        catch (Exception ex) when (ex is OpenXmlPackageException or InvalidDataException or FileFormatException or IOException or System.Xml.XmlException or InvalidOperationException or ArgumentException or KeyNotFoundException or FormatException)
         {
+            // A package that opens but whose parts are damaged: the SDK says so in many ways, all meaning the same.
+            document?.Dispose();
             throw new TabularFileException(null, NotXlsx);
         }
-
-        var workbook = document.WorkbookPart;
-        var first = workbook?.Workbook?.Sheets?.Elements<Sheet>().FirstOrDefault();
-        if (workbook is null || first?.Id?.Value is not { } id || workbook.GetPartById(id) is not WorksheetPart sheet)
+        catch
         {
-            document.Dispose();
-            throw new TabularFileException(null, "il file XLSX non contiene fogli.");
+            document?.Dispose();
+            throw;
         }
-
-        var shared = workbook.SharedStringTablePart?.SharedStringTable?.Elements<SharedStringItem>().Select(i => i.InnerText).ToArray() ?? [];
-        var enumerator = XlsxRows(sheet, shared).GetEnumerator();
-        var header = Next(enumerator) ? enumerator.Current.Cells.Select(h => h.Trim()).ToList() : throw new TabularFileException(null, "il foglio è vuoto: manca la riga di intestazione.");
-        return new TabularFile(stream, header, "XLSX, primo foglio", ct => Remaining(enumerator, document, ct));
     }
 
     /// <summary>
@@ -373,7 +379,7 @@ public sealed class TabularFile : IAsyncDisposable
         {
             return rows.MoveNext();
         }
-        catch (System.Xml.XmlException)
+        catch (Exception ex) when (ex is System.Xml.XmlException or InvalidDataException or OpenXmlPackageException or IOException)
         {
             throw new TabularFileException(before + 1, "il foglio si interrompe qui (XML non valido): il file è troncato o danneggiato. Il file non è importato.");
         }
