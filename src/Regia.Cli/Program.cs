@@ -28,6 +28,8 @@ root.Subcommands.Add(ImportCommands.Build());
 root.Subcommands.Add(ImportCommands.BuildExport());
 root.Subcommands.Add(AlignCommands.Build());
 root.Subcommands.Add(ReportCommands.Build());
+root.Subcommands.Add(BackupCommands.BuildBackup());
+root.Subcommands.Add(BackupCommands.BuildRestore());
 try
 {
     // A database not ready is told in one line (the default handler would print a stack trace); anything else unexpected
@@ -189,6 +191,13 @@ internal static class DatabaseCommands
 
     private static (DbContextOptions<RegiaDbContext> Options, DatabaseProvider Provider) Options()
     {
+        var (provider, connectionString, _) = Settings();
+        return (RegiaDatabase.Options(provider, connectionString), provider);
+    }
+
+    /// <summary>The site's settings: appsettings.json beside the program, then the environment.</summary>
+    public static (DatabaseProvider Provider, string ConnectionString, IConfiguration Configuration) Settings()
+    {
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
@@ -197,7 +206,7 @@ internal static class DatabaseCommands
         var provider = RegiaDatabase.ParseProvider(configuration["Database:Provider"]);
         var connectionString = configuration.GetConnectionString("Regia")
             ?? RegiaDatabase.SqliteConnectionStringFor(Path.GetFullPath(configuration["Regia:DataDirectory"] ?? "App_Data"));
-        return (RegiaDatabase.Options(provider, connectionString), provider);
+        return (provider, connectionString, configuration);
     }
 }
 

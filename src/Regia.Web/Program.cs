@@ -61,7 +61,7 @@ app.UseRegiaSecurity();
 
 // Static files as endpoints from the build's manifest: compressed at build time (gzip; Brotli too when published),
 // fingerprinted URLs cached for a year as immutable, ETags on the rest (README, "Deploy").
-app.MapStaticAssets();
+app.MapStaticAssets().AllowAnonymous();
 app.MapRazorPages().WithStaticAssets();
 app.MapRegiaApiDocuments();
 app.MapPlanApi();

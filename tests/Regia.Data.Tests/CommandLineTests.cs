@@ -80,6 +80,98 @@ public sealed class CommandLineTests
     }
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_backup_restored_after_later_changes_gives_back_every_table_row_for_row_and_a_bad_file_changes_nothing(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        Assert.Equal(0, (await RegiaAsync(database, null, "migrate")).Code);
+        Assert.Equal(0, (await RegiaAsync(database, TestUsers.Password, "users", "add", "--email", "backup@example.test", "--organization", "Comune di Rho", "--role", "editor")).Code);
+        int first;
+        await using (var db = database.CreateContext())
+        {
+            first = await TestActions.SeedAsync(db, Cancel);
+        }
+
+        var directory = Directory.CreateTempSubdirectory("regia-backup-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, provider == "sqlite" ? "regia.db.bak" : "regia.dump");
+            var before = await TableContentsAsync(database);
+            var backup = await RegiaAsync(database, null, "backup", "--output", file);
+            Assert.True(backup.Code == 0, backup.Error);
+            Assert.Contains("Backup scritto:", backup.Output, StringComparison.Ordinal);
+
+            // Later work: an action changed, one deleted, an account disabled; then the backup comes back.
+            await using (var db = database.CreateContext())
+            {
+                // The last one: the first is the parent of another.
+                var action = await db.Actions.OrderByDescending(a => a.Id).FirstAsync(a => a.Id != first, Cancel);
+                Assert.True(await Regia.Core.Actions.SaveAction.DeleteAsync(db, action.Id, action.Version, TimeProvider.System, cancellationToken: Cancel));
+            }
+
+            Assert.Equal(0, (await RegiaAsync(database, null, "users", "disable", "--email", "backup@example.test")).Code);
+            Assert.NotEqual(before, await TableContentsAsync(database));
+
+            // A file that is not a backup, or a backup of the other provider, is refused and changes nothing.
+            var notBackup = Path.Combine(directory, "note.txt");
+            await File.WriteAllTextAsync(notBackup, "non è un backup", Cancel);
+            var changed = await TableContentsAsync(database);
+            var refused = await RegiaAsync(database, null, "restore", "--input", notBackup);
+            Assert.Equal((1, $"«{notBackup}» non è un backup di Regia: non è un database SQLite né un file di pg_dump in formato custom."), (refused.Code, refused.Error.Trim()));
+            Assert.Equal(changed, await TableContentsAsync(database));
+
+            var restored = await RegiaAsync(database, null, "restore", "--input", file);
+            Assert.True(restored.Code == 0, restored.Error);
+            Assert.Contains("Il database è aggiornato a questa versione.", restored.Output, StringComparison.Ordinal);
+            var after = await TableContentsAsync(database);
+            Assert.Equal(before.Keys, after.Keys);
+            foreach (var (table, rows) in before)
+            {
+                Assert.True(rows.SequenceEqual(after[table]), $"{table}: {rows.Count} rows backed up, {after[table].Count} restored, or their values differ");
+            }
+
+            // The restored database goes on working: new ids follow the restored ones.
+            await using (var db = database.CreateContext())
+            {
+                var again = await Regia.Core.Actions.SaveAction.CreateAsync(db, await TestActions.SampleAsync(db, Cancel) with { Title = "Dopo il ripristino (test)" }, TimeProvider.System, cancellationToken: Cancel);
+                Assert.True(again.Id > before["Actions"].Count, $"new id {again.Id}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Every table of the database (the model's and the migrations' history), each as its rows in a stable order.</summary>
+    private static async Task<Dictionary<string, List<string>>> TableContentsAsync(TestDatabase database)
+    {
+        await using var db = database.CreateContext();
+        var tables = db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Append("__EFMigrationsHistory").Distinct().Order(StringComparer.Ordinal).ToList();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(Cancel);
+        var contents = new Dictionary<string, List<string>>();
+        foreach (var table in tables)
+        {
+            await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // table names come from the model, not from input
+            command.CommandText = $"SELECT * FROM \"{table}\"";
+#pragma warning restore CA2100
+            await using var reader = await command.ExecuteReaderAsync(Cancel);
+            var rows = new List<string>();
+            while (await reader.ReadAsync(Cancel))
+            {
+                rows.Add(string.Join("\u001f", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "∅" : Convert.ToString(reader.GetValue(i) is byte[] bytes ? Convert.ToBase64String(bytes) : reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+            }
+
+            rows.Sort(StringComparer.Ordinal);
+            contents[table] = rows;
+        }
+
+        return contents;
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_pnrr_import_runs_from_the_command_line_with_a_dry_run_a_report_a_clear_error_for_a_missing_file_and_an_exclusive_first_load(string provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);

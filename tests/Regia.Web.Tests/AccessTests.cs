@@ -67,7 +67,10 @@ public sealed class AccessTests
 
         var withoutRule = endpoints
             .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null && e.Metadata.GetMetadata<IAuthorizeData>() is null)
-            .Select(e => e.RoutePattern.RawText).ToList();
+            .Select(e => e.RoutePattern.RawText)
+            // Run from the build output (as here), static files changed since the build are served by a fallback for
+            // wwwroot's files only; a published site has no such endpoint.
+            .Except(["{**path:file}"]).ToList();
         var publicWrites = endpoints
             .Where(e => e.RoutePattern.RawText!.StartsWith("/api", StringComparison.Ordinal))
             .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Any(m => m != "GET") == true)
