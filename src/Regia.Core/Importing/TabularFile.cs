@@ -198,7 +198,7 @@ public sealed class TabularFile : IAsyncDisposable
 
         var records = new CsvRecords(reader);
         var name = encoding.WebName == "utf-8" ? "UTF-8" : encoding.WebName == "windows-1252" ? "Windows-1252" : encoding.WebName;
-        return new TabularFile(stream, header, $"CSV, {name}, separatore {(separator == '\t' ? "tabulazione" : separator.ToString())}", ct => CsvRows(records, separator, header.Count, ct));
+        return new TabularFile(stream, header, $"CSV, {name}, separatore {SeparatorName(separator)}", ct => CsvRows(records, separator, header.Count, ct));
     }
 
     /// <summary>
@@ -206,6 +206,9 @@ public sealed class TabularFile : IAsyncDisposable
     /// cut short, a lost separator) or with more that hold something (a separator inside an unquoted cell) makes the
     /// whole file unreadable, whatever the row holds, so the error names it and no row after it is guessed at.
     /// </summary>
+    /// <summary>The separator as the messages name it: a tab is invisible, so it is spelled out.</summary>
+    private static string SeparatorName(char separator) => separator == '\t' ? "tabulazione" : separator.ToString();
+
     private static async IAsyncEnumerable<TabularRow> CsvRows(CsvRecords records, char separator, int columns, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var number = 2; ; number++)
@@ -223,7 +226,7 @@ public sealed class TabularFile : IAsyncDisposable
 
             if (cells.Count < columns || cells.Skip(columns).Any(c => c.Length > 0))
             {
-                var shown = separator == '\t' ? "tabulazione" : separator.ToString();
+                var shown = SeparatorName(separator);
                 throw new TabularFileException(number, cells.Count < columns
                     ? string.Create(CultureInfo.InvariantCulture, $"ha {cells.Count} celle invece delle {columns} dell'intestazione: la riga è troncata o manca un separatore «{shown}». Il file non è importato.")
                     : string.Create(CultureInfo.InvariantCulture, $"ha {cells.Count} celle, più delle {columns} dell'intestazione: una cella contiene il separatore «{shown}» senza virgolette. Il file non è importato."));

@@ -56,10 +56,10 @@ internal static class Limits
     /// <summary>After routing (the endpoint's own limit is known), before authentication.</summary>
     public static void UseRegiaLimits(this WebApplication app)
     {
+        var defaultLimit = app.Services.GetRequiredService<BodyLimit>().Bytes;
         app.Use(async (context, next) =>
         {
-            var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize
-                ?? context.RequestServices.GetRequiredService<BodyLimit>().Bytes;
+            var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? defaultLimit;
             // The error page re-executed for a 413 sees the same Content-Length: it reads no body and must answer.
             if (context.Request.ContentLength > limit && context.Features.Get<IStatusCodeReExecuteFeature>() is null)
             {
