@@ -16,7 +16,7 @@ namespace Regia.Tests;
 /// <summary>Who may do what, over HTTP, on SQLite and PostgreSQL. Accounts and actions are test data.</summary>
 public sealed class AccessTests
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+    private static JsonSerializerOptions Json => WebRequests.Json;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -309,7 +309,7 @@ public sealed class AccessTests
 /// <summary>An action with everything it states, written and read back through the API (test data).</summary>
 public sealed class ActionRoundTripTests
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+    private static JsonSerializerOptions Json => WebRequests.Json;
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 

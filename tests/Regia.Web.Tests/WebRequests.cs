@@ -27,6 +27,9 @@ internal static class WebRequests
         return await client.PostAsync(new Uri(url, UriKind.Relative), new FormUrlEncodedContent(sent), Cancel);
     }
 
+    /// <summary>The API's JSON: web defaults, enumerations by their kebab-case names.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower) } };
+
     /// <summary>An API call with a bearer token (none for an anonymous call) and an optional JSON body.</summary>
     public static async Task<HttpResponseMessage> CallAsync(HttpClient client, HttpMethod method, string url, string? token, object? body = null)
     {
@@ -38,7 +41,7 @@ internal static class WebRequests
 
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         }
 
         return await client.SendAsync(request, Cancel);

@@ -40,7 +40,8 @@ public sealed class TestDatabase : IAsyncDisposable
     /// Creates an empty database. Where PostgreSQL is not configured the test is skipped on a developer's machine
     /// and fails under CI, so that CI can never pass without running on PostgreSQL.
     /// </summary>
-    public static async Task<TestDatabase> CreateAsync(string provider)
+    /// <param name="postgresAdmin">Another PostgreSQL server than REGIA_TEST_POSTGRES's (a test's own, see <see cref="PrivatePostgres"/>).</param>
+    public static async Task<TestDatabase> CreateAsync(string provider, string? postgresAdmin = null)
     {
         var name = "regia_test_" + Guid.NewGuid().ToString("N")[..16];
         if (RegiaDatabase.ParseProvider(provider) == DatabaseProvider.Sqlite)
@@ -49,7 +50,7 @@ public sealed class TestDatabase : IAsyncDisposable
             return new TestDatabase(DatabaseProvider.Sqlite, RegiaDatabase.SqliteConnectionStringFor(directory), directory, null, name);
         }
 
-        var admin = Environment.GetEnvironmentVariable(PostgresVariable);
+        var admin = postgresAdmin ?? Environment.GetEnvironmentVariable(PostgresVariable);
         if (string.IsNullOrWhiteSpace(admin))
         {
             var message = $"PostgreSQL is not configured: set {PostgresVariable} (bash .ci/run starts a throwaway server and sets it).";

@@ -51,7 +51,7 @@ public static class RegiaDatabase
         return provider switch
         {
             DatabaseProvider.Sqlite => builder.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly)),
-            DatabaseProvider.Postgres => builder.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly)),
+            DatabaseProvider.Postgres => builder.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly).ExecutionStrategy(d => new ReconnectingExecutionStrategy(d))).AddInterceptors(FirstCommandInterceptor.Instance),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
         };
     }

@@ -24,6 +24,7 @@ internal static class Api
         // and why, instead of an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         services.AddOpenApi(DocumentName, options =>
         {
             options.AddDocumentTransformer((document, _, _) =>
@@ -66,6 +67,38 @@ internal sealed class BadRequestHandler(IProblemDetailsService problems, Microso
                 Status = bad.StatusCode,
                 Title = text["Api.UnreadableBody"],
                 Detail = json is null ? bad.Message : text["Api.UnreadableJson", json.Path ?? "$", json.Message],
+            },
+        }).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// The database cannot answer now (PostgreSQL down or restarting, SQLite locked): the API answers 503 with Retry-After
+/// and says so, without internals; pages show the same on the error page (<see cref="Features.Errors.ErrorModel"/>).
+/// </summary>
+internal sealed class DatabaseUnavailableHandler(IProblemDetailsService problems, Microsoft.Extensions.Localization.IStringLocalizer<SharedResource> text) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+{
+    /// <summary>Seconds a client is asked to wait: a restart of PostgreSQL takes a few.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        if (!Errors.IsApi(httpContext) || !Regia.Core.Data.DatabaseFailures.IsUnavailable(exception))
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = text["Error.Unavailable"],
+                Detail = text["Error.UnavailableText"],
             },
         }).ConfigureAwait(false);
     }

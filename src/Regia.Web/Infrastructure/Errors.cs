@@ -15,7 +15,7 @@ internal static class Errors
         app.UseWhen(context => !IsApi(context), site => site.UseStatusCodePagesWithReExecute("/errore/{0}"));
     }
 
-    private static bool IsApi(HttpContext context) =>
+    public static bool IsApi(HttpContext context) =>
         context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
         || context.Request.Path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
 }
