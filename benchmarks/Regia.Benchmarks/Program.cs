@@ -28,6 +28,34 @@ if (args.Length > 0 && args[0] == "--child")
     return await ChildAsync(args[1], Enum.Parse<DatabaseProvider>(args[2]), args[3], args[4], args[5]);
 }
 
+if (args.Length > 0 && args[0] is "generate" or "load")
+{
+    // The generator and the load benchmark (LoadBenchmark.cs):
+    //   dotnet run -c Release --project benchmarks/Regia.Benchmarks -- generate [--actions 200000] [--provider sqlite,postgres] [--postgres CONNECTION] [--work DIR]
+    //   dotnet run -c Release --project benchmarks/Regia.Benchmarks -- load [--actions 200000] [--seconds 10] [--connections 32] [same options]
+    var actions = Argument("--actions", 200_000, int.Parse);
+    var postgresServer = Argument<string?>("--postgres", Environment.GetEnvironmentVariable("REGIA_TEST_POSTGRES"), s => s);
+    var loadWork = Directory.CreateDirectory(Argument("--work", Path.Combine(Path.GetTempPath(), "regia-benchmark"), s => s)).FullName;
+    var data = new ShippedData([Path.Combine(AppContext.BaseDirectory, "plans", "psttm-2025-2027.json")], Path.Combine(AppContext.BaseDirectory, "territory"));
+    foreach (var provider in Argument("--provider", "sqlite,postgres", s => s).Split(',', StringSplitOptions.RemoveEmptyEntries))
+    {
+        if (provider == "postgres" && string.IsNullOrWhiteSpace(postgresServer))
+        {
+            Console.WriteLine("postgres: skipped (give --postgres or set REGIA_TEST_POSTGRES)");
+            continue;
+        }
+
+        var connection = await Regia.Benchmarks.LoadBenchmark.GenerateAsync(provider, actions, postgresServer, loadWork, data,
+            n => GenerateAsync(n, loadWork, data), (kind, database, projects, locations) => RunChildAsync("import", kind, database, projects, locations));
+        if (args[0] == "load")
+        {
+            await Regia.Benchmarks.LoadBenchmark.RunAsync(provider, connection, Argument("--seconds", 10, int.Parse), Argument("--connections", 32, int.Parse), loadWork);
+        }
+    }
+
+    return 0;
+}
+
 var rows = Argument("--rows", 100_000, int.Parse);
 var providers = Argument("--provider", "sqlite,postgres", s => s).Split(',', StringSplitOptions.RemoveEmptyEntries);
 var postgres = Argument<string?>("--postgres", Environment.GetEnvironmentVariable("REGIA_TEST_POSTGRES"), s => s);
@@ -70,7 +98,7 @@ foreach (var provider in providers)
             var copy = await CopyAsync(connection, projects);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{provider}: plain COPY of the same {rows:N0} rows into a bare 50-column table: {copy.TotalSeconds:0.0} s; import / COPY = {seconds / copy.TotalSeconds:0.0}×"));
-            await FloorAsync(connection, work, copy);
+            await FloorAsync(connection, work, copy, seconds);
 
             // The exclusive import (command line --exclusive: foreign keys added back after the rows), into another fresh database.
             var (_, exclusiveConnection, dropExclusive) = await FreshDatabaseAsync(provider, postgres, work);
@@ -249,68 +277,8 @@ T Argument<T>(string name, T fallback, Func<string, T> parse)
     return index >= 0 && index + 1 < args.Length ? parse(args[index + 1]) : fallback;
 }
 
-static async Task<(string Projects, string Locations)> GenerateAsync(int count, string directory, ShippedData shipped)
-{
-    var projects = Path.Combine(directory, $"pnrr-progetti-generati-{count}.csv");
-    var locations = Path.Combine(directory, $"pnrr-localizzazioni-generate-{count}.csv");
-    if (File.Exists(projects) && File.Exists(locations))
-    {
-        return (projects, locations);
-    }
-
-    var territory = await TerritoryFiles.ReadAsync(shipped.TerritoryDirectory!, CancellationToken.None);
-    var comuni = territory.Municipalities.Select(m => (m.IstatCode, m.Name)).ToList();
-    string[] header =
-    [
-        "Programma", "Missione", "Descrizione Missione", "Componente", "Descrizione Componente", "ID Misura", "Codice Univoco Misura", "Descrizione Misura", "ID Submisura", "Codice CID", "Codice Univoco Submisura", "Descrizione Submisura", "Amministrazione Titolare", "Codice identificativo Procedura di Attivazione", "Titolo procedura", "Tipologia procedura di attivazione", "CUP", "Codice Locale Progetto", "Stato CUP", "CUP Codice Natura", "CUP Descrizione Natura", "CUP Codice Tipologia", "CUP Descrizione Tipologia", "CUP Codice Settore", "CUP Descrizione Settore", "CUP Codice Sottosettore", "CUP Descrizione Sottosettore", "CUP Codice Categoria", "CUP Descrizione Categoria", "Titolo progetto", "Sintesi progetto", "Descrizione Tipo Aiuto", "Finanziamento - Stato", "Finanziamento UE (diverso da PNRR)", "Finanziamento Regione", "Finanziamento Provincia", "Finanziamento Comune", "Finanziamento Altro Pubblico", "Finanziamento Privato", "Finanziamento Da Reperire", "Finanziamento PNRR", "Finanziamento PNC", "Altri fondi", "Finanziamento Totale", "Finanziamento Totale Pubblico", "Finanziamento Totale Pubblico Netto", "Soggetto attuatore", "Codice fiscale soggetto attuatore", "Flag progetti in essere", "Data aggiornamento",
-    ];
-    string[] measures = ["M1C1I1.2", "M1C1I1.4", "M2C2I4.1", "M4C1I3.3", "M5C2I2.1", "M6C1I1.1"];
-    await using (var output = File.Create(projects))
-    await using (var writer = new TabularExport.CsvRowWriter(output))
-    {
-        await writer.WriteRawAsync(header);
-        for (var i = 0; i < count; i++)
-        {
-            var comune = comuni[i % comuni.Count];
-            var measure = measures[i % measures.Length];
-            var amount = (10_000 + (i * 7919L % 990_000)).ToString(CultureInfo.InvariantCulture) + ".0";
-            // Every fourth project is led by a body Regia does not know yet (one of 500), the others by the Comune.
-            var lead = i % 4 == 0 ? $"ENTE GENERATO {i % 500:000}" : "COMUNE DI " + comune.Name.ToUpperInvariant();
-            var cells = new string[header.Length];
-            Array.Fill(cells, string.Empty);
-            cells[0] = "PNRR";
-            cells[1] = measure[..2];
-            cells[5] = measure;
-            cells[16] = Cup(i);
-            cells[17] = "GEN_" + i.ToString(CultureInfo.InvariantCulture);
-            cells[18] = "Attivo";
-            cells[29] = $"[DATI GENERATI] Progetto di prova {i}";
-            cells[30] = $"DATI GENERATI PER IL BENCHMARK*{comune.Name.ToUpperInvariant()}*PROGETTO {i}";
-            cells[40] = amount;
-            cells[36] = i % 3 == 0 ? "5000.0" : "0.0";
-            cells[46] = lead;
-            cells[47] = i % 4 == 0 ? (90000000000L + (i % 500)).ToString(CultureInfo.InvariantCulture) : string.Empty;
-            cells[49] = "2026-11-25";
-            await writer.WriteRawAsync(cells);
-        }
-    }
-
-    await using (var output = File.Create(locations))
-    await using (var writer = new TabularExport.CsvRowWriter(output))
-    {
-        await writer.WriteRawAsync(["Codice Univoco Submisura", "Descrizione Submisura", "CUP", "Codice Locale Progetto", "Codice Regione", "Descrizione Regione", "Codice Provincia", "Descrizione Provincia", "Codice Comune", "Descrizione Comune", "Indirizzo", "Cap", "Data di aggiornamento"]);
-        for (var i = 0; i < count; i++)
-        {
-            var comune = comuni[i % comuni.Count];
-            await writer.WriteRawAsync(["", "", Cup(i), "GEN_" + i.ToString(CultureInfo.InvariantCulture), "3", "LOMBARDIA", "15", "MILANO", comune.IstatCode[3..], comune.Name.ToUpperInvariant(), "", "", "2026-11-25"]);
-        }
-    }
-
-    return (projects, locations);
-
-    // "Z99Z" + 11 digits: well formed, and never a real CUP (no real CUP starts with Z99Z).
-    static string Cup(int i) => "Z99Z" + i.ToString("00000000000", CultureInfo.InvariantCulture);
-}
+static Task<(string Projects, string Locations)> GenerateAsync(int count, string directory, ShippedData shipped) =>
+    Regia.Benchmarks.GeneratedPnrr.WriteAsync(count, directory, shipped.TerritoryDirectory!);
 
 static async Task<(DatabaseProvider Kind, string Connection, Func<Task> Drop)> FreshDatabaseAsync(string provider, string? postgres, string work)
 {
@@ -372,7 +340,7 @@ static async Task<TimeSpan> CopyAsync(string connectionString, string projects)
 // The floor under any import into Regia's schema: the rows the import wrote (each action, what it owns, its audit
 // entry), streamed back with COPY into copies of their tables, first bare, then with the tables' own indexes, then with
 // their foreign keys too. No import that keeps those rows, indexes and keys can take less than the last figure.
-static async Task FloorAsync(string connectionString, string work, TimeSpan plainCopy)
+static async Task FloorAsync(string connectionString, string work, TimeSpan plainCopy, double importSeconds)
 {
     var tables = WrittenTables(DatabaseProvider.Postgres, connectionString);
 
@@ -446,6 +414,7 @@ static async Task FloorAsync(string connectionString, string work, TimeSpan plai
         var copy = plainCopy.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"postgres: floor: COPY of the {rowCount:N0} rows of the tables the import writes ({bytes / 1048576.0:N0} MB) into copies of those tables: bare {bare:0.0} s ({bare / copy:0.0}× the plain COPY); with their {indexCount} indexes {indexed:0.0} s ({indexed / copy:0.0}×); with the indexes and their {foreignKeys.Count} foreign keys {keyed:0.0} s ({keyed / copy:0.0}×)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"postgres: import / floor = {importSeconds / keyed:0.00}× (aim: within 1.5×)"));
     }
     finally
     {
@@ -512,6 +481,10 @@ static async Task SqliteFloorAsync(string connectionString, int projects, double
         var keyed = await LoadAsync(declared.Concat(indexes));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"sqlite: floor: the {rowCount:N0} rows of the tables the import writes, copied inside SQLite into copies of those tables: bare {bare:0.0} s; with their {indexes.Count} indexes {indexed:0.0} s; as declared (indexes and {foreignKeys} foreign keys) {keyed:0.0} s = {projects / keyed:N0} projects/s at most{(importSeconds is { } import ? $" (the import: {projects / import:N0})" : "")}"));
+        if (importSeconds is { } seconds)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sqlite: import / floor = {seconds / keyed:0.00}× (aim: within 1.5×)"));
+        }
     }
     finally
     {

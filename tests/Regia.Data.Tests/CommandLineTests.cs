@@ -11,9 +11,9 @@ public sealed class CommandLineTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static string CliAssembly => typeof(CommandLineTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliAssembly").Value!;
+    internal static string CliAssembly => typeof(CommandLineTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliAssembly").Value!;
 
-    private static async Task<(int Code, string Output, string Error)> RegiaAsync(TestDatabase database, string? input, params string[] arguments)
+    internal static async Task<(int Code, string Output, string Error)> RegiaAsync(TestDatabase database, string? input, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(CliAssembly);

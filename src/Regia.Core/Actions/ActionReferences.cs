@@ -27,6 +27,9 @@ public sealed record CheckedAction(
     ActorLevel LeadLevel)
 {
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The input as it is stored, defaults filled in (the lead's actor level): what an audit entry's "after" records.</summary>
+    public ActionInput Stored => Input.ContributingLevel is null ? Input with { ContributingLevel = LeadLevel } : Input;
 }
 
 /// <summary>

@@ -602,7 +602,7 @@ public static class ImportActions
 
             // The audit snapshot of a new action is made here, off the writer's thread, for rows whose key Regia certainly
             // does not hold yet (a row that may update an action, or names its parent by external key, is the writer's).
-            var after = context.Writes && row.ParentKey is null && !known.MayHold(row.Key) ? ActionSnapshot.JsonOf(valid.Input, context.References) : null;
+            var after = context.Writes && row.ParentKey is null && !known.MayHold(row.Key) ? ActionSnapshot.JsonOf(valid.Stored, context.References) : null;
             var fingerprint = row.ParentKey is null && valid.Input.LeadOrganizationId >= 0 && valid.Input.Partners.All(p => p.OrganizationId >= 0)
                 ? SaveAction.Fingerprint(valid)
                 : (long?)null;
@@ -726,7 +726,7 @@ public static class ImportActions
                         if (options.BulkCreate)
                         {
                             // The reader's snapshot holds: an organisation created since is named as its placeholder was.
-                            bulk.Add((created, afterJson ?? ActionSnapshot.JsonOf(valid.Input, context.References)));
+                            bulk.Add((created, afterJson ?? ActionSnapshot.JsonOf(valid.Stored, context.References)));
                         }
                         else
                         {
@@ -734,7 +734,7 @@ public static class ImportActions
                             db.Actions.Add(tracked);
                             db.Audit(new AuditRecord("action", () => tracked.Id.ToString(CultureInfo.InvariantCulture), "create", now)
                             {
-                                After = ActionSnapshot.Of(valid.Input, context.References),
+                                After = ActionSnapshot.Of(valid.Stored, context.References),
                                 Comment = ImportComment,
                                 Version = () => 1,
                                 IsPublic = tracked.Publication == PublicationState.Published,
@@ -1009,7 +1009,7 @@ public static class ImportActions
                 db.Audit(new AuditRecord("action", () => updated.Id.ToString(CultureInfo.InvariantCulture), "update", now)
                 {
                     Before = before,
-                    After = ActionSnapshot.Of(valid.Input, context.References),
+                    After = ActionSnapshot.Of(valid.Stored, context.References),
                     Comment = ImportComment,
                     Version = () => updated.Version,
                     IsPublic = wasPublished || updated.Publication == PublicationState.Published,

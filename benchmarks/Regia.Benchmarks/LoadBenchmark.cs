@@ -1,0 +1,401 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Regia.Core;
+using Regia.Core.Accounts;
+using Regia.Core.Actions;
+using Regia.Core.Data;
+
+namespace Regia.Benchmarks;
+
+/// <summary>
+/// The generator and the load benchmark of issue 19.
+/// <para>
+/// <c>generate</c> fills a database with a plausible large installation, labelled as generated: the real plan and
+/// territory, N actions (default 200,000) imported as the command line imports PNRR projects (each with its funding
+/// lines, its Comune, its measure's objectives, its implementing body: a Comune or one of 500 generated bodies), and
+/// 1,000 accounts spread over the Comuni and the Città metropolitana (e-mail addresses under <c>regia.invalid</c>).
+/// </para>
+/// <para>
+/// <c>load</c> starts the site (the build's Regia.Web.dll, Production, logging at warnings) on that database and
+/// drives it over loopback with wrk at 32 connections: the home page, a mission, an objective, a Comune, a zone, the
+/// actions list filtered three ways, an action, and the same in the API, with a static file of the same server as the
+/// yardstick; once quiet and once while a writer changes one action per second through the API.
+/// </para>
+/// </summary>
+internal static partial class LoadBenchmark
+{
+    private const int Accounts = 1000;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+
+    private static string WebAssembly => typeof(LoadBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WebAssembly").Value!;
+
+    /// <summary>The database a generated installation of <paramref name="actions"/> lives in, made once and kept for later runs.</summary>
+    public static async Task<string> GenerateAsync(
+        string provider, int actions, string? postgres, string work, ShippedData shipped,
+        Func<int, Task<(string Projects, string Locations)>> files, Func<DatabaseProvider, string, string, string, Task<double>> import)
+    {
+        var kind = RegiaDatabase.ParseProvider(provider);
+        string connection;
+        if (kind == DatabaseProvider.Sqlite)
+        {
+            connection = RegiaDatabase.SqliteConnectionStringFor(Path.Combine(work, string.Create(CultureInfo.InvariantCulture, $"load-{actions}")));
+        }
+        else
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"regia_load_{actions}");
+            await using (var admin = new NpgsqlConnection(postgres))
+            {
+                await admin.OpenAsync();
+                await using var exists = new NpgsqlCommand($"SELECT count(*) FROM pg_database WHERE datname = '{name}'", admin);
+                if ((long)(await exists.ExecuteScalarAsync())! == 0)
+                {
+                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+                    await create.ExecuteNonQueryAsync();
+                }
+            }
+
+            connection = new NpgsqlConnectionStringBuilder(postgres) { Database = name }.ConnectionString;
+        }
+
+        var seconds = 0.0;
+        await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection)))
+        {
+            await InitializeDatabase.ExecuteAsync(db, shipped, TimeProvider.System, CancellationToken.None);
+            var existing = await db.Actions.CountAsync();
+            if (existing == actions && await db.Users.CountAsync(u => u.Email!.EndsWith("@regia.invalid")) == Accounts)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider}: generated installation found ({actions:N0} actions, {Accounts:N0} accounts), kept"));
+                return connection;
+            }
+
+            if (existing != 0 && existing != actions)
+            {
+                throw new InvalidOperationException($"{provider}: the load database holds {existing:N0} actions, not {actions:N0}: drop it first.");
+            }
+
+            if (existing == 0)
+            {
+                var (projects, locations) = await files(actions);
+                seconds = await import(kind, connection, projects, locations);
+            }
+        }
+
+        await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection)) { Caller = Regia.Core.Auditing.Caller.CommandLine("generatore di dati (benchmark)") })
+        {
+            await MapMeasuresAsync(db);
+            await AddAccountsAsync(db);
+            var (all, published) = (await db.Actions.CountAsync(), await db.Actions.CountAsync(a => a.Publication == PublicationState.Published));
+            var (funding, places, links) = (await db.Set<FundingLine>().CountAsync(), await db.Set<ActionPlace>().CountAsync(), await db.Set<ActionObjective>().CountAsync());
+            var (organizations, users) = (await db.Organizations.CountAsync(), await db.Users.CountAsync());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{provider}: generated installation: {all:N0} actions ({published:N0} published), {funding:N0} funding lines, {places:N0} places, {links:N0} links to objectives, {organizations:N0} organisations, {users:N0} accounts; imported in {seconds:0.0} s"));
+        }
+
+        return connection;
+    }
+
+    /// <summary>
+    /// Each generated measure mapped to two objectives of its mission (generated mappings, as an office makes them on
+    /// /gestione/misure: the k-th measure of a mission to its objectives 2k+1 and 2k+2), which links their projects.
+    /// </summary>
+    private static async Task MapMeasuresAsync(RegiaDbContext db)
+    {
+        foreach (var group in GeneratedPnrr.Measures.GroupBy(m => m[1] - '0'))
+        {
+            var codes = await db.Objectives.Where(o => o.Mission!.Number == group.Key).OrderBy(o => o.Number).Select(o => o.Code).ToListAsync();
+            codes = [.. codes.Distinct()];
+            foreach (var (measure, k) in group.Select((m, k) => (m, k)))
+            {
+                var objectives = codes.Skip(2 * k).Take(2).ToList();
+                var linked = await Regia.Core.Alignment.MeasureMappings.SetAsync(db, measure, objectives, TimeProvider.System);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated mapping: {measure} → {string.Join(", ", objectives)} ({linked:N0} actions linked)"));
+            }
+        }
+    }
+
+    /// <summary>1,000 accounts (generated): 5 administrators and 20 reviewers of the Città metropolitana, editors and viewers of every Comune.</summary>
+    private static async Task AddAccountsAsync(RegiaDbContext db)
+    {
+        var metropolitan = await db.Organizations.Where(o => o.Name == "Città metropolitana di Milano").Select(o => o.Id).SingleAsync();
+        var comuni = await db.Organizations.Where(o => o.MunicipalityId != null).OrderBy(o => o.Id).Select(o => o.Id).ToListAsync();
+        var now = DateTime.UtcNow;
+        // One hash serves every generated account (a hash costs tens of milliseconds); their password is that of no real account.
+        var hash = new PasswordHasher<RegiaUser>().HashPassword(null!, "Dati-generati-per-il-benchmark-1");
+        for (var i = 1; i <= Accounts; i++)
+        {
+            var email = string.Create(CultureInfo.InvariantCulture, $"utente-generato-{i:0000}@regia.invalid");
+            var (role, organization) = i switch
+            {
+                <= 5 => (RegiaRole.Admin, metropolitan),
+                <= 25 => (RegiaRole.Reviewer, metropolitan),
+                _ => (i % 4 == 0 ? RegiaRole.Viewer : RegiaRole.Editor, comuni[i % comuni.Count]),
+            };
+            db.Users.Add(new RegiaUser
+            {
+                UserName = email,
+                NormalizedUserName = email.ToUpperInvariant(),
+                Email = email,
+                NormalizedEmail = email.ToUpperInvariant(),
+                EmailConfirmed = true,
+                PasswordHash = hash,
+                SecurityStamp = Guid.NewGuid().ToString("N"),
+                ConcurrencyStamp = Guid.NewGuid().ToString(),
+                DisplayName = string.Create(CultureInfo.InvariantCulture, $"Utente generato {i:0000} (dati generati)"),
+                OrganizationId = organization,
+                Role = role,
+                CreatedAtUtc = now,
+            });
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Runs the load benchmark on one provider's generated installation and prints its figures.</summary>
+    public static async Task RunAsync(string provider, string connection, int seconds, int connections, string work)
+    {
+        if (!File.Exists(WebAssembly))
+        {
+            throw new InvalidOperationException($"{WebAssembly} is missing: build the solution in Release first.");
+        }
+
+        var kind = RegiaDatabase.ParseProvider(provider);
+        string token;
+        int actionId;
+        string objective;
+        int mission;
+        List<int> written;
+        await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection)))
+        {
+            var admin = await db.Users.Where(u => u.Role == RegiaRole.Admin && u.Email!.EndsWith("@regia.invalid")).Select(u => u.Id).FirstAsync();
+            token = (await ApiTokens.CreateAsync(db, admin, "benchmark di carico", 1, TimeProvider.System)).Token;
+            // The objective most actions serve (the heaviest page of its kind), a published action of Milano's.
+            var top = await db.Set<ActionObjective>().GroupBy(o => o.ObjectiveId).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstAsync();
+            (objective, mission) = await db.Objectives.Where(o => o.Id == top).Select(o => new ValueTuple<string, int>(o.Code, o.Mission!.Number)).SingleAsync();
+            actionId = await db.Actions.Where(a => a.Publication == PublicationState.Published).OrderBy(a => a.Id).Select(a => a.Id).FirstAsync();
+            written = await db.Actions.Where(a => a.Publication == PublicationState.Published).OrderByDescending(a => a.Id).Select(a => a.Id).Take(60).ToListAsync();
+        }
+
+        var port = FreePort();
+        var site = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(WebAssembly)! };
+        site.ArgumentList.Add(WebAssembly);
+        site.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        site.Environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
+        site.Environment["Database__Provider"] = provider;
+        site.Environment["ConnectionStrings__Regia"] = connection;
+        site.Environment["Regia__HttpsOnly"] = "false";
+        site.Environment["Regia__DataDirectory"] = Path.Combine(work, "load-site");
+        site.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = Process.Start(site)!;
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")), Timeout = TimeSpan.FromMinutes(2) };
+            var started = Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    if ((await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // not listening yet
+                }
+
+                if (process.HasExited || started.Elapsed > TimeSpan.FromMinutes(2))
+                {
+                    throw new InvalidOperationException("The site did not start:\n" + string.Join('\n', log));
+                }
+
+                await Task.Delay(100);
+            }
+
+            var home = await client.GetStringAsync(new Uri("/", UriKind.Relative));
+            // The site's own stylesheet (a few kB; wrk asks for no compression): a static answer of the same server.
+            var stylesheet = Stylesheet().Matches(home)[^1].Groups[1].Value;
+            var targets = new List<(string Name, string Url)>
+            {
+                ("static file (yardstick)", stylesheet),
+                ("home page", "/"),
+                ($"mission {mission}", $"/missioni/{mission}"),
+                ($"objective {objective}", $"/obiettivi/{objective}"),
+                ("Comune (Milano)", "/territorio/comuni/015146"),
+                ("zone (Nord Milano)", "/territorio/zone/nord-milano"),
+                ("actions by mission", $"/azioni?missione={mission}"),
+                ("actions by Comune", "/azioni?comune=015146"),
+                ("actions by objective", $"/azioni?obiettivo={objective}"),
+                ("an action", $"/azioni/{actionId}"),
+                ("API plan", "/api/v1/plans/current"),
+                ("API mission", $"/api/v1/missions/{mission}"),
+                ("API objective", $"/api/v1/objectives/{objective}"),
+                ("API Comune", "/api/v1/territory/municipalities/015146"),
+                ("API actions by zone", "/api/v1/actions?zone=nord-milano"),
+                ("API actions by mission", $"/api/v1/actions?mission={mission}"),
+                ("API actions by Comune", "/api/v1/actions?municipality=015146"),
+                ("API actions by objective", $"/api/v1/actions?objective={objective}"),
+                ("API an action", $"/api/v1/actions/{actionId}"),
+            };
+            foreach (var (name, url) in targets)
+            {
+                using var first = await client.GetAsync(new Uri(url, UriKind.Relative));
+                if (first.StatusCode != HttpStatusCode.OK)
+                {
+                    throw new InvalidOperationException($"{name} ({url}) answered {(int)first.StatusCode}.");
+                }
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{provider}: site ready in {started.Elapsed.TotalSeconds:0.0} s; wrk, {connections} connections, 2 threads, {seconds} s per URL, after a 2 s warm-up"));
+            foreach (var writing in new[] { false, true })
+            {
+                using var stop = new CancellationTokenSource();
+                var writer = writing ? WriteAsync(client, kind, connection, token, written, stop.Token) : Task.FromResult((0, 0));
+                var results = new List<(string Name, string Url, WrkResult Result)>();
+                foreach (var (name, url) in targets)
+                {
+                    await WrkAsync(client.BaseAddress!, url, connections, 2);
+                    results.Add((name, url, await WrkAsync(client.BaseAddress!, url, connections, seconds)));
+                }
+
+                await stop.CancelAsync();
+                var (writes, failures) = await writer;
+                var yardstick = results[0].Result.RequestsPerSecond;
+                Console.WriteLine();
+                Console.WriteLine(writing
+                    ? string.Create(CultureInfo.InvariantCulture, $"{provider}, while a writer changes one action per second through the API ({writes} changes, {failures} failed):")
+                    : $"{provider}, quiet:");
+                Console.WriteLine("| | URL | requests/s | p50 | p99 | share of the static file's throughput | targets (p99 < 50 ms, ≥ 25 %) |");
+                Console.WriteLine("|---|---|---|---|---|---|---|");
+                foreach (var (name, url, result) in results)
+                {
+                    var share = result.RequestsPerSecond / yardstick;
+                    var met = result.P99Milliseconds < 50 && share >= 0.25 && result.Errors == 0;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {name} | `{url}` | {result.RequestsPerSecond:N0} | {result.P50Milliseconds:0.0} ms | {result.P99Milliseconds:0.0} ms | {share:P0} | {(met ? "met" : "**not met**")}{(result.Errors > 0 ? $" ({result.Errors} errors)" : "")} |"));
+                }
+            }
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Changes one action per second (the description, through the API with its version), as an editor's office would.</summary>
+    private static async Task<(int Writes, int Failures)> WriteAsync(HttpClient client, DatabaseProvider kind, string connection, string token, List<int> ids, CancellationToken stop)
+    {
+        var (writes, failures) = (0, 0);
+        using var ticks = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await ticks.WaitForNextTickAsync(stop))
+            {
+                var id = ids[writes % ids.Count];
+                (ActionInput Input, int Version) current;
+                await using (var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection)))
+                {
+                    current = (await ActionSnapshot.InputOfAsync(db, id, stop))!.Value;
+                }
+
+                using var request = new HttpRequestMessage(HttpMethod.Put, new Uri($"/api/v1/actions/{id}", UriKind.Relative));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                request.Headers.IfMatch.Add(new EntityTagHeaderValue(string.Create(CultureInfo.InvariantCulture, $"\"{current.Version}\"")));
+                var changed = current.Input with { Description = string.Create(CultureInfo.InvariantCulture, $"[DATI GENERATI] Modifica n. {writes + 1} del benchmark di carico.") };
+                request.Content = JsonContent.Create(changed, options: Json);
+                using var answer = await client.SendAsync(request, stop);
+                if (answer.StatusCode == HttpStatusCode.OK)
+                {
+                    writes++;
+                }
+                else
+                {
+                    failures++;
+                    writes++;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the pass ended
+        }
+
+        return (writes - failures, failures);
+    }
+
+    private sealed record WrkResult(double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, int Errors);
+
+    private static async Task<WrkResult> WrkAsync(Uri server, string url, int connections, int seconds)
+    {
+        var start = new ProcessStartInfo("wrk") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-t2", $"-c{connections}", $"-d{seconds}s", "--latency", "--timeout", "10s", new Uri(server, url).ToString() })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process wrk;
+        try
+        {
+            wrk = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new InvalidOperationException("wrk is missing: apt-get install wrk (Debian).");
+        }
+
+        using (wrk)
+        {
+            var output = await wrk.StandardOutput.ReadToEndAsync();
+            await wrk.WaitForExitAsync();
+            double Latency(string percentile) => Milliseconds(Regex.Match(output, $@"^\s*{percentile}%\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline));
+            var errors = Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)");
+            var socket = Regex.Match(output, @"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)");
+            return new WrkResult(
+                double.Parse(Regex.Match(output, @"Requests/sec:\s+([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture),
+                Latency("50"),
+                Latency("99"),
+                (errors.Success ? int.Parse(errors.Groups[1].Value, CultureInfo.InvariantCulture) : 0)
+                + (socket.Success ? Enumerable.Range(1, 4).Sum(i => int.Parse(socket.Groups[i].Value, CultureInfo.InvariantCulture)) : 0));
+        }
+    }
+
+    private static double Milliseconds(Match match) => match.Groups[2].Value switch
+    {
+        "us" => double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) / 1000,
+        "ms" => double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
+        "s" => double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * 1000,
+        _ => throw new InvalidOperationException("wrk printed no latency distribution."),
+    };
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex("<link rel=\"stylesheet\" href=\"(/[^\"]+\\.css)\"")]
+    private static partial Regex Stylesheet();
+}
