@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -37,7 +36,7 @@ internal static partial class LoadBenchmark
 {
     private const int Accounts = 1000;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+    private static readonly JsonSerializerOptions Json = Regia.Core.Common.ApiJson.Options;
 
     private static string WebAssembly => typeof(LoadBenchmark).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WebAssembly").Value!;
 
@@ -108,19 +107,47 @@ internal static partial class LoadBenchmark
 
     /// <summary>
     /// Each generated measure mapped to two objectives of its mission (generated mappings, as an office makes them on
-    /// /gestione/misure: the k-th measure of a mission to its objectives 2k+1 and 2k+2), which links their projects.
+    /// /gestione/misure: the k-th measure of a mission to its objectives 2k+1 and 2k+2), and its projects linked to them.
+    /// The links are written in bulk, as the mapping would leave them (the first objective primary, origin "measure"):
+    /// <see cref="Regia.Core.Alignment.MeasureMappings.SetAsync"/> saves the actions one by one, which at 33,000 projects
+    /// a measure ran for more than ten minutes per measure on SQLite (its own issue).
     /// </summary>
     private static async Task MapMeasuresAsync(RegiaDbContext db)
     {
+        var now = DateTime.UtcNow;
         foreach (var group in GeneratedPnrr.Measures.GroupBy(m => m[1] - '0'))
         {
-            var codes = await db.Objectives.Where(o => o.Mission!.Number == group.Key).OrderBy(o => o.Number).Select(o => o.Code).ToListAsync();
-            codes = [.. codes.Distinct()];
+            var objectives = await db.Objectives.Where(o => o.Mission!.Number == group.Key).OrderBy(o => o.Number).Select(o => new { o.Code, o.Id }).ToListAsync();
+            objectives = [.. objectives.DistinctBy(o => o.Code)];
             foreach (var (measure, k) in group.Select((m, k) => (m, k)))
             {
-                var objectives = codes.Skip(2 * k).Take(2).ToList();
-                var linked = await Regia.Core.Alignment.MeasureMappings.SetAsync(db, measure, objectives, TimeProvider.System);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated mapping: {measure} → {string.Join(", ", objectives)} ({linked:N0} actions linked)"));
+                var mapped = objectives.Skip(2 * k).Take(2).ToList();
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                db.MeasureMappings.AddRange(mapped.Select((o, i) => new Regia.Core.Alignment.MeasureMapping { Measure = measure, ObjectiveId = o.Id, Position = i, CreatedAtUtc = now }));
+                db.Audit(new Regia.Core.Auditing.AuditRecord("measure", () => measure, "map", now)
+                {
+                    After = new { objectives = mapped.Select(o => o.Code).ToList() },
+                    Comment = "Corrispondenza generata per il benchmark (dati generati): progetti collegati in blocco.",
+                });
+                await db.SaveChangesAsync();
+                db.ChangeTracker.Clear();
+                var linked = 0;
+                foreach (var (objective, i) in mapped.Select((o, i) => (o, i)))
+                {
+                    var primary = i == 0;
+                    linked = await db.Database.ExecuteSqlInterpolatedAsync($"""
+                        INSERT INTO "ActionObjective" ("ActionId", "ObjectiveId", "IsPrimary")
+                        SELECT DISTINCT f."ActionId", {objective.Id}, {primary} FROM "FundingLine" f WHERE f."PnrrMeasure" = {measure}
+                        """);
+                }
+
+                if (mapped.Count > 0)
+                {
+                    await db.Actions.Where(a => a.Funding.Any(f => f.PnrrMeasure == measure)).ExecuteUpdateAsync(u => u.SetProperty(a => a.LinkOrigin, LinkOrigin.Measure));
+                }
+
+                await transaction.CommitAsync();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated mapping: {measure} → {string.Join(", ", mapped.Select(o => o.Code))} ({linked:N0} actions linked)"));
             }
         }
     }
@@ -187,7 +214,7 @@ internal static partial class LoadBenchmark
             written = await db.Actions.Where(a => a.Publication == PublicationState.Published).OrderByDescending(a => a.Id).Select(a => a.Id).Take(60).ToListAsync();
         }
 
-        var port = FreePort();
+        var port = Regia.Tests.LocalPorts.Free();
         var site = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(WebAssembly)! };
         site.ArgumentList.Add(WebAssembly);
         site.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -388,13 +415,6 @@ internal static partial class LoadBenchmark
         "s" => double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * 1000,
         _ => throw new InvalidOperationException("wrk printed no latency distribution."),
     };
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex("<link rel=\"stylesheet\" href=\"(/[^\"]+\\.css)\"")]
     private static partial Regex Stylesheet();

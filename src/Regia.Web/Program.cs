@@ -26,6 +26,7 @@ builder.AddRegiaLimits();
 builder.Services.AddRegiaLocalization();
 builder.Services.AddRegiaApi();
 builder.Services.AddRegiaActions();
+builder.Services.AddRegiaPublicCache();
 builder.Services.AddRegiaAlignment();
 // Feature folders: pages live beside the API of the same feature.
 // Italian text is written as it is (città, not citt&#xE0;); markup characters are still encoded.
@@ -62,7 +63,7 @@ app.UseRegiaSecurity();
 // Static files as endpoints from the build's manifest: compressed at build time (gzip; Brotli too when published),
 // fingerprinted URLs cached for a year as immutable, ETags on the rest (README, "Deploy").
 app.MapStaticAssets().AllowAnonymous();
-app.MapRazorPages().WithStaticAssets();
+app.MapRazorPages().WithStaticAssets().CachedForThePublic();
 app.MapRegiaApiDocuments();
 app.MapPlanApi();
 app.MapTerritoryApi();

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -27,7 +26,7 @@ public sealed partial class CrashTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) } };
+    private static readonly JsonSerializerOptions Json = Regia.Core.Common.ApiJson.Options;
 
     /// <summary>Generated projects (labelled as such): enough for an import to last a few seconds, its progress in tenths.</summary>
     private const int Projects = 20_000;
@@ -336,10 +335,7 @@ public sealed partial class CrashTests
 
         public static async Task<Site> StartAsync(TestDatabase database, string shared)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
+            var port = LocalPorts.Free();
             var child = Child.Start(database, WebAssembly, [], new Dictionary<string, string>
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",

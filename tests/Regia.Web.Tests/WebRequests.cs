@@ -28,7 +28,7 @@ internal static class WebRequests
     }
 
     /// <summary>The API's JSON: web defaults, enumerations by their kebab-case names.</summary>
-    public static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower) } };
+    public static readonly System.Text.Json.JsonSerializerOptions Json = Regia.Core.Common.ApiJson.Options;
 
     /// <summary>An API call with a bearer token (none for an anonymous call) and an optional JSON body.</summary>
     public static async Task<HttpResponseMessage> CallAsync(HttpClient client, HttpMethod method, string url, string? token, object? body = null)

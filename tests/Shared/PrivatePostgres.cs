@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Regia.Tests;
 
@@ -37,21 +36,15 @@ public sealed class PrivatePostgres : IAsyncDisposable
         }
 
         var directory = Directory.CreateTempSubdirectory("regia-private-pg-").FullName;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        var server = new PrivatePostgres(bin, directory, LocalPorts.Free());
+        if (Environment.UserName == "root")
         {
-            listener.Start();
-            var free = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            var server = new PrivatePostgres(bin, directory, free);
-            if (Environment.UserName == "root")
-            {
-                await RunAsync("chown", "postgres:postgres", directory);
-            }
-
-            await server.PgAsync("initdb", "-D", server.Data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
-            await server.StartServerAsync();
-            return server;
+            await RunAsync("chown", "postgres:postgres", directory);
         }
+
+        await server.PgAsync("initdb", "-D", server.Data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
+        await server.StartServerAsync();
+        return server;
     }
 
     private string Data => Path.Combine(directory, "data");

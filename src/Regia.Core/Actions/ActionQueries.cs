@@ -149,7 +149,7 @@ public static class ActionQueries
         var total = await query.CountAsync(cancellationToken).ConfigureAwait(false);
         var pageSize = Math.Clamp(filter.PageSize, 1, 500);
         var page = Math.Max(filter.Page, 1);
-        var items = await Summaries(query.OrderByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize), cancellationToken).ConfigureAwait(false);
+        var items = await SummariesAsync(query.OrderByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize), cancellationToken).ConfigureAwait(false);
         return new Paged<ActionSummary>(items, page, pageSize, total);
     }
 
@@ -165,7 +165,7 @@ public static class ActionQueries
         // "Id < last" only from the second batch: an "@last IS NULL OR" would keep PostgreSQL's generic plan off the key's range.
         var rows = Keyset.ReadAsync(
             BatchSize,
-            (last, cancel) => Summaries((last is { } before ? query.Where(a => a.Id < before) : query).OrderByDescending(a => a.Id).Take(BatchSize), cancel),
+            (last, cancel) => SummariesAsync((last is { } before ? query.Where(a => a.Id < before) : query).OrderByDescending(a => a.Id).Take(BatchSize), cancel),
             s => s.Id,
             cancellationToken);
         await foreach (var row in rows.ConfigureAwait(false))
@@ -332,7 +332,7 @@ public static class ActionQueries
 
         var progress = ProgressRollup.Summarize([.. actions.Select(a => new ProgressInput(a.Progress, a.Weight, planned.GetValueOrDefault(a.Id)))]);
         var largest = actions.Select(a => a.Id).OrderByDescending(id => planned.GetValueOrDefault(id)).ThenByDescending(id => id).Take(take).ToList();
-        var summaries = await Summaries(db.Actions.AsNoTracking().Where(a => EF.Parameter(largest).Contains(a.Id)), cancellationToken).ConfigureAwait(false);
+        var summaries = await SummariesAsync(db.Actions.AsNoTracking().Where(a => EF.Parameter(largest).Contains(a.Id)), cancellationToken).ConfigureAwait(false);
 
         // The engine's suggestions for the objective that nobody confirmed: beside the roll-up, not in it.
         var suggested = db.Actions.AsNoTracking().Where(a => a.Publication == PublicationState.Published && !serving.Contains(a.Id)
@@ -454,14 +454,14 @@ public static class ActionQueries
 
         var amounts = largest.UnorderedItems.ToDictionary(i => i.Element.Id, i => i.Element.Amount);
         var ids = amounts.Keys.ToList();
-        var summaries = await Summaries(db.Actions.AsNoTracking().Where(a => EF.Parameter(ids).Contains(a.Id)), cancellationToken).ConfigureAwait(false);
+        var summaries = await SummariesAsync(db.Actions.AsNoTracking().Where(a => EF.Parameter(ids).Contains(a.Id)), cancellationToken).ConfigureAwait(false);
         return new PlaceActions(
             count,
             total,
             [.. summaries.Select(s => new PlaceAction(s, amounts[s.Id])).OrderByDescending(a => a.Amount).ThenByDescending(a => a.Action.Id)]);
     }
 
-    private static async Task<List<ActionSummary>> Summaries(IQueryable<PlanAction> query, CancellationToken cancellationToken)
+    internal static async Task<List<ActionSummary>> SummariesAsync(IQueryable<PlanAction> query, CancellationToken cancellationToken)
     {
         // Amounts are summed here, not in SQL: SQLite stores decimals as text and cannot add them exactly.
         var rows = await query.Select(a => new

@@ -24,18 +24,59 @@ public static class ProgressRollup
     public static ProgressSummary Summarize(IReadOnlyCollection<ProgressInput> actions)
     {
         ArgumentNullException.ThrowIfNull(actions);
-        var withProgress = actions.Where(a => a.Progress is not null).ToList();
-        var weighted = withProgress.Where(a => a.Weight > 0).ToList();
-        var budgeted = withProgress.Where(a => a.Budget > 0).ToList();
-        var weightSum = weighted.Sum(a => a.Weight);
-        var budgetSum = budgeted.Sum(a => a.Budget);
-        return new ProgressSummary(
-            weightSum > 0 ? Round(weighted.Sum(a => a.Weight * a.Progress!.Value) / weightSum) : null,
-            budgetSum > 0 ? Round(budgeted.Sum(a => a.Budget * a.Progress!.Value) / budgetSum) : null,
-            withProgress.Count,
-            actions.Count - withProgress.Count,
-            actions.Count);
+        var sum = new ProgressSum();
+        foreach (var action in actions)
+        {
+            sum.Add(action);
+        }
+
+        return sum.Summary;
     }
 
-    private static decimal Round(decimal value) => Math.Round(value, 1, MidpointRounding.AwayFromZero);
+    internal static decimal Round(decimal value) => Math.Round(value, 1, MidpointRounding.AwayFromZero);
+}
+
+/// <summary>
+/// The sums <see cref="ProgressRollup"/>'s formula divides, added one action at a time: the summary of a set is the
+/// same whatever the order its actions come in (decimal sums of these magnitudes are exact), so a roll-up can be
+/// summed over a list, a group or an index without a list of inputs in between.
+/// </summary>
+public sealed class ProgressSum
+{
+    private decimal weightSum;
+    private decimal weightedProgress;
+    private decimal budgetSum;
+    private decimal budgetedProgress;
+    private int counted;
+    private int total;
+
+    public void Add(ProgressInput action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        total++;
+        if (action.Progress is not { } progress)
+        {
+            return;
+        }
+
+        counted++;
+        if (action.Weight > 0)
+        {
+            weightSum += action.Weight;
+            weightedProgress += action.Weight * progress;
+        }
+
+        if (action.Budget > 0)
+        {
+            budgetSum += action.Budget;
+            budgetedProgress += action.Budget * progress;
+        }
+    }
+
+    public ProgressSummary Summary => new(
+        weightSum > 0 ? ProgressRollup.Round(weightedProgress / weightSum) : null,
+        budgetSum > 0 ? ProgressRollup.Round(budgetedProgress / budgetSum) : null,
+        counted,
+        total - counted,
+        total);
 }

@@ -80,6 +80,14 @@ public static class SuggestObjectives
                 written += suggestions.Count;
             }
 
+            if (refresh)
+            {
+                // Suggestions written in bulk leave no entry per action: one entry says they all changed, so kept
+                // figures (the objectives' "suggested" counts, see ActionLedger) are read again.
+                db.Audit(new Auditing.AuditRecord("alignment", () => "suggestions", "refresh", now) { After = new { written } });
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);

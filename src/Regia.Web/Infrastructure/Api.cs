@@ -11,14 +11,7 @@ internal static class Api
 
     public static IServiceCollection AddRegiaApi(this IServiceCollection services)
     {
-        services.ConfigureHttpJsonOptions(options =>
-        {
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
-            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-
-            // Italian letters as they are ("città", not "citt\u00e0"); characters unsafe in HTML stay escaped.
-            options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
-        });
+        services.ConfigureHttpJsonOptions(options => Core.Common.ApiJson.Configure(options.SerializerOptions));
         services.AddProblemDetails();
         // A body that cannot be read (malformed JSON, an unknown enum name) is answered by BadRequestHandler with where
         // and why, instead of an empty 400.

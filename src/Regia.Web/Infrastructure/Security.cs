@@ -175,6 +175,9 @@ internal static class Security
             context.RequestServices.GetRequiredService<RegiaDbContext>().Caller = CallerOf(context);
             await next(context).ConfigureAwait(false);
         });
+
+        // After authentication (a signed-in user's pages are never kept) and the language (kept per language).
+        app.UseOutputCache();
     }
 
     /// <summary>The caller as the audit trail and the operations see it.</summary>

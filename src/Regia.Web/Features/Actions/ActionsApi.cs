@@ -20,13 +20,17 @@ namespace Regia.Web.Features.Actions;
 /// </summary>
 internal static class ActionsApi
 {
-    /// <summary>The services of the actions feature: the roll-ups kept between page views (one for the site).</summary>
+    /// <summary>
+    /// The services of the actions feature: the roll-ups kept between page views (one for the site), and a worker that
+    /// reads them at start-up and keeps them current, so that no visitor waits for the first reading of every action.
+    /// </summary>
     public static IServiceCollection AddRegiaActions(this IServiceCollection services) =>
-        services.AddSingleton(provider => new RollupCache(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new RollupCache(provider.GetRequiredService<TimeProvider>()))
+            .AddHostedService<RollupWorker>();
 
     public static void MapActionsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/actions").WithTags("Azioni");
+        var api = app.MapGroup("/api/v1/actions").WithTags("Azioni").CachedForThePublic();
 
         api.MapGet(string.Empty, ListActions)
             .AllowAnonymous()
@@ -172,6 +176,7 @@ internal static class ActionsApi
         [Description("Page number, from 1.")] int? page,
         [Description("Items per page, 1–500 (default 50).")] int? pageSize,
         RegiaDbContext db,
+        RollupCache rollups,
         IStringLocalizer<SharedResource> text,
         CancellationToken cancellationToken)
     {
@@ -192,7 +197,7 @@ internal static class ActionsApi
             return TypedResults.ValidationProblem(errors, title: text["Api.InvalidQuery"]);
         }
 
-        return TypedResults.Ok(await ActionQueries.ListAsync(db, filter with { Page = page ?? 1, PageSize = pageSize ?? 50 }, cancellationToken));
+        return TypedResults.Ok(await rollups.ListAsync(db, filter with { Page = page ?? 1, PageSize = pageSize ?? 50 }, cancellationToken));
     }
 
     private static async Task<IResult> ExportActions(
@@ -288,4 +293,16 @@ internal static class ActionsApi
         context.Response.Headers.ETag = ChangeResults.ETag(action.Version);
         return TypedResults.Ok(action);
     }
+}
+
+/// <summary>Reads the kept roll-ups at start-up and then every few seconds: changes are read as they come, not by the next visitor.</summary>
+internal sealed class RollupWorker(IServiceScopeFactory scopes, RollupCache rollups, TimeProvider clock, ILogger<RollupWorker> logger)
+    : Infrastructure.PeriodicWorker(scopes, clock, logger)
+{
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(5);
+
+    protected override string Name => "Roll-ups";
+
+    protected override Task RunRoundAsync(IServiceProvider services, CancellationToken stoppingToken) =>
+        rollups.GetAsync(services.GetRequiredService<RegiaDbContext>(), stoppingToken);
 }

@@ -8,7 +8,7 @@ using Regia.Core.Actions;
 namespace Regia.Web.Features.Actions;
 
 /// <summary>The public register: published actions, filtered by mission, funding source, place (a Comune or a zone, as linked from the territory's pages) and objective (as linked from an objective's page), paged.</summary>
-internal sealed class IndexModel(RegiaDbContext db) : PageModel
+internal sealed class IndexModel(RegiaDbContext db, RollupCache rollups) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "missione")]
     public int? Mission { get; set; }
@@ -140,6 +140,6 @@ internal sealed class IndexModel(RegiaDbContext db) : PageModel
         OrganizationName = Organization is { } id ? await db.Organizations.Where(o => o.Id == id).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken) : null;
         Organization = OrganizationName is null ? null : Organization;
         Query = Query?.Trim() is { Length: > 0 } words ? words[..Math.Min(words.Length, 200)] : null;
-        Actions = await ActionQueries.ListAsync(db, new ActionFilter { Mission = Mission, Source = Source, Municipality = Municipality, Zone = Zone, Objective = Objective, Organization = Organization, Query = Query, Page = Math.Max(PageNumber, 1), PageSize = 25 }, cancellationToken);
+        Actions = await rollups.ListAsync(db, new ActionFilter { Mission = Mission, Source = Source, Municipality = Municipality, Zone = Zone, Objective = Objective, Organization = Organization, Query = Query, Page = Math.Max(PageNumber, 1), PageSize = 25 }, cancellationToken);
     }
 }

@@ -25,7 +25,7 @@ internal static class DashboardsApi
 
     public static void MapDashboardsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/dashboard").WithTags(Tag).AllowAnonymous();
+        var group = app.MapGroup("/api/v1/dashboard").WithTags(Tag).AllowAnonymous().CachedForThePublic();
 
         group.MapGet("", GetDashboard)
             .WithName("GetDashboard")

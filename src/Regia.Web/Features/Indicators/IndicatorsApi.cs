@@ -60,7 +60,7 @@ internal static class IndicatorsApi
 
     public static void MapIndicatorsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/indicators").WithTags(Tag).AllowAnonymous();
+        var api = app.MapGroup("/api/v1/indicators").WithTags(Tag).AllowAnonymous().CachedForThePublic();
         api.MapGet("/", ListAsync)
             .WithName("ListIndicators")
             .WithSummary("The indicators, with their latest figure and status")

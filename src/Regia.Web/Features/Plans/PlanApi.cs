@@ -17,7 +17,7 @@ internal static class PlanApi
     public static void MapPlanApi(this IEndpointRouteBuilder app)
     {
         // The plan is public: read by anyone, written only from its file.
-        var api = app.MapGroup("/api/v1").WithTags(Tag).AllowAnonymous();
+        var api = app.MapGroup("/api/v1").WithTags(Tag).AllowAnonymous().CachedForThePublic();
 
         api.MapGet("/plans/current", GetCurrentPlan)
             .WithName("GetCurrentPlan")

@@ -17,7 +17,7 @@ internal static class TerritoryApi
 {
     public static void MapTerritoryApi(this IEndpointRouteBuilder app)
     {
-        var territory = app.MapGroup("/api/v1/territory").WithTags("Territorio").AllowAnonymous();
+        var territory = app.MapGroup("/api/v1/territory").WithTags("Territorio").AllowAnonymous().CachedForThePublic();
 
         territory.MapGet("/municipalities", ListMunicipalities)
             .WithName("ListMunicipalities")
