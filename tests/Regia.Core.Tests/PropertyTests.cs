@@ -158,6 +158,28 @@ public sealed class PropertyTests
     }
 
     [Fact]
+    public void A_tax_code_is_accepted_exactly_when_it_has_eleven_digits_or_sixteen_letters_and_digits()
+    {
+        var digits = Gen.Elements("0123456789".ToCharArray()).ArrayOf(11).Select(d => new string(d));
+        var personal = Gen.Elements("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".ToCharArray()).ArrayOf(16).Select(c => new string(c));
+        var padding = Gen.Elements("", " ", "\t", "  ");
+        var wellFormed = Gen.OneOf(digits, personal).Zip(padding.Zip(padding)).Select(p => $"{p.Item2.Item1}{p.Item1}{p.Item2.Item2}");
+        Holds(wellFormed.ToArbitrary(), text =>
+        {
+            var (taxCode, problem) = Regia.Core.Organizations.AddOrganization.CheckTaxCode(text);
+            // Stored in capitals, without the spaces around it.
+            return problem is null && taxCode!.Length is 11 or 16 && text.Trim().Equals(taxCode, StringComparison.OrdinalIgnoreCase) && taxCode.All(c => !char.IsLower(c));
+        });
+        Holds(Awkward.ToArbitrary(), text =>
+        {
+            var (taxCode, problem) = Regia.Core.Organizations.AddOrganization.CheckTaxCode(text);
+            var expectedValid = taxCode is null || System.Text.RegularExpressions.Regex.IsMatch(taxCode, "^([0-9]{11}|[A-Z0-9]{16})$");
+            return (string.IsNullOrWhiteSpace(text) == (taxCode is null))
+                && (expectedValid ? problem is null : problem!.StartsWith($"«{taxCode}» non è un codice fiscale", StringComparison.Ordinal));
+        }, cases: 1000);
+    }
+
+    [Fact]
     public void An_istat_code_is_six_ascii_digits_and_nothing_else()
     {
         Holds(Awkward.ToArbitrary(), text => Municipality.IsIstatCode(text) == (text.Length == 6 && text.All(char.IsAsciiDigit)), cases: 1000);

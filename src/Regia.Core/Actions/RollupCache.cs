@@ -161,30 +161,12 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
     private async Task<ActionLedger> LedgerAsync(RegiaDbContext db, long mark, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (ledger is not null && now - ledger.LoadedAt < MaxAge)
+        // A refresh cut short leaves the ledger as it was (see RefreshAsync); only a change it cannot follow, or age, reads everything again.
+        if (ledger is null || now - ledger.LoadedAt >= MaxAge || !await ledger.RefreshAsync(db, now, cancellationToken).ConfigureAwait(false))
         {
-            var current = false;
-            try
-            {
-                current = await ledger.RefreshAsync(db, now, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                // A refresh cut short (the database gone, the view cancelled) may have dropped actions it did not read back.
-                if (!current)
-                {
-                    ledger = null;
-                }
-            }
-        }
-        else
-        {
+            // Not cancelled with the request that happened to ask: the whole reading serves every view after it.
             ledger = null;
-        }
-
-        if (ledger is null)
-        {
-            ledger = await ActionLedger.LoadAsync(db, mark, now, cancellationToken).ConfigureAwait(false);
+            ledger = await ActionLedger.LoadAsync(db, mark, now, CancellationToken.None).ConfigureAwait(false);
             FullReads++;
         }
 

@@ -34,10 +34,10 @@ public static partial class AddOrganization
             throw new OrganizationException("kind", "I Comuni e la Città metropolitana vengono dal territorio e non si aggiungono a mano.");
         }
 
-        var taxCode = string.IsNullOrWhiteSpace(request.TaxCode) ? null : request.TaxCode.Trim().ToUpperInvariant();
-        if (taxCode is not null && !TaxCodePattern().IsMatch(taxCode))
+        var (taxCode, problem) = CheckTaxCode(request.TaxCode);
+        if (problem is not null)
         {
-            throw new OrganizationException("taxCode", $"«{taxCode}» non è un codice fiscale: servono 11 cifre per un ente o 16 caratteri per una persona.");
+            throw new OrganizationException("taxCode", problem);
         }
 
         if (taxCode is not null && await db.Organizations.AnyAsync(o => o.TaxCode == taxCode, cancellationToken).ConfigureAwait(false))
@@ -59,6 +59,18 @@ public static partial class AddOrganization
         });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return organization;
+    }
+
+    /// <summary>
+    /// A tax code as it is stored (trimmed, in capitals; null when blank) and, when it does not have the form of one,
+    /// why: 11 digits for a body (partita IVA or codice fiscale numerico), 16 letters and digits for a person.
+    /// </summary>
+    internal static (string? TaxCode, string? Problem) CheckTaxCode(string? text)
+    {
+        var taxCode = string.IsNullOrWhiteSpace(text) ? null : text.Trim().ToUpperInvariant();
+        return taxCode is not null && !TaxCodePattern().IsMatch(taxCode)
+            ? (taxCode, $"«{taxCode}» non è un codice fiscale: servono 11 cifre per un ente o 16 caratteri per una persona.")
+            : (taxCode, null);
     }
 
     [GeneratedRegex("^([0-9]{11}|[A-Z0-9]{16})$")]
