@@ -52,8 +52,6 @@ internal sealed class ActionLedger
     /// <summary>When everything was last read.</summary>
     public DateTimeOffset LoadedAt { get; }
 
-    public int Count => facts.Count;
-
     /// <summary>Reads every published action; entries up to <paramref name="mark"/> (the latest when it was asked) are reflected.</summary>
     public static async Task<ActionLedger> LoadAsync(RegiaDbContext db, long mark, DateTimeOffset now, CancellationToken cancellationToken)
     {

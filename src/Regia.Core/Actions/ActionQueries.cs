@@ -23,6 +23,9 @@ public sealed record ActionFilter
     public bool IncludeDrafts { get; init; }
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 50;
+
+    /// <summary>The page asked for, from 1, and its size within 1–500: how every list reads <see cref="Page"/> and <see cref="PageSize"/>.</summary>
+    internal (int Page, int Size) Paging => (Math.Max(Page, 1), Math.Clamp(PageSize, 1, 500));
 }
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
@@ -147,8 +150,7 @@ public static class ActionQueries
         ArgumentNullException.ThrowIfNull(filter);
         var query = Filtered(db, filter);
         var total = await query.CountAsync(cancellationToken).ConfigureAwait(false);
-        var pageSize = Math.Clamp(filter.PageSize, 1, 500);
-        var page = Math.Max(filter.Page, 1);
+        var (page, pageSize) = filter.Paging;
         var items = await SummariesAsync(query.OrderByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize), cancellationToken).ConfigureAwait(false);
         return new Paged<ActionSummary>(items, page, pageSize, total);
     }

@@ -95,8 +95,7 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
             return await ActionQueries.ListAsync(db, filter, cancellationToken).ConfigureAwait(false);
         }
 
-        var pageSize = Math.Clamp(filter.PageSize, 1, 500);
-        var page = Math.Max(filter.Page, 1);
+        var (page, pageSize) = filter.Paging;
         var slice = ids.Skip((page - 1) * pageSize).Take(pageSize).ToList();
         var items = await ActionQueries.SummariesAsync(db.Actions.AsNoTracking().Where(a => EF.Parameter(slice).Contains(a.Id)), cancellationToken).ConfigureAwait(false);
         return new Paged<ActionSummary>([.. items.OrderByDescending(a => a.Id)], page, pageSize, ids.Count);
