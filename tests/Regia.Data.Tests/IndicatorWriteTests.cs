@@ -87,7 +87,8 @@ public sealed class IndicatorWriteTests
             var detail = (await IndicatorQueries.GetAsync(reader, "TEST-CICL", Cancel))!;
             Assert.Equal([("2026", 10m), ("2027", 25m)], detail.Targets.Select(t => (t.Period.ToString(), t.Value)));
             Assert.Empty(detail.Summary.Objectives);
-            Assert.Equal(["create", "update"], await reader.AuditEntries.Where(a => a.EntityType == "indicator" && a.EntityId == "TEST-CICL").OrderBy(a => a.Id).Select(a => a.Operation).ToListAsync(Cancel));
+            // Each change is followed by the state it left (IndicatorHistory), for past days' dashboards and reports.
+            Assert.Equal(["create", "state", "update", "state"], await reader.AuditEntries.Where(a => a.EntityType == "indicator" && a.EntityId == "TEST-CICL").OrderBy(a => a.Id).Select(a => a.Operation).ToListAsync(Cancel));
         }
     }
 

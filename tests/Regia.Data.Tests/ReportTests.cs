@@ -2,6 +2,10 @@ using DocumentFormat.OpenXml.Packaging;
 using Microsoft.EntityFrameworkCore;
 using DocumentFormat.OpenXml.Wordprocessing;
 using Regia.Core.Actions;
+using Regia.Core.Accounts;
+using Regia.Core.Dashboards;
+using Regia.Core.Importing;
+using Regia.Core.Indicators;
 using Regia.Core.Reports;
 
 namespace Regia.Tests;
@@ -76,6 +80,80 @@ public sealed class ReportTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_past_days_indicators_are_as_they_stood_that_day_whatever_figures_and_targets_arrive_later(string provider)
+    {
+        var (database, _) = await Seeded.CreateAsync(provider, Cancel);
+        await using var owned = database;
+        await using var db = await Seeded.AsAsync(database, 20, "Città metropolitana di Milano", RegiaRole.Reviewer, Cancel);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var later = new Shifted(TimeSpan.FromDays(2));
+        // Kilometres of cycle paths (test data): none in 2024, 20 by 2027; 10 in 2025 is ahead of the path.
+        await SaveIndicator.CreateAsync(db, new IndicatorInput
+        {
+            Code = "TEST-CICL",
+            Name = "Chilometri di piste ciclabili (dati di test)",
+            Unit = "km",
+            Direction = IndicatorDirection.HigherIsBetter,
+            BaselinePeriod = "2024",
+            BaselineValue = 0m,
+            Targets = [new TargetInput("2027", 20m)],
+            IsDemo = true,
+        }, TimeProvider.System, Cancel);
+        Assert.True((await RecordFigures.SubmitAsync(db, [new("TEST-CICL", "2025", "", "10")], NumberNotation.International, TimeProvider.System, Cancel)).Applied);
+        var live = await IndicatorQueries.ListAsync(db, new IndicatorFilter(), Cancel);
+        var cycling = live.Single(i => i.Code == "TEST-CICL");
+        Assert.Equal((TrackStatus.OnTrack, "2025", 10m), (cycling.Status, cycling.LatestPeriod, cycling.LatestValue));
+        // Today's rebuild is the live list, the shipped indicators (loaded at start) included.
+        var asOfToday = await IndicatorHistory.ListAsOfAsync(db, today, Cancel);
+        Assert.Equal(Json(live), Json(asOfToday.Indicators));
+        Assert.Equal(0, asOfToday.CarriedBack);
+        Assert.Empty((await IndicatorHistory.ListAsOfAsync(db, today.AddDays(-1), Cancel)).Indicators);
+        var report = ReportHtml.Write(await MonitoringReports.BuildAsync(db, today, cancellationToken: Cancel));
+        Assert.Contains("<th scope=\"row\">TEST-CICL</th><td>Chilometri di piste ciclabili (dati di test)</td><td>2025</td><td class=\"n\">10</td><td>km</td><td>In linea</td>", report, StringComparison.Ordinal);
+
+        // Two days later: 2025 corrected down, 2026 arrives below the path, and the target is raised; off track now.
+        Assert.True((await RecordFigures.SubmitAsync(db, [new("TEST-CICL", "2025", "", "2"), new("TEST-CICL", "2026", "", "3")], NumberNotation.International, later, Cancel)).Applied);
+        var (input, version) = (await SaveIndicator.InputOfAsync(db, "TEST-CICL", Cancel))!.Value;
+        await SaveIndicator.UpdateAsync(db, "TEST-CICL", version, input with { Targets = [new TargetInput("2027", 40m)] }, later, Cancel);
+        var now = await IndicatorQueries.ListAsync(db, new IndicatorFilter(), Cancel);
+        Assert.Equal((TrackStatus.OffTrack, "2026", 3m), (now.Single(i => i.Code == "TEST-CICL").Status, now.Single(i => i.Code == "TEST-CICL").LatestPeriod, now.Single(i => i.Code == "TEST-CICL").LatestValue));
+
+        // Today is what it was, in the list, the dashboard and the report; two days on is the live list.
+        Assert.Equal(Json(asOfToday), Json(await IndicatorHistory.ListAsOfAsync(db, today, Cancel)));
+        Assert.Equal(report, ReportHtml.Write(await MonitoringReports.BuildAsync(db, today, cancellationToken: Cancel)));
+        Assert.Equal(Json(now), Json((await IndicatorHistory.ListAsOfAsync(db, today.AddDays(2), Cancel)).Indicators));
+        Assert.Equal(
+            Json(await IndicatorQueries.CountByStatusAsync(db, Cancel)),
+            Json((await PlanDashboards.GetAsOfAsync(db, new DashboardFilter(), today.AddDays(2), Cancel)).Indicators));
+        Assert.Equal(1, (await PlanDashboards.GetAsOfAsync(db, new DashboardFilter(), today, Cancel)).Indicators[TrackStatus.OnTrack]
+            - (await PlanDashboards.GetAsOfAsync(db, new DashboardFilter(), today.AddDays(2), Cancel)).Indicators.GetValueOrDefault(TrackStatus.OnTrack));
+
+        // Deleted three days on: gone from then, still there before.
+        version = (await SaveIndicator.InputOfAsync(db, "TEST-CICL", Cancel))!.Value.Version;
+        Assert.True(await SaveIndicator.DeleteAsync(db, "TEST-CICL", version, new Shifted(TimeSpan.FromDays(3)), Cancel));
+        Assert.DoesNotContain((await IndicatorHistory.ListAsOfAsync(db, today.AddDays(3), Cancel)).Indicators, i => i.Code == "TEST-CICL");
+        Assert.Equal(Json(asOfToday), Json(await IndicatorHistory.ListAsOfAsync(db, today, Cancel)));
+
+        // An indicator recorded before its history was kept (written here as an earlier version of Regia did: its
+        // changes audited, no state): the next start writes its state as its latest change left it; a day before
+        // that change shows it as it stood then, and says from when.
+        var old = new Indicator { Code = "TEST-OLD", Name = "Indicatore di prova (dati di test)", Unit = "%", Direction = IndicatorDirection.Context, IsDemo = true };
+        db.Indicators.Add(old);
+        db.Audit(new Regia.Core.Auditing.AuditRecord("indicator", () => "TEST-OLD", "create", DateTime.UtcNow));
+        await db.SaveChangesAsync(Cancel);
+        db.Measurements.Add(new Measurement { IndicatorId = old.Id, Period = "2025", PeriodEnd = new DateOnly(2025, 12, 31), Value = 5m });
+        db.Audit(new Regia.Core.Auditing.AuditRecord("indicator", () => "TEST-OLD", "update-figures", later.GetUtcNow().UtcDateTime));
+        await db.SaveChangesAsync(Cancel);
+        Assert.Equal(1, await IndicatorHistory.RecordAsync(db, Cancel));
+        Assert.Equal(0, await IndicatorHistory.RecordAsync(db, Cancel));
+        var carried = await IndicatorHistory.ListAsOfAsync(db, today, Cancel);
+        Assert.Equal((1, today.AddDays(2)), (carried.CarriedBack, carried.HistoryStarts));
+        Assert.Equal(("2025", 5m), (carried.Indicators.Single(i => i.Code == "TEST-OLD").LatestPeriod, carried.Indicators.Single(i => i.Code == "TEST-OLD").LatestValue));
+        Assert.Contains("per 1 di essi Regia conserva la storia solo dal", ReportHtml.Write(await MonitoringReports.BuildAsync(db, today, cancellationToken: Cancel)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_planning_office_publishes_a_report_that_the_background_writes_once_in_html_docx_and_pdf(string provider)
     {
         var (database, _) = await Seeded.CreateAsync(provider, Cancel);
@@ -114,4 +192,6 @@ public sealed class ReportTests
         Assert.Equal(ReportState.Failed, (await db.PublishedReports.AsNoTracking().SingleAsync(r => r.Id == id, Cancel)).State);
     }
 
+
+    private static string Json<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value);
 }

@@ -113,7 +113,10 @@ public static class PlanDashboards
     /// The dashboards as they stood at the end of <paramref name="day"/>: the actions rebuilt from the audit trail
     /// (<see cref="ActionsAsOf"/>), so the figures for a past day stay the same whatever is edited after it.
     /// </summary>
-    /// <remarks>The plan in force, the territory and the indicators are today's.</remarks>
+    /// <remarks>
+    /// The plan's objectives are those of the version in force that day, the indicators as they stood that day
+    /// (<see cref="IndicatorHistory"/>); the territory is today's.
+    /// </remarks>
     public static async Task<PlanDashboard> GetAsOfAsync(RegiaDbContext db, DashboardFilter filter, DateOnly day, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -266,7 +269,9 @@ public static class PlanDashboards
             missionFigures,
             sourceFigures,
             statusFigures,
-            await IndicatorQueries.CountByStatusAsync(db, cancellationToken).ConfigureAwait(false),
+            asOf
+                ? (await IndicatorHistory.ListAsOfAsync(db, day, cancellationToken).ConfigureAwait(false)).Indicators.GroupBy(i => i.Status).ToDictionary(g => g.Key, g => g.Count())
+                : await IndicatorQueries.CountByStatusAsync(db, cancellationToken).ConfigureAwait(false),
             coverage,
             filter.Zone is null ? zones : [.. zones.Where(z => z.Slug == filter.Zone)],
             cells,

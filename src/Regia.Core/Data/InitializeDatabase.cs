@@ -94,6 +94,8 @@ public static class InitializeDatabase
         }
 
         await PlanVersions.EnsureFirstVersionAsync(db, clock, cancellationToken).ConfigureAwait(false);
+        // The indicators loaded above, and any recorded before Regia kept their history, get their state.
+        await Indicators.IndicatorHistory.RecordAsync(db, cancellationToken).ConfigureAwait(false);
         return new InitializationResult(territory, plans);
     }
 }

@@ -326,6 +326,7 @@ public static class RecordFigures
             }
 
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await IndicatorHistory.RecordAsync(db, cancellationToken).ConfigureAwait(false);
         }
         else
         {

@@ -98,6 +98,7 @@ public static partial class SaveIndicator
         db.Indicators.Add(indicator);
         db.Audit(new AuditRecord("indicator", () => indicator.Code, "create", now) { After = Snapshot(input), Version = () => indicator.Version });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await IndicatorHistory.RecordAsync(db, cancellationToken).ConfigureAwait(false);
         return indicator;
     }
 
@@ -238,6 +239,7 @@ public static partial class SaveIndicator
         try
         {
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await IndicatorHistory.RecordAsync(db, cancellationToken).ConfigureAwait(false);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -156,14 +156,27 @@ public static class MonitoringReports
         }
 
         blocks.Add(new ReportHeading(2, L("Indicatori", "Indicators")));
-        blocks.Add(new ReportParagraph(L(
-            "Lo stato degli indicatori è quello di oggi: i loro valori non sono ancora ricostruiti per un giorno passato.",
-            "The indicators' status is today's: their figures are not yet rebuilt for a past day.")));
+        var indicators = await IndicatorHistory.ListAsOfAsync(db, date, cancellationToken).ConfigureAwait(false);
+        blocks.Add(new ReportParagraph(indicators.CarriedBack == 0
+            ? L("Gli indicatori sono come erano alla fine del giorno indicato: valori e obiettivi registrati dopo non cambiano questa relazione.",
+                "The indicators are as they stood at the end of the day given: figures and targets recorded later do not change this report.")
+            : L($"Gli indicatori sono come erano alla fine del giorno indicato; per {Count(indicators.CarriedBack)} di essi Regia conserva la storia solo dal {indicators.HistoryStarts?.ToString("d MMMM yyyy", culture)}, e sono riportati come erano allora.",
+                $"The indicators are as they stood at the end of the day given; for {Count(indicators.CarriedBack)} of them Regia holds their history only from {indicators.HistoryStarts?.ToString("d MMMM yyyy", culture)}, and they are shown as they stood then.")));
         blocks.Add(new ReportTable(
             L("Indicatori per stato", "Indicators by status"),
             [L("Stato", "Status"), L("Indicatori", "Indicators")],
             [.. Enum.GetValues<TrackStatus>().Select(s => (IReadOnlyList<string>)[StatusName(s, english), Count(dashboard.Indicators.GetValueOrDefault(s))])],
             new HashSet<int> { 1 }));
+        if (indicators.Indicators.Count > 0)
+        {
+            blocks.Add(new ReportTable(
+                L("Gli indicatori: ultimo valore e stato", "The indicators: latest figure and status"),
+                [L("Codice", "Code"), L("Indicatore", "Indicator"), L("Periodo", "Period"), L("Valore", "Value"), L("Unità", "Unit"), L("Stato", "Status")],
+                [.. indicators.Indicators.Select(i => (IReadOnlyList<string>)[
+                    i.Code, english ? i.NameEn ?? i.Name : i.Name, i.LatestPeriod ?? "n/d",
+                    i.LatestValue is { } value ? value.ToString("#,0.##", culture) : "n/d", i.Unit, StatusName(i.Status, english)])],
+                new HashSet<int> { 3 }));
+        }
 
         return new MonitoringReport(date, english ? "en" : "it", title, blocks);
     }
