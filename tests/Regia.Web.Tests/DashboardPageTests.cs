@@ -103,6 +103,34 @@ public sealed class DashboardPageTests
         Assert.Contains("id=\"cruscotto-missioni\"", page, StringComparison.Ordinal);
         Assert.DoesNotContain("Per l&#x27;Ufficio di piano", page, StringComparison.Ordinal);
 
+        // Only the gaps: the objectives with no action or a level called on absent, the same filters, the download too.
+        static string AsksTable(string html)
+        {
+            var table = html[html.IndexOf("asks-table", StringComparison.Ordinal)..];
+            return table[..table.IndexOf("</table>", StringComparison.Ordinal)];
+        }
+
+        Assert.Equal(70, System.Text.RegularExpressions.Regex.Count(AsksTable(page), "<th scope=\"row\">"));
+        Assert.Contains("href=\"/cruscotto?lacune=true#chiede-title\"", page, StringComparison.Ordinal);
+        static List<(string Class, string Code)> Rows(string html)
+        {
+            var table = AsksTable(html);
+            var rows = System.Text.RegularExpressions.Regex.Matches(table, "<tr( class=\"([a-z-]*)\")?>\\s*<th scope=\"row\"><a href=\"/obiettivi/(M[0-9.]+)\"").Select(m => (m.Groups[2].Value, m.Groups[3].Value)).ToList();
+            Assert.Equal(System.Text.RegularExpressions.Regex.Count(table, "<th scope=\"row\">"), rows.Count);
+            return rows;
+        }
+
+        var all = Rows(await client.GetStringAsync(new Uri("/cruscotto?missione=3", UriKind.Relative), Cancel));
+        var gaps = await client.GetStringAsync(new Uri("/cruscotto?missione=3&lacune=true", UriKind.Relative), Cancel);
+        var shown = Rows(gaps);
+        Assert.Contains(all, row => row.Class.Length == 0);
+        Assert.NotEmpty(shown);
+        Assert.Equal(all.Where(row => row.Class is "gap-none" or "gap-level"), shown);
+        Assert.Contains("href=\"/cruscotto?missione=3#chiede-title\"", gaps, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/dashboard/export/objectives?mission=3&amp;gaps=true&amp;format=csv", gaps, StringComparison.Ordinal);
+        var gapCodes = (await client.GetFromJsonAsync<JsonArray>("/api/v1/dashboard/export/objectives?format=json&mission=3&gaps=true", Cancel))!.Select(o => (string)o!["objective"]!).ToList();
+        Assert.Equal(shown.Select(row => row.Code), gapCodes);
+
         // Filters from the URL, and their downloads carry them; an unknown zone is dropped and said so.
         var filtered = await client.GetStringAsync(new Uri("/cruscotto?stato=in-corso&zona=atlantide&anno=2026", UriKind.Relative), Cancel);
         Assert.Contains("2 azioni pubblicate", filtered, StringComparison.Ordinal);

@@ -17,7 +17,7 @@ public sealed class HtmlValidityTests
         "/accesso", "/azioni/2/storia", "/open-data", "/azioni?comune=015146&pagina=2", "/azioni?zona=milano", "/azioni?obiettivo=M3.6&pagina=2",
         "/azioni/5", "/cerca", "/cerca?q=prova", "/cerca?q=zzzqqq", "/azioni?q=prova&missione=3",
         "/indicatori", "/indicatori?stato=NotAssessed&sdg=11", "/indicatori/POP-RES", "/indicatori/UE-C9", "/indicatori?obiettivo=M2.12", "/indicatori/TEST-CICL",
-        "/cruscotto", "/cruscotto?stato=in-corso&zona=milano&anno=2026&fonte=municipal", "/cruscotto?missione=9&zona=atlantide", "/cruscotto?data=2026-01-01", "/relazioni", "/piano/versioni",
+        "/cruscotto", "/cruscotto?stato=in-corso&zona=milano&anno=2026&fonte=municipal", "/cruscotto?missione=3&lacune=true", "/cruscotto?missione=9&zona=atlantide", "/cruscotto?data=2026-01-01", "/relazioni", "/piano/versioni",
     ];
 
     /// <summary>Back-office pages, read by a signed-in administrator (proposal 1 is an editor's change to action 2).</summary>

@@ -57,6 +57,9 @@ public sealed record ObjectiveCoverage(string Code, int Mission, string Title, A
     public IReadOnlyList<ActorLevel> Missing => [.. Asks.Levels().Where(l => !Acts(l))];
 
     public bool NoAction => Actions == 0;
+
+    /// <summary>A gap in the plan's regia: no action at all, or a level the plan calls on that does not act.</summary>
+    public bool IsGap => NoAction || Missing.Count > 0;
 }
 
 /// <summary>The actions of an objective that touch a zone, and the planned money apportioned to the zone's Comuni.</summary>

@@ -164,6 +164,7 @@ internal static class DashboardsApi
         [Description("Action status code.")] string? status,
         [Description("A year, 2000–2100.")] int? year,
         [Description("The day the figures are of (yyyy-MM-dd, not after today); today when absent.")] DateOnly? date,
+        [Description("Objectives table only: true keeps the gaps, the objectives with no action or with a level the plan calls on that neither leads, joins nor commits.")] bool? gaps,
         HttpContext context,
         RegiaDbContext db,
         RollupCache rollups,
@@ -195,7 +196,7 @@ internal static class DashboardsApi
             "missions" => await Downloads.WriteAsync(context, format, name, MissionColumns, dashboard.Missions.ToAsyncEnumerable(), clock, text, cancellationToken),
             "sources" => await Downloads.WriteAsync(context, format, name, SourceColumns, dashboard.Sources.ToAsyncEnumerable(), clock, text, cancellationToken),
             "statuses" => await Downloads.WriteAsync(context, format, name, StatusColumns, dashboard.Statuses.ToAsyncEnumerable(), clock, text, cancellationToken),
-            "objectives" => await Downloads.WriteAsync(context, format, name, ObjectiveColumns, dashboard.Objectives.ToAsyncEnumerable(), clock, text, cancellationToken),
+            "objectives" => await Downloads.WriteAsync(context, format, name, ObjectiveColumns, dashboard.Objectives.Where(o => gaps != true || o.IsGap).ToAsyncEnumerable(), clock, text, cancellationToken),
             "zones" => await Downloads.WriteAsync(context, format, name, ZoneColumns, dashboard.ZoneCells.ToAsyncEnumerable(), clock, text, cancellationToken),
             _ => await Downloads.WriteAsync(context, format, name, MunicipalityColumns, dashboard.Municipalities.ToAsyncEnumerable(), clock, text, cancellationToken),
         };

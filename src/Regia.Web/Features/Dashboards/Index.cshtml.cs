@@ -31,6 +31,10 @@ internal sealed class IndexModel(RegiaDbContext db, RollupCache rollups, TimePro
     [BindProperty(SupportsGet = true, Name = "anno")]
     public int? Year { get; set; }
 
+    /// <summary>Only the objectives that are gaps (<see cref="ObjectiveCoverage.IsGap"/>) in "what the plan asks vs. who acts".</summary>
+    [BindProperty(SupportsGet = true, Name = "lacune")]
+    public bool GapsOnly { get; set; }
+
     /// <summary>The day the figures are of: a past day is rebuilt from the audit trail.</summary>
     [BindProperty(SupportsGet = true, Name = "data")]
     public DateOnly? Date { get; set; }
@@ -75,15 +79,7 @@ internal sealed class IndexModel(RegiaDbContext db, RollupCache rollups, TimePro
         Dashboard = await DashboardsApi.DashboardAsync(db, rollups, filter, Date, clock, cancellationToken);
         AllZones = await Core.Territory.TerritoryQueries.ListZonesAsync(db, clock.Today(), cancellationToken);
         StatusOptions = [.. (await db.ActionStatuses.AsNoTracking().OrderBy(x => x.Position).Select(x => new { x.Code, x.Name }).ToListAsync(cancellationToken)).Select(x => (x.Code, x.Name))];
-        ApiQuery = string.Join("&", new[]
-        {
-            Mission is { } m ? "mission=" + m.ToString(CultureInfo.InvariantCulture) : null,
-            Zone is { } z ? "zone=" + Uri.EscapeDataString(z) : null,
-            Source is { } src ? "source=" + src : null,
-            Status is { } st ? "status=" + Uri.EscapeDataString(st) : null,
-            Year is { } y ? "year=" + y.ToString(CultureInfo.InvariantCulture) : null,
-            Date is { } day ? "date=" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
-        }.Where(p => p is not null));
+        ApiQuery = string.Join("&", Filters().Select(f => f.Api + "=" + f.Value));
         // The staff's lists are of today: they say what to do now, not what was late on a past day.
         if (db.Caller.IsReviewer && Date is null)
         {
@@ -92,5 +88,28 @@ internal sealed class IndexModel(RegiaDbContext db, RollupCache rollups, TimePro
     }
 
     /// <summary>The download address of one of the dashboard's tables, with the filters.</summary>
-    public string ExportUrl(string table) => "/api/v1/dashboard/export/" + table + (ApiQuery.Length > 0 ? "?" + ApiQuery : "");
+    public string ExportUrl(string table)
+    {
+        var query = table == "objectives" && GapsOnly ? string.Join("&", new[] { ApiQuery, "gaps=true" }.Where(p => p.Length > 0)) : ApiQuery;
+        return "/api/v1/dashboard/export/" + table + (query.Length > 0 ? "?" + query : "");
+    }
+
+    /// <summary>This page with the same filters, showing only the gaps or every objective (back at the table).</summary>
+    public string PageUrl(bool gapsOnly)
+    {
+        var query = string.Join("&", Filters().Select(f => f.Page + "=" + f.Value).Concat(gapsOnly ? ["lacune=true"] : []));
+        return "/cruscotto" + (query.Length > 0 ? "?" + query : "") + "#chiede-title";
+    }
+
+    /// <summary>The filters in use, each under the page's (Italian) name and the API's, with its value escaped for a URL.</summary>
+    private IEnumerable<(string Page, string Api, string Value)> Filters() =>
+        new (string Page, string Api, string? Value)[]
+        {
+            ("missione", "mission", Mission?.ToString(CultureInfo.InvariantCulture)),
+            ("zona", "zone", Zone is { } z ? Uri.EscapeDataString(z) : null),
+            ("fonte", "source", Source),
+            ("stato", "status", Status is { } st ? Uri.EscapeDataString(st) : null),
+            ("anno", "year", Year?.ToString(CultureInfo.InvariantCulture)),
+            ("data", "date", Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        }.Where(f => f.Value is not null).Select(f => (f.Page, f.Api, f.Value!));
 }
