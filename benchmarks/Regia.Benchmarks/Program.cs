@@ -28,11 +28,12 @@ if (args.Length > 0 && args[0] == "--child")
     return await ChildAsync(args[1], Enum.Parse<DatabaseProvider>(args[2]), args[3], args[4], args[5]);
 }
 
-if (args.Length > 0 && args[0] is "generate" or "load")
+if (args.Length > 0 && args[0] is "generate" or "load" or "ledger")
 {
     // The generator and the load benchmark (LoadBenchmark.cs):
     //   dotnet run -c Release --project benchmarks/Regia.Benchmarks -- generate [--actions 200000] [--provider sqlite,postgres] [--postgres CONNECTION] [--work DIR]
     //   dotnet run -c Release --project benchmarks/Regia.Benchmarks -- load [--actions 200000] [--seconds 10] [--connections 32] [same options]
+    //   dotnet run -c Release --project benchmarks/Regia.Benchmarks -- ledger [--actions 200000] [same options]: the roll-ups' first reading alone
     var actions = Argument("--actions", 200_000, int.Parse);
     var postgresServer = Argument<string?>("--postgres", Environment.GetEnvironmentVariable("REGIA_TEST_POSTGRES"), s => s);
     var loadWork = Directory.CreateDirectory(Argument("--work", Path.Combine(Path.GetTempPath(), "regia-benchmark"), s => s)).FullName;
@@ -47,8 +48,14 @@ if (args.Length > 0 && args[0] is "generate" or "load")
 
         var connection = await Regia.Benchmarks.LoadBenchmark.GenerateAsync(provider, actions, postgresServer, loadWork, data,
             n => GenerateAsync(n, loadWork, data), (kind, database, projects, locations) => RunChildAsync("import", kind, database, projects, locations));
+        if (args[0] == "ledger")
+        {
+            await Regia.Benchmarks.LoadBenchmark.LedgerAsync(provider, connection);
+        }
+
         if (args[0] == "load")
         {
+            await Regia.Benchmarks.LoadBenchmark.LedgerAsync(provider, connection);
             await Regia.Benchmarks.LoadBenchmark.RunAsync(provider, connection, Argument("--seconds", 10, int.Parse), Argument("--connections", 32, int.Parse), loadWork);
         }
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -23,6 +24,10 @@ public sealed class PlanApiTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Cancel));
+        // Ready means the roll-ups are read too: a proxy sends a starting instance no visitor before.
+        var report = await app.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>().CheckHealthAsync(Cancel);
+        Assert.Equal(["database", "plan", "rollups"], report.Entries.Keys.Order(StringComparer.Ordinal));
+        Assert.True(app.Services.GetRequiredService<Regia.Core.Actions.RollupCache>().FullReads >= 1);
     }
 
     [Theory]

@@ -72,7 +72,8 @@ internal static partial class Database
 
     /// <summary>
     /// Probes for an orchestrator or a proxy: <c>/health/live</c> answers while the process runs (restart it if not);
-    /// <c>/health/ready</c> and <c>/health</c> only once the database answers and a plan is loaded (send it traffic).
+    /// <c>/health/ready</c> and <c>/health</c> only once the database answers, a plan is loaded and the roll-ups are read
+    /// (send it traffic; see RollupsReadHealthCheck).
     /// </summary>
     public static void MapRegiaHealth(this WebApplication app)
     {
