@@ -135,9 +135,13 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
                 return ready;
             }
 
+            // A dashboard read from the database is not cancelled with the request that happened to start it: under
+            // load it can take longer than a client waits, and a computation cancelled each time would never end, while
+            // the views behind it (the output cache makes them wait for it) would time out in turn. Finished, it serves
+            // every view after it; meanwhile views of later changes get the previous figures.
             var value = fromLedger is not null
                 ? await fromLedger(await LedgerAsync(db, mark, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
-                : await read!(cancellationToken).ConfigureAwait(false);
+                : await read!(CancellationToken.None).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             foreach (var old in entries.Where(e => !Fresh(e.Value)).Select(e => e.Key).ToList())
             {
