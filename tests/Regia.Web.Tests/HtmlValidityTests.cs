@@ -146,6 +146,10 @@ public sealed class HtmlValidityTests
         try
         {
             var files = new List<string>();
+            // The API reference is the operations' English descriptions (each marked lang="en") under a short Italian
+            // frame: the checker's guess of the language, a sampling heuristic, not a rule of HTML, sometimes takes that
+            // frame for Catalan. Its other messages still count.
+            var mostlyEnglish = new HashSet<string>(StringComparer.Ordinal);
             foreach (var language in new[] { "it", "en" })
             {
                 foreach (var (page, index) in Pages.Concat(dupPages).Concat(BackOfficePages).Concat(dupStaffPages).Select((p, i) => (p, i)))
@@ -157,6 +161,10 @@ public sealed class HtmlValidityTests
                     var file = Path.Combine(directory, $"{language}-{index:D2}.html");
                     await File.WriteAllTextAsync(file, await response.Content.ReadAsStringAsync(cancel), cancel);
                     files.Add(file);
+                    if (page == "/api/docs")
+                    {
+                        mostlyEnglish.Add(Path.GetFileName(file));
+                    }
                 }
 
                 // The action form with the engine's suggestions ("Suggerisci obiettivi" posts the form back).
@@ -210,7 +218,9 @@ public sealed class HtmlValidityTests
             }
 
             var messages = await RunVnu(files, cancel);
-            var errors = messages.Where(m => m.Type == "error" || m.SubType == "warning").ToList();
+            var errors = messages.Where(m => m.Type == "error" || m.SubType == "warning")
+                .Where(m => !(mostlyEnglish.Contains(Path.GetFileName(m.Url)) && m.Message.StartsWith("This document appears to be written in", StringComparison.Ordinal)))
+                .ToList();
             Assert.True(errors.Count == 0, string.Join('\n', errors.Select(e => $"{Path.GetFileName(e.Url)}:{e.Line}: {e.Message} «{e.Extract}»")));
         }
         finally
