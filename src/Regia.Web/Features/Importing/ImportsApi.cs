@@ -49,11 +49,13 @@ internal sealed class ImportQueue
 
 /// <summary>
 /// Progress of the running jobs, kept in memory: the job's row cannot be written while its import holds the database's
-/// write lock (SQLite), and progress is worth nothing after a restart. The instance running a job reports it.
+/// write lock (SQLite), and progress is worth nothing after a restart. The instance running a job reports it, and logs
+/// each tenth of the file read, so that an operator following the log sees a long import advance.
 /// </summary>
-internal sealed class ImportProgressBoard
+internal sealed partial class ImportProgressBoard(ILogger<ImportProgressBoard> logger)
 {
     private readonly ConcurrentDictionary<int, ImportProgress> progress = new();
+    private readonly ILogger logger = logger;
 
     public IProgress<ImportProgress> For(int jobId) => new Reporter(this, jobId);
 
@@ -61,9 +63,23 @@ internal sealed class ImportProgressBoard
 
     public void Forget(int jobId) => progress.TryRemove(jobId, out _);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import job {Id}: {Percent} % of the file read, {Rows} rows ({Created} created, {Updated} updated, {Rejected} rejected)")]
+    private static partial void LogProgress(ILogger logger, int id, int percent, long rows, long created, long updated, long rejected);
+
     private sealed class Reporter(ImportProgressBoard board, int jobId) : IProgress<ImportProgress>
     {
-        public void Report(ImportProgress value) => board.progress[jobId] = value;
+        private int loggedTenths;
+
+        public void Report(ImportProgress value)
+        {
+            board.progress[jobId] = value;
+            var tenths = (int)Math.Floor((value.Fraction ?? 0) * 10);
+            var logged = Volatile.Read(ref loggedTenths);
+            if (tenths > logged && Interlocked.CompareExchange(ref loggedTenths, tenths, logged) == logged)
+            {
+                LogProgress(board.logger, jobId, tenths * 10, value.Rows, value.Created, value.Updated, value.Rejected);
+            }
+        }
     }
 }
 
