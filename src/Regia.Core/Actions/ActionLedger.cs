@@ -1,14 +1,19 @@
 using Microsoft.EntityFrameworkCore;
 using Regia.Core.Alignment;
+using Regia.Core.Dashboards;
+using Regia.Core.Organizations;
+using Regia.Core.Plans;
 using Regia.Core.Territory;
 
 namespace Regia.Core.Actions;
 
 /// <summary>
 /// What the roll-ups need of every published action, in memory and kept up to date by the changes themselves: its
-/// mission, progress, weight, money by source, the objectives it serves, its places and the objective the engine
-/// suggests for it. The plan's, a mission's, an objective's and a place's figures are summed from here, so the first
-/// view after a change costs what any view costs: the change re-reads the actions it touched, not the world.
+/// mission, status, progress, weight, money by source, the objectives it serves, its places, the actor levels of its
+/// lead and partners, its dates and the objective the engine suggests for it. The plan's, a mission's, an objective's
+/// and a place's figures are summed from here, and the dashboards' sums (<see cref="DashboardTotals"/>) are kept here
+/// action by action, so the first view after a change costs what any view costs: the change re-reads the actions it
+/// touched, not the world.
 /// </summary>
 /// <remarks>
 /// <para>Which actions changed is read from the audit trail, which every change writes to: each entry after the last
@@ -43,6 +48,9 @@ internal sealed class ActionLedger
     private readonly Dictionary<DateOnly, IReadOnlyList<MunicipalitySummary>> municipalities = [];
     private ILookup<string, string> zonesOf = Array.Empty<string>().ToLookup(s => s);
     private ILookup<string, string> municipalitiesOf = Array.Empty<string>().ToLookup(s => s);
+
+    // The dashboards' sums by mission for one day's territory, made at the first dashboard asked for, then kept by Add and Remove.
+    private (DateOnly Day, IReadOnlyList<MunicipalitySummary> Territory, Dictionary<int, DashboardTotals> ByMission)? dashboards;
 
     private ActionLedger(DateTimeOffset loadedAt) => LoadedAt = loadedAt;
 
@@ -160,6 +168,40 @@ internal sealed class ActionLedger
         }
 
         return (missions.ToDictionary(m => m.Key, m => m.Value.Summary), plan.Summary);
+    }
+
+    /// <summary>
+    /// The dashboards' sums of the whole plan (<paramref name="mission"/> null) or of one mission on <paramref name="day"/>,
+    /// as <see cref="PlanDashboards.GetAsync"/> sums them from the database: the first call of a day adds up every
+    /// action, the changes after it take back each changed action's old contribution and add its new one.
+    /// </summary>
+    public async Task<DashboardTotals> DashboardTotalsAsync(RegiaDbContext db, int? mission, DateOnly day, CancellationToken cancellationToken)
+    {
+        var territory = await MunicipalitiesAsync(db, day, cancellationToken).ConfigureAwait(false);
+        if (dashboards is not { } kept || kept.Day != day)
+        {
+            // Made whole before it is kept: nothing half-summed is left if this is cut short.
+            var byMission = new Dictionary<int, DashboardTotals>();
+            foreach (var fact in facts.Values)
+            {
+                Count(byMission, territory, fact, 1);
+            }
+
+            dashboards = kept = (day, territory, byMission);
+        }
+
+        if (mission is { } number)
+        {
+            return kept.ByMission.GetValueOrDefault(number) ?? new DashboardTotals(kept.Territory);
+        }
+
+        var all = new DashboardTotals(kept.Territory);
+        foreach (var sums in kept.ByMission.Values)
+        {
+            all.Add(sums);
+        }
+
+        return all;
     }
 
     /// <summary>An objective's figures, as <see cref="ActionQueries.ForObjectiveAsync"/> computes them; only the largest actions are read from the database.</summary>
@@ -341,6 +383,7 @@ internal sealed class ActionLedger
         var funding = db.Set<FundingLine>().AsNoTracking();
         var links = db.Set<ActionObjective>().AsNoTracking();
         var places = db.Set<ActionPlace>().AsNoTracking();
+        var partners = db.Set<ActionPartner>().AsNoTracking();
         var suggestions = db.ActionSuggestions.AsNoTracking().Where(s => s.State == SuggestionState.Open && s.ObjectiveId != null);
         if (ids is not null)
         {
@@ -348,10 +391,15 @@ internal sealed class ActionLedger
             funding = funding.Where(f => EF.Parameter(ids).Contains(f.ActionId));
             links = links.Where(l => EF.Parameter(ids).Contains(l.ActionId));
             places = places.Where(p => EF.Parameter(ids).Contains(p.ActionId));
+            partners = partners.Where(p => EF.Parameter(ids).Contains(p.ActionId));
             suggestions = suggestions.Where(s => EF.Parameter(ids).Contains(s.ActionId));
         }
 
-        var read = await actions.Select(a => new { a.Id, Mission = a.Mission != null ? a.Mission.Number : 0, a.Progress, a.Weight, a.Scope, Status = a.Status!.Code })
+        var read = await actions.Select(a => new
+            {
+                a.Id, Mission = a.Mission != null ? a.Mission.Number : 0, a.Progress, a.Weight, a.Scope, Status = a.Status!.Code,
+                LeadKind = a.LeadOrganization!.Kind, Start = a.ActualStart ?? a.PlannedStart, End = a.ActualEnd ?? a.PlannedEnd,
+            })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var found = read.Select(a => a.Id).ToHashSet();
         var moneyOf = (await funding.Select(f => new { f.ActionId, f.Id, Line = new MoneyLine(f.Source, f.Planned, f.Committed, f.Paid) }).ToListAsync(cancellationToken).ConfigureAwait(false))
@@ -361,20 +409,49 @@ internal sealed class ActionLedger
         var placesOf = (await places.Select(p => new { p.ActionId, p.Id, Place = new PlaceShareOf(p.Municipality != null ? p.Municipality.IstatCode : null, p.Zone != null ? p.Zone.Slug : null, p.Share) })
                 .ToListAsync(cancellationToken).ConfigureAwait(false))
             .Where(p => found.Contains(p.ActionId)).OrderBy(p => p.Id).ToLookup(p => p.ActionId, p => p.Place);
+        var partnersOf = (await partners.Select(p => new { p.ActionId, p.Id, p.Organization!.Kind }).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .Where(p => found.Contains(p.ActionId)).OrderBy(p => p.Id).ToLookup(p => p.ActionId, p => Organization.LevelOf(p.Kind));
         var suggestionOf = (await suggestions.Select(s => new { s.ActionId, s.Objective!.Code }).ToListAsync(cancellationToken).ConfigureAwait(false))
             .Where(s => found.Contains(s.ActionId)).ToLookup(s => s.ActionId, s => s.Code);
         var facts = new List<Fact>(read.Count);
         foreach (var a in read)
         {
-            facts.Add(new Fact(a.Id, a.Mission, a.Status, a.Progress, a.Weight, a.Scope, [.. moneyOf[a.Id]], [.. objectivesOf[a.Id].Distinct(StringComparer.Ordinal)], [.. placesOf[a.Id]], [.. suggestionOf[a.Id].Distinct(StringComparer.Ordinal)]));
+            facts.Add(new Fact(a.Id, a.Mission, a.Status, a.Progress, a.Weight, a.Scope, [.. moneyOf[a.Id]], [.. objectivesOf[a.Id].Distinct(StringComparer.Ordinal)], [.. placesOf[a.Id]], [.. suggestionOf[a.Id].Distinct(StringComparer.Ordinal)])
+            {
+                Lead = Organization.LevelOf(a.LeadKind),
+                Partners = [.. partnersOf[a.Id]],
+                Start = a.Start,
+                End = a.End,
+            });
         }
 
         return facts;
     }
 
+    /// <summary>Adds (or takes back) an action's contribution to the dashboards' sums of its mission; the same action on the same territory always contributes the same.</summary>
+    private static void Count(Dictionary<int, DashboardTotals> byMission, IReadOnlyList<MunicipalitySummary> territory, Fact fact, int sign)
+    {
+        if (PlanDashboards.Contribution(fact.ForDashboards(), new DashboardFilter(), territory, null) is not { } contribution)
+        {
+            return;
+        }
+
+        if (!byMission.TryGetValue(fact.Mission, out var sums))
+        {
+            byMission[fact.Mission] = sums = new DashboardTotals(territory);
+        }
+
+        sums.Add(contribution, sign);
+    }
+
     private void Add(Fact fact)
     {
         facts[fact.Id] = fact;
+        if (dashboards is { } kept)
+        {
+            Count(kept.ByMission, kept.Territory, fact, 1);
+        }
+
         Index(byObjective, fact.Objectives, fact.Id, add: true);
         Index(bySuggestion, fact.Suggested, fact.Id, add: true);
         Index(byMunicipality, fact.Places.Select(p => p.IstatCode).OfType<string>(), fact.Id, add: true);
@@ -390,6 +467,11 @@ internal sealed class ActionLedger
         if (!facts.Remove(id, out var fact))
         {
             return;
+        }
+
+        if (dashboards is { } kept)
+        {
+            Count(kept.ByMission, kept.Territory, fact, -1);
         }
 
         Index(byObjective, fact.Objectives, id, add: false);
@@ -450,6 +532,19 @@ internal sealed class ActionLedger
         public decimal Planned { get; } = funding.Sum(f => f.Planned);
 
         public ProgressInput Input { get; } = new(progress, weight, funding.Sum(f => f.Planned));
+
+        public ActorLevel Lead { get; init; }
+
+        public ActorLevel[] Partners { get; init; } = [];
+
+        public DateOnly? Start { get; init; }
+
+        public DateOnly? End { get; init; }
+
+        /// <summary>The action as the dashboards read it (<see cref="PlanDashboards"/>).</summary>
+        public DashboardAction ForDashboards() => new(
+            Id, Mission, Input.Progress, Input.Weight, Scope, Status, Lead, Start, End,
+            [.. Funding.Select(f => (f.Source, f.Planned, f.Committed, f.Paid))], Objectives, Partners, Places);
 
         /// <summary>The planned money by Comune on <paramref name="day"/>, split once per day and kept.</summary>
         public IReadOnlyDictionary<string, decimal> SplitOn(DateOnly day, IReadOnlyList<MunicipalitySummary> municipalities)

@@ -50,26 +50,43 @@ public sealed class ProgressSum
     private int counted;
     private int total;
 
-    public void Add(ProgressInput action)
+    public void Add(ProgressInput action) => Apply(action, 1);
+
+    /// <summary>Takes back an action added before (its figures as they were then): the sums are exact, so nothing drifts.</summary>
+    public void Remove(ProgressInput action) => Apply(action, -1);
+
+    /// <summary>Adds the sums of another set of actions, as if each of them had been added here.</summary>
+    public void Add(ProgressSum other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        weightSum += other.weightSum;
+        weightedProgress += other.weightedProgress;
+        budgetSum += other.budgetSum;
+        budgetedProgress += other.budgetedProgress;
+        counted += other.counted;
+        total += other.total;
+    }
+
+    private void Apply(ProgressInput action, int sign)
     {
         ArgumentNullException.ThrowIfNull(action);
-        total++;
+        total += sign;
         if (action.Progress is not { } progress)
         {
             return;
         }
 
-        counted++;
+        counted += sign;
         if (action.Weight > 0)
         {
-            weightSum += action.Weight;
-            weightedProgress += action.Weight * progress;
+            weightSum += sign * action.Weight;
+            weightedProgress += sign * action.Weight * progress;
         }
 
         if (action.Budget > 0)
         {
-            budgetSum += action.Budget;
-            budgetedProgress += action.Budget * progress;
+            budgetSum += sign * action.Budget;
+            budgetedProgress += sign * action.Budget * progress;
         }
     }
 

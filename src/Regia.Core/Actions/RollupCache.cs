@@ -29,10 +29,6 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
     private const string PlanKey = "plan";
 
     private readonly SemaphoreSlim gate = new(1, 1);
-
-    // The dashboards are read from the database, not from the ledger: computed under a gate of their own, so that a
-    // long reading does not hold up the pages that only need the ledger.
-    private readonly SemaphoreSlim dashboardGate = new(1, 1);
     private readonly ConcurrentDictionary<object, Entry> entries = new();
     private ActionLedger? ledger;
 
@@ -56,16 +52,20 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
     }
 
     /// <summary>
-    /// The public dashboards (<see cref="Dashboards.PlanDashboards.GetAsync"/>) as of the latest change. Only the whole
-    /// plan's and one mission's are kept: other filters are many, and each is computed when asked for, so what is
-    /// kept stays bounded whatever the URLs. These are still read from the database after a change (their filters by
-    /// status, source and year need more of each action than the ledger holds).
+    /// The public dashboards (<see cref="Dashboards.PlanDashboards.GetAsync"/>) as of the latest change. The whole plan's
+    /// and each mission's come from sums the ledger keeps action by action (<see cref="Dashboards.DashboardTotals"/>);
+    /// other filters (a zone, a source, a status, a year) are many, and each is computed from the database when asked
+    /// for, so what is kept stays bounded whatever the URLs.
     /// </summary>
     public Task<Dashboards.PlanDashboard> DashboardAsync(RegiaDbContext db, Dashboards.DashboardFilter filter, DateOnly day, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         return filter with { Mission = null } == new Dashboards.DashboardFilter()
-            ? KeptAsync(db, new DashboardKey(filter.Mission, day), null, cancel => Dashboards.PlanDashboards.GetAsync(db, filter, day, cancel), cancellationToken)
+            ? KeptAsync(
+                db,
+                new DashboardKey(filter.Mission, day),
+                async (kept, cancel) => await Dashboards.PlanDashboards.FromTotalsAsync(db, await kept.DashboardTotalsAsync(db, filter.Mission, day, cancel).ConfigureAwait(false), filter, day, cancel).ConfigureAwait(false),
+                cancellationToken)
             : Dashboards.PlanDashboards.GetAsync(db, filter, day, cancellationToken);
     }
 
@@ -104,15 +104,10 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
     public void Dispose()
     {
         gate.Dispose();
-        dashboardGate.Dispose();
     }
 
-    private Task<T> KeptAsync<T>(RegiaDbContext db, object key, Func<ActionLedger, CancellationToken, Task<T>> compute, CancellationToken cancellationToken)
-        where T : notnull =>
-        KeptAsync(db, key, compute, null, cancellationToken);
-
-    /// <summary>A figure under <paramref name="key"/> as of the latest change: from the ledger (<paramref name="fromLedger"/>) or read otherwise (<paramref name="read"/>).</summary>
-    private async Task<T> KeptAsync<T>(RegiaDbContext db, object key, Func<ActionLedger, CancellationToken, Task<T>>? fromLedger, Func<CancellationToken, Task<T>>? read, CancellationToken cancellationToken)
+    /// <summary>A figure under <paramref name="key"/> as of the latest change, computed from the ledger.</summary>
+    private async Task<T> KeptAsync<T>(RegiaDbContext db, object key, Func<ActionLedger, CancellationToken, Task<T>> compute, CancellationToken cancellationToken)
         where T : notnull
     {
         var mark = await ActionQueries.LastChangeAsync(db, cancellationToken).ConfigureAwait(false);
@@ -121,13 +116,12 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
             return cached;
         }
 
-        var lockedBy = fromLedger is null ? dashboardGate : gate;
-        if (lockedBy.CurrentCount == 0 && entries.TryGetValue(key, out var previous) && Fresh(previous))
+        if (gate.CurrentCount == 0 && entries.TryGetValue(key, out var previous) && Fresh(previous))
         {
             return (T)previous.Value;
         }
 
-        await lockedBy.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (Usable(key, mark) is T ready)
@@ -135,13 +129,7 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
                 return ready;
             }
 
-            // A dashboard read from the database is not cancelled with the request that happened to start it: under
-            // load it can take longer than a client waits, and a computation cancelled each time would never end, while
-            // the views behind it (the output cache makes them wait for it) would time out in turn. Finished, it serves
-            // every view after it; meanwhile views of later changes get the previous figures.
-            var value = fromLedger is not null
-                ? await fromLedger(await LedgerAsync(db, mark, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
-                : await read!(CancellationToken.None).ConfigureAwait(false);
+            var value = await compute(await LedgerAsync(db, mark, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             var now = clock.GetUtcNow();
             foreach (var old in entries.Where(e => !Fresh(e.Value)).Select(e => e.Key).ToList())
             {
@@ -153,7 +141,7 @@ public sealed class RollupCache(TimeProvider clock) : IDisposable
         }
         finally
         {
-            lockedBy.Release();
+            gate.Release();
         }
     }
 

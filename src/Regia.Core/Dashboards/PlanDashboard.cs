@@ -163,6 +163,84 @@ public static class PlanDashboards
     private static async Task<PlanDashboard> ComputeAsync(RegiaDbContext db, IReadOnlyList<DashboardAction> actions, DashboardFilter filter, DateOnly day, bool asOf, CancellationToken cancellationToken)
     {
         var municipalities = await TerritoryQueries.ListMunicipalitiesAsync(db, day, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var totals = new DashboardTotals(municipalities);
+        var inZone = InZone(filter, municipalities);
+        foreach (var action in actions)
+        {
+            if (Contribution(action, filter, municipalities, inZone) is { } contribution)
+            {
+                totals.Add(contribution, 1);
+            }
+        }
+
+        return await BuildAsync(db, totals, filter, day, asOf, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The dashboards of the whole plan or of one mission (<paramref name="filter"/> has no other criterion) from sums
+    /// kept up to date action by action (<see cref="ActionLedger"/>): only the plan's and the territory's lists are read.
+    /// </summary>
+    internal static Task<PlanDashboard> FromTotalsAsync(RegiaDbContext db, DashboardTotals totals, DashboardFilter filter, DateOnly day, CancellationToken cancellationToken)
+    {
+        if (filter with { Mission = null } != new DashboardFilter())
+        {
+            throw new ArgumentException("Only the whole plan's and a mission's dashboards are kept as sums.", nameof(filter));
+        }
+
+        return BuildAsync(db, totals, filter, day, asOf: false, cancellationToken);
+    }
+
+    private static HashSet<string>? InZone(DashboardFilter filter, IReadOnlyList<MunicipalitySummary> municipalities) =>
+        filter.Zone is null ? null : municipalities.Where(m => m.ZoneSlug == filter.Zone).Select(m => m.IstatCode).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// What one action adds to the dashboards of <paramref name="filter"/> (null: it does not pass): its money whole or,
+    /// with a zone, the part apportioned there, by source and by Comune, each amount split to the cent among the Comuni
+    /// so that Comuni, zones and the whole add up exactly.
+    /// </summary>
+    internal static DashboardContribution? Contribution(DashboardAction action, DashboardFilter filter, IReadOnlyList<MunicipalitySummary> municipalities, IReadOnlySet<string>? inZone)
+    {
+        var yearStart = filter.Year is { } y ? new DateOnly(y, 1, 1) : default;
+        var yearEnd = filter.Year is { } y2 ? new DateOnly(y2, 12, 31) : default;
+        if ((filter.Mission is { } mission && action.Mission != mission)
+            || (filter.Status is { } status && !string.Equals(action.Status, status, StringComparison.Ordinal))
+            || (filter.Year is not null && (action.Start is null && action.End is null || action.Start > yearEnd || action.End < yearStart)))
+        {
+            return null;
+        }
+
+        var money = action.Funding.Where(l => filter.Source is null || l.Source == filter.Source).ToList();
+        if (filter.Source is not null && money.Count == 0)
+        {
+            return null;
+        }
+
+        var shares = ActionQueries.SharesOf(action.Scope, action.Places, municipalities);
+        IReadOnlyDictionary<string, decimal> Split(decimal amount) => shares.Count == 0 ? new Dictionary<string, decimal>() : Apportionment.Split(amount, shares);
+        var planned = money.Sum(l => l.Planned);
+        var byMunicipality = Split(planned);
+        if (inZone is not null && !byMunicipality.Keys.Any(inZone.Contains))
+        {
+            return null;
+        }
+
+        decimal Here(decimal amount) => inZone is null ? amount : Split(amount).Where(s => inZone.Contains(s.Key)).Sum(s => s.Value);
+        var figures = new MoneyFigures(Here(planned), Here(money.Sum(l => l.Committed)), Here(money.Sum(l => l.Paid)));
+        // A zone's part of each amount shared among the sources in their proportions, so that the sources add up to it.
+        var sources = money.GroupBy(l => l.Source).Select(g => (Source: g.Key, Money: new MoneyFigures(g.Sum(l => l.Planned), g.Sum(l => l.Committed), g.Sum(l => l.Paid)))).ToList();
+        var plannedBySource = AmongSources(figures.Planned, [.. sources.Select(s => (s.Source, s.Money.Planned))]);
+        var committedBySource = AmongSources(figures.Committed, [.. sources.Select(s => (s.Source, s.Money.Committed))]);
+        var paidBySource = AmongSources(figures.Paid, [.. sources.Select(s => (s.Source, s.Money.Paid))]);
+        var bySource = sources.ToDictionary(s => s.Source, s => new MoneyFigures(plannedBySource[s.Source], committedBySource[s.Source], paidBySource[s.Source]));
+        return new DashboardContribution(action.Mission, action.Status, new ProgressInput(action.Progress, action.Weight, planned), figures, bySource,
+            action.Objectives, action.Lead, action.Partners,
+            inZone is null ? byMunicipality : byMunicipality.Where(s => inZone.Contains(s.Key)).ToDictionary(s => s.Key, s => s.Value));
+    }
+
+    /// <summary>The dashboards from the sums of the actions that passed <paramref name="filter"/>, with the plan's and the territory's lists of <paramref name="day"/>.</summary>
+    private static async Task<PlanDashboard> BuildAsync(RegiaDbContext db, DashboardTotals totals, DashboardFilter filter, DateOnly day, bool asOf, CancellationToken cancellationToken)
+    {
+        var municipalities = totals.Territory;
         var zones = (await TerritoryQueries.ListZonesAsync(db, day, cancellationToken).ConfigureAwait(false)).Select(z => new ZoneName(z.Slug, z.Name)).ToList();
         var statuses = await db.ActionStatuses.AsNoTracking().OrderBy(s => s.Position).Select(s => new { s.Code, s.Name }).ToListAsync(cancellationToken).ConfigureAwait(false);
         var missions = await PlanQueries.CurrentPlanMissionsQuery(db).OrderBy(m => m.Number).Select(m => new { m.Number, m.ShortTitle }).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -171,74 +249,26 @@ public static class PlanDashboards
             ? await PlanVersions.ObjectivesAsOfAsync(db, day, cancellationToken).ConfigureAwait(false)
             : await PlanQueries.CurrentPlanObjectivesQuery(db).Where(o => o.RetiredOn == null).OrderBy(o => o.Mission!.Number).ThenBy(o => o.Number)
                 .Select(o => new ObjectiveInForce(o.Code, o.Mission!.Number, o.Number, o.Text, o.Actors)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var inZone = InZone(filter, municipalities);
 
-        var zoneOf = municipalities.ToDictionary(m => m.IstatCode, m => m.ZoneSlug, StringComparer.Ordinal);
-        var inZone = filter.Zone is null ? null : municipalities.Where(m => m.ZoneSlug == filter.Zone).Select(m => m.IstatCode).ToHashSet(StringComparer.Ordinal);
-        var yearStart = filter.Year is { } y ? new DateOnly(y, 1, 1) : default;
-        var yearEnd = filter.Year is { } y2 ? new DateOnly(y2, 12, 31) : default;
-
-        var kept = new List<Kept>();
-        foreach (var action in actions)
-        {
-            if ((filter.Mission is { } mission && action.Mission != mission)
-                || (filter.Status is { } status && !string.Equals(action.Status, status, StringComparison.Ordinal))
-                || (filter.Year is not null && (action.Start is null && action.End is null || action.Start > yearEnd || action.End < yearStart)))
-            {
-                continue;
-            }
-
-            var money = action.Funding.Where(l => filter.Source is null || l.Source == filter.Source).ToList();
-            if (filter.Source is not null && money.Count == 0)
-            {
-                continue;
-            }
-
-            var shares = ActionQueries.SharesOf(action.Scope, action.Places, municipalities);
-            // Each amount split to the cent among the Comuni, so that Comuni, zones and the whole add up exactly.
-            IReadOnlyDictionary<string, decimal> Split(decimal amount) => shares.Count == 0 ? new Dictionary<string, decimal>() : Apportionment.Split(amount, shares);
-            var planned = money.Sum(l => l.Planned);
-            var byMunicipality = Split(planned);
-            if (inZone is not null && !byMunicipality.Keys.Any(inZone.Contains))
-            {
-                continue;
-            }
-
-            decimal Here(decimal amount) => inZone is null ? amount : Split(amount).Where(s => inZone.Contains(s.Key)).Sum(s => s.Value);
-            var figures = new MoneyFigures(Here(planned), Here(money.Sum(l => l.Committed)), Here(money.Sum(l => l.Paid)));
-            // A zone's part of each amount shared among the sources in their proportions, so that the sources add up to it.
-            var sources = money.GroupBy(l => l.Source).Select(g => (Source: g.Key, Money: new MoneyFigures(g.Sum(l => l.Planned), g.Sum(l => l.Committed), g.Sum(l => l.Paid)))).ToList();
-            var plannedBySource = AmongSources(figures.Planned, [.. sources.Select(s => (s.Source, s.Money.Planned))]);
-            var committedBySource = AmongSources(figures.Committed, [.. sources.Select(s => (s.Source, s.Money.Committed))]);
-            var paidBySource = AmongSources(figures.Paid, [.. sources.Select(s => (s.Source, s.Money.Paid))]);
-            var bySource = sources.ToDictionary(s => s.Source, s => new MoneyFigures(plannedBySource[s.Source], committedBySource[s.Source], paidBySource[s.Source]));
-            kept.Add(new Kept(action.Id, action.Mission, action.Status, new ProgressInput(action.Progress, action.Weight, planned), figures, bySource,
-                action.Objectives, action.Lead, action.Partners,
-                inZone is null ? byMunicipality : byMunicipality.Where(s => inZone.Contains(s.Key)).ToDictionary(s => s.Key, s => s.Value)));
-        }
-
-        MoneyFigures SumOf(IEnumerable<Kept> of) => of.Aggregate(MoneyFigures.Zero, (sum, k) => sum.Plus(k.Money));
         var missionFigures = missions.Where(m => filter.Mission is null || m.Number == filter.Mission).Select(m =>
         {
-            var of = kept.Where(k => k.Mission == m.Number).ToList();
-            return new MissionFigures(m.Number, m.ShortTitle, of.Count, ProgressRollup.Summarize([.. of.Select(k => k.Progress)]), SumOf(of));
+            var sums = totals.Missions.GetValueOrDefault(m.Number);
+            return new MissionFigures(m.Number, m.ShortTitle, sums?.Actions ?? 0, (sums?.Progress ?? new ProgressSum()).Summary, sums?.Money ?? MoneyFigures.Zero);
         }).ToList();
         var sourceFigures = Enum.GetValues<FundingSource>()
-            .Select(s => (Source: s, Of: kept.Where(k => k.BySource.ContainsKey(s)).ToList()))
-            .Where(s => s.Of.Count > 0)
-            .Select(s => new SourceFigures(s.Source, s.Of.Count, s.Of.Aggregate(MoneyFigures.Zero, (sum, k) => sum.Plus(k.BySource[s.Source]))))
+            .Where(s => totals.Sources.GetValueOrDefault(s)?.Actions > 0)
+            .Select(s => new SourceFigures(s, totals.Sources[s].Actions, totals.Sources[s].Money))
             .ToList();
-        var statusFigures = statuses.Select(s => new StatusFigures(s.Code, s.Name, kept.Count(k => k.Status == s.Code))).ToList();
+        var statusFigures = statuses.Select(s => new StatusFigures(s.Code, s.Name, totals.Statuses.GetValueOrDefault(s.Code))).ToList();
 
-        var byObjective = kept.SelectMany(k => k.Objectives.Select(o => (Objective: o, Action: k))).ToLookup(p => p.Objective, p => p.Action, StringComparer.Ordinal);
         // Commitments accepted by the end of the day and not withdrawn by then: a report of a past day counts those of its day.
         var commitments = await ObjectiveCommitments.AcceptedByObjectiveAsync(db, day, cancellationToken).ConfigureAwait(false);
         var coverage = objectives.Where(o => filter.Mission is null || o.Mission == filter.Mission).Select(o =>
         {
-            var of = byObjective[o.Code].ToList();
+            var of = totals.Objectives.GetValueOrDefault(o.Code) ?? new DashboardTotals.ObjectiveSums();
             var committed = commitments.GetValueOrDefault(o.Code);
-            return new ObjectiveCoverage(
-                o.Code, o.Mission, PlanText.StripEmphasis(o.Text), o.Actors,
-                LevelsOf(of.Select(k => k.Lead)), LevelsOf(of.SelectMany(k => k.Partners)), of.Count, of.Sum(k => k.Money.Planned))
+            return new ObjectiveCoverage(o.Code, o.Mission, PlanText.StripEmphasis(o.Text), o.Actors, of.Leads.Levels, of.Joins.Levels, of.Actions, of.Planned)
             {
                 Commits = committed?.Levels ?? new ActorLevels(false, false, false),
                 Commitments = committed?.Commitments ?? 0,
@@ -250,25 +280,24 @@ public static class PlanDashboards
         {
             foreach (var zone in zones)
             {
-                var touching = byObjective[objective.Code].Where(k => k.ByMunicipality.Keys.Any(c => zoneOf[c] == zone.Slug)).ToList();
-                if (touching.Count > 0)
+                if (totals.Cells.TryGetValue((objective.Code, zone.Slug), out var cell) && cell.Actions > 0)
                 {
-                    cells.Add(new ZoneCell(objective.Code, zone.Slug, touching.Count, touching.Sum(k => k.ByMunicipality.Where(s => zoneOf[s.Key] == zone.Slug).Sum(s => s.Value))));
+                    cells.Add(new ZoneCell(objective.Code, zone.Slug, cell.Actions, cell.Planned));
                 }
             }
         }
 
-        var municipalityFigures = municipalities.Where(m => inZone is null || inZone.Contains(m.IstatCode)).Select(m => new MunicipalityFigures(
-            m.IstatCode, m.Name, m.ZoneSlug,
-            kept.Count(k => k.ByMunicipality.ContainsKey(m.IstatCode)),
-            kept.Sum(k => k.ByMunicipality.GetValueOrDefault(m.IstatCode)),
-            m.Population?.Value)).ToList();
+        var municipalityFigures = municipalities.Where(m => inZone is null || inZone.Contains(m.IstatCode)).Select(m =>
+        {
+            var sums = totals.Municipalities.GetValueOrDefault(m.IstatCode);
+            return new MunicipalityFigures(m.IstatCode, m.Name, m.ZoneSlug, sums.Actions, sums.Planned, m.Population?.Value);
+        }).ToList();
 
         return new PlanDashboard(
             filter,
-            kept.Count,
-            ProgressRollup.Summarize([.. kept.Select(k => k.Progress)]),
-            SumOf(kept),
+            totals.Actions,
+            totals.Progress.Summary,
+            totals.Money,
             missionFigures,
             sourceFigures,
             statusFigures,
@@ -280,7 +309,7 @@ public static class PlanDashboards
             cells,
             municipalityFigures)
         {
-            ActionsWithoutObjective = kept.Count(k => k.Objectives.Count == 0),
+            ActionsWithoutObjective = totals.WithoutObjective,
         };
     }
 
@@ -295,17 +324,6 @@ public static class PlanDashboards
         var split = Apportionment.Split(part, Apportionment.SharesFrom([.. amounts.Select(a => (a.Source.ToString(), a.Amount))]));
         return amounts.ToDictionary(a => a.Source, a => split[a.Source.ToString()]);
     }
-
-    private static ActorLevels LevelsOf(IEnumerable<ActorLevel> levels)
-    {
-        var set = levels.ToHashSet();
-        return new ActorLevels(set.Contains(ActorLevel.MetropolitanCity), set.Contains(ActorLevel.Municipalities), set.Contains(ActorLevel.IntermediateBodies));
-    }
-
-    /// <summary>An action that passed the filter, with what every figure needs.</summary>
-    private sealed record Kept(
-        int Id, int Mission, string Status, ProgressInput Progress, MoneyFigures Money, IReadOnlyDictionary<FundingSource, MoneyFigures> BySource,
-        IReadOnlyList<string> Objectives, ActorLevel Lead, IReadOnlyList<ActorLevel> Partners, IReadOnlyDictionary<string, decimal> ByMunicipality);
 }
 
 /// <summary>An action nobody has touched for <see cref="StaffDashboards.StaleAfter"/>.</summary>
