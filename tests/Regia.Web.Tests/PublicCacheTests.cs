@@ -92,4 +92,53 @@ public sealed class PublicCacheTests
         Assert.Contains("/uscita", home.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("/uscita", (await GetAsync(client, "/")).Body, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Requests_arriving_together_share_a_reading_of_the_latest_change_and_each_sees_every_change_before_it(string provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var app = new RegiaWebFactory(database);
+        using var client = app.CreateClient();
+        var id = await ActionsApiTests.SeedAsync(app);
+        var latest = app.Services.GetRequiredService<Regia.Web.Infrastructure.LatestChange>();
+        async Task<long> FromTheDatabaseAsync()
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return await ActionQueries.LastChangeAsync(scope.ServiceProvider.GetRequiredService<RegiaDbContext>(), Cancel);
+        }
+
+        var mark = await FromTheDatabaseAsync();
+        var before = latest.Readings;
+        var marks = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => latest.GetAsync(Cancel)));
+        Assert.All(marks, m => Assert.Equal(mark, m));
+        var readings = latest.Readings - before;
+        Assert.InRange(readings, 1, 200);
+        if (database.Provider == Core.Data.DatabaseProvider.Postgres)
+        {
+            // A reading over the network lets the callers behind the first gather: they share the next one. (SQLite's
+            // reading, in process, ends before the next caller comes, so each has its own, as before.)
+            Assert.True(readings <= 3, $"{readings} readings for 200 callers");
+        }
+
+        // A change made anywhere before a request is seen by it, whatever reading was running when it was made.
+        foreach (var round in Enumerable.Range(1, 5))
+        {
+            var running = Task.WhenAll(Enumerable.Range(0, 20).Select(_ => latest.GetAsync(Cancel)));
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<RegiaDbContext>();
+                db.Caller = Regia.Core.Auditing.Caller.CommandLine("test");
+                var stored = (await ActionSnapshot.InputOfAsync(db, id, Cancel))!.Value;
+                Assert.NotNull(await SaveAction.UpdateAsync(db, id, stored.Version, stored.Input with { Title = $"Titolo {round} (test)" }, TimeProvider.System, cancellationToken: Cancel));
+            }
+
+            var changed = await FromTheDatabaseAsync();
+            Assert.True(changed > mark);
+            Assert.All(await running, m => Assert.InRange(m, mark, changed));
+            Assert.All(await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => latest.GetAsync(Cancel))), m => Assert.Equal(changed, m));
+            Assert.Contains($"Titolo {round} (test)", (await GetAsync(client, $"/azioni/{id}")).Body, StringComparison.Ordinal);
+            mark = changed;
+        }
+    }
 }

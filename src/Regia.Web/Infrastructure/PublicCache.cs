@@ -7,8 +7,9 @@ namespace Regia.Web.Infrastructure;
 
 /// <summary>
 /// What the public reads (pages and the read API) is answered from memory while nothing has changed: the answer
-/// is kept under the audit trail's latest entry (<see cref="ActionQueries.LastChangeAsync"/>), which every change
-/// moves, so the first request after a change, on any instance, is computed again and the change shows at once.
+/// is kept under the audit trail's latest entry (<see cref="ActionQueries.LastChangeAsync"/>, read for many requests at
+/// once by <see cref="LatestChange"/>), which every change moves, so the first request after a change, on any instance,
+/// is computed again and the change shows at once.
 /// </summary>
 /// <remarks>
 /// ASP.NET Core's output cache with its default rules: only GET and HEAD answered 200, never for a signed-in user or
@@ -26,7 +27,7 @@ internal static class PublicCache
     private const long MaxBody = 4 * 1024 * 1024;
 
     public static IServiceCollection AddRegiaPublicCache(this IServiceCollection services) =>
-        services.AddOutputCache(options =>
+        services.AddSingleton<LatestChange>().AddOutputCache(options =>
         {
             options.MaximumBodySize = MaxBody;
             // /obiettivi/m2.12 answers a redirect to /obiettivi/M2.12: not the same answer.
@@ -37,6 +38,34 @@ internal static class PublicCache
     public static TBuilder CachedForThePublic<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.CacheOutput(Policy);
+
+    /// <summary>
+    /// The output cache, with one repair: ASP.NET Core 10 hands the requests waiting for an answer being computed
+    /// (its locking) whatever happens to the request computing it, so when that client goes away they fail too
+    /// (dotnet/aspnetcore#52310; .NET 11 lets them run again). A GET that failed so, whose own client is still there
+    /// and whose answer has not started, runs once more.
+    /// </summary>
+    public static void UseRegiaPublicCache(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
+            {
+                await next(context).ConfigureAwait(false);
+            }
+        });
+        app.UseOutputCache();
+    }
 
     /// <summary>Keys an answer by the latest change and by the language it is written in.</summary>
     private sealed class LatestChangePolicy : IOutputCachePolicy
@@ -53,8 +82,7 @@ internal static class PublicCache
             long mark;
             try
             {
-                var db = context.HttpContext.RequestServices.GetRequiredService<RegiaDbContext>();
-                mark = await ActionQueries.LastChangeAsync(db, cancellation).ConfigureAwait(false);
+                mark = await context.HttpContext.RequestServices.GetRequiredService<LatestChange>().GetAsync(cancellation).ConfigureAwait(false);
             }
             catch (Exception ex) when (Core.Data.DatabaseFailures.IsUnavailable(ex))
             {
@@ -73,7 +101,9 @@ internal static class PublicCache
         {
             // An answer that says it must not be stored is not kept: a form's antiforgery token marks its page so (its
             // token belongs to the visitor's cookie), and so may any answer written for one visitor.
-            if (context.HttpContext.Response.Headers.CacheControl.Any(v => v is not null && v.Contains("no-store", StringComparison.OrdinalIgnoreCase)))
+            // Nor is the answer to a client that went away: it may have stopped half written (dotnet/aspnetcore#56427).
+            if (context.HttpContext.RequestAborted.IsCancellationRequested
+                || context.HttpContext.Response.Headers.CacheControl.Any(v => v is not null && v.Contains("no-store", StringComparison.OrdinalIgnoreCase)))
             {
                 context.AllowCacheStorage = false;
             }

@@ -177,7 +177,7 @@ internal static class Security
         });
 
         // After authentication (a signed-in user's pages are never kept) and the language (kept per language).
-        app.UseOutputCache();
+        app.UseRegiaPublicCache();
     }
 
     /// <summary>The caller as the audit trail and the operations see it.</summary>
