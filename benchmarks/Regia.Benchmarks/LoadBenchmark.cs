@@ -266,6 +266,48 @@ internal static partial class LoadBenchmark
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{provider}: the roll-ups' full reading of every published action: {times[0]:0.00} s cold, then {times[1]:0.00} s and {times[2]:0.00} s warm; {held / 1048576.0:0} MB held"));
+        await AfterAChangeAsync(provider, kind, connection);
+    }
+
+    /// <summary>
+    /// What the first view after a change costs, figure by figure: an action's description changed (as the load
+    /// benchmark's writer changes it), then the kept figures asked for, each once, ten times over; medians printed.
+    /// </summary>
+    private static async Task AfterAChangeAsync(string provider, DatabaseProvider kind, string connection)
+    {
+        using var rollups = new RollupCache(TimeProvider.System);
+        await using var db = new RegiaDbContext(RegiaDatabase.Options(kind, connection));
+        db.Caller = Regia.Core.Auditing.Caller.CommandLine("benchmark");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var top = await db.Set<ActionObjective>().GroupBy(o => o.ObjectiveId).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstAsync();
+        var objective = await db.Objectives.Where(o => o.Id == top).Select(o => o.Code).SingleAsync();
+        var ids = await db.Actions.Where(a => a.Publication == PublicationState.Published).OrderByDescending(a => a.Id).Select(a => a.Id).Take(10).ToListAsync();
+        await rollups.GetAsync(db);
+        await rollups.DashboardAsync(db, new Regia.Core.Dashboards.DashboardFilter(), today);
+        (string Name, Func<Task> View)[] views =
+        [
+            ("plan and missions (with the ledger's refresh)", () => rollups.GetAsync(db)),
+            ($"objective {objective}", () => rollups.ObjectiveAsync(db, objective, today)),
+            ("Comune (Milano)", () => rollups.PlaceAsync(db, ["015146"], today)),
+            ("dashboards", () => rollups.DashboardAsync(db, new Regia.Core.Dashboards.DashboardFilter(), today)),
+            ("dashboards of mission 1", () => rollups.DashboardAsync(db, new Regia.Core.Dashboards.DashboardFilter(Mission: 1), today)),
+        ];
+        var times = views.ToDictionary(v => v.Name, _ => new List<double>());
+        foreach (var (id, round) in ids.Select((id, round) => (id, round)))
+        {
+            var current = (await ActionSnapshot.InputOfAsync(db, id))!.Value;
+            await SaveAction.UpdateAsync(db, id, current.Version, current.Input with { Description = string.Create(CultureInfo.InvariantCulture, $"[DATI GENERATI] Modifica n. {round + 1} del benchmark dei roll-up.") }, TimeProvider.System);
+            db.ChangeTracker.Clear();
+            foreach (var (name, view) in views)
+            {
+                var clock = Stopwatch.StartNew();
+                await view();
+                times[name].Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{provider}: the first view after a change (median of {ids.Count}, ms): {string.Join("; ", times.Select(t => $"{t.Key} {t.Value.Order().ElementAt(t.Value.Count / 2):0.0}"))}"));
     }
 
     public static async Task RunAsync(string provider, string connection, int seconds, int connections, string work)

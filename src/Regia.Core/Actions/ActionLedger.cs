@@ -49,6 +49,9 @@ internal sealed class ActionLedger
     private ILookup<string, string> zonesOf = Array.Empty<string>().ToLookup(s => s);
     private ILookup<string, string> municipalitiesOf = Array.Empty<string>().ToLookup(s => s);
 
+    // Each objective's figures once asked for (ObjectiveAsync), kept by Add and Remove.
+    private readonly Dictionary<string, ObjectiveSums> objectiveSums = new(StringComparer.Ordinal);
+
     // The dashboards' sums by mission for one day's territory, made at the first dashboard asked for, then kept by Add and Remove.
     private (DateOnly Day, IReadOnlyList<MunicipalitySummary> Territory, Dictionary<int, DashboardTotals> ByMission)? dashboards;
 
@@ -204,41 +207,45 @@ internal sealed class ActionLedger
         return all;
     }
 
-    /// <summary>An objective's figures, as <see cref="ActionQueries.ForObjectiveAsync"/> computes them; only the largest actions are read from the database.</summary>
+    /// <summary>
+    /// An objective's figures, as <see cref="ActionQueries.ForObjectiveAsync"/> computes them; only the largest actions
+    /// are read from the database. Summed over the objective's actions the first time it is asked for, then kept by
+    /// each change (<see cref="ObjectiveSums"/>): an objective served by 66,668 actions cost 30 ms after every change.
+    /// </summary>
     public async Task<ObjectiveProgress> ObjectiveAsync(RegiaDbContext db, string code, DateOnly day, int take, CancellationToken cancellationToken)
     {
-        var serving = byObjective.TryGetValue(code, out var ids) ? ids : [];
-        var progress = new ProgressSum();
-        var money = new SortedDictionary<FundingSource, MoneySum>();
-        foreach (var fact in serving.Select(id => facts[id]))
+        if (!objectiveSums.TryGetValue(code, out var sums))
         {
-            progress.Add(fact.Input);
-            foreach (var line in fact.Funding)
+            sums = new ObjectiveSums();
+            foreach (var id in byObjective.TryGetValue(code, out var serving) ? serving : [])
             {
-                money[line.Source] = money.GetValueOrDefault(line.Source) + line;
+                sums.Serve(facts[id], 1);
             }
+
+            foreach (var id in bySuggestion.TryGetValue(code, out var suggested) ? suggested : [])
+            {
+                if (!facts[id].Objectives.Contains(code, StringComparer.Ordinal))
+                {
+                    sums.Suggest(facts[id], 1);
+                }
+            }
+
+            objectiveSums[code] = sums;
         }
 
-        var largest = Largest(serving.Select(id => (id, facts[id].Planned)), take).Keys.ToList();
+        var largest = sums.ByPlanned.Take(take).Select(p => p.Id).ToList();
         var summaries = await ActionQueries.SummariesAsync(db.Actions.AsNoTracking().Where(a => EF.Parameter(largest).Contains(a.Id)), cancellationToken).ConfigureAwait(false);
         var all = await MunicipalitiesAsync(db, day, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<MunicipalitySummary> touched = all;
-        if (!serving.Any(metropolitan.Contains))
-        {
-            var places = serving.SelectMany(id => facts[id].Places).ToList();
-            var direct = places.Where(p => p.IstatCode is not null).Select(p => p.IstatCode!).ToHashSet(StringComparer.Ordinal);
-            var zones = places.Where(p => p.ZoneSlug is not null).Select(p => p.ZoneSlug!).ToHashSet(StringComparer.Ordinal);
-            touched = [.. all.Where(m => direct.Contains(m.IstatCode) || zones.Contains(m.ZoneSlug))];
-        }
-
-        var suggested = (bySuggestion.TryGetValue(code, out var open) ? open : []).Where(id => !serving.Contains(id)).Select(id => facts[id]).ToList();
+        IReadOnlyList<MunicipalitySummary> touched = sums.Metropolitan > 0
+            ? all
+            : [.. all.Where(m => sums.Direct.GetValueOrDefault(m.IstatCode) > 0 || sums.Zones.GetValueOrDefault(m.ZoneSlug) > 0)];
         return new ObjectiveProgress(
             [.. summaries.OrderByDescending(s => s.PlannedFunding).ThenByDescending(s => s.Id)],
-            progress.Summary,
-            [.. money.Select(m => new FundingView(m.Key, null, m.Value.Planned, m.Value.Committed, m.Value.Paid))],
+            sums.Progress.Summary,
+            [.. sums.Money.Select(m => new FundingView(m.Key, null, m.Value.Sum.Planned, m.Value.Sum.Committed, m.Value.Sum.Paid))],
             touched,
-            suggested.Count,
-            suggested.Sum(f => f.Planned));
+            sums.Suggested,
+            sums.SuggestedPlanned);
     }
 
     /// <summary>The actions touching some Comuni and their money there, as <see cref="ActionQueries.ForMunicipalitiesAsync"/> computes them.</summary>
@@ -444,9 +451,30 @@ internal sealed class ActionLedger
         sums.Add(contribution, sign);
     }
 
+    /// <summary>Adds (or takes back) an action in the kept sums of the objectives it serves and of those the engine suggests for it.</summary>
+    private void CountForObjectives(Fact fact, int sign)
+    {
+        foreach (var code in fact.Objectives)
+        {
+            if (objectiveSums.TryGetValue(code, out var sums))
+            {
+                sums.Serve(fact, sign);
+            }
+        }
+
+        foreach (var code in fact.Suggested.Except(fact.Objectives, StringComparer.Ordinal))
+        {
+            if (objectiveSums.TryGetValue(code, out var sums))
+            {
+                sums.Suggest(fact, sign);
+            }
+        }
+    }
+
     private void Add(Fact fact)
     {
         facts[fact.Id] = fact;
+        CountForObjectives(fact, 1);
         if (dashboards is { } kept)
         {
             Count(kept.ByMission, kept.Territory, fact, 1);
@@ -469,6 +497,7 @@ internal sealed class ActionLedger
             return;
         }
 
+        CountForObjectives(fact, -1);
         if (dashboards is { } kept)
         {
             Count(kept.ByMission, kept.Territory, fact, -1);
@@ -506,6 +535,80 @@ internal sealed class ActionLedger
     private readonly record struct MoneySum(decimal Planned, decimal Committed, decimal Paid)
     {
         public static MoneySum operator +(MoneySum sum, MoneyLine line) => new(sum.Planned + line.Planned, sum.Committed + line.Committed, sum.Paid + line.Paid);
+
+        public static MoneySum operator -(MoneySum sum, MoneyLine line) => new(sum.Planned - line.Planned, sum.Committed - line.Committed, sum.Paid - line.Paid);
+    }
+
+    /// <summary>
+    /// An objective's figures over the actions serving it, added to and taken back from one action at a time: its
+    /// progress, money by source (with how many lines each, so a source without lines goes), its actions by planned
+    /// money, the places they touch (counted), and the actions the engine suggests for it that do not serve it yet.
+    /// </summary>
+    private sealed class ObjectiveSums
+    {
+        public ProgressSum Progress { get; } = new();
+
+        public SortedDictionary<FundingSource, (int Lines, MoneySum Sum)> Money { get; } = [];
+
+        /// <summary>The largest first, the newer first among equals (as <see cref="Largest"/> orders them).</summary>
+        public SortedSet<(decimal Planned, int Id)> ByPlanned { get; } = new(Comparer<(decimal Planned, int Id)>.Create((a, b) => b.CompareTo(a)));
+
+        public int Metropolitan { get; private set; }
+
+        public Dictionary<string, int> Direct { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, int> Zones { get; } = new(StringComparer.Ordinal);
+
+        public int Suggested { get; private set; }
+
+        public decimal SuggestedPlanned { get; private set; }
+
+        public void Serve(Fact fact, int sign)
+        {
+            if (sign > 0)
+            {
+                Progress.Add(fact.Input);
+                ByPlanned.Add((fact.Planned, fact.Id));
+            }
+            else
+            {
+                Progress.Remove(fact.Input);
+                ByPlanned.Remove((fact.Planned, fact.Id));
+            }
+
+            foreach (var line in fact.Funding)
+            {
+                var (lines, sum) = Money.GetValueOrDefault(line.Source);
+                if (lines + sign == 0)
+                {
+                    Money.Remove(line.Source);
+                }
+                else
+                {
+                    Money[line.Source] = (lines + sign, sign > 0 ? sum + line : sum - line);
+                }
+            }
+
+            Metropolitan += fact.Scope == ActionScope.Metropolitan ? sign : 0;
+            foreach (var place in fact.Places)
+            {
+                if (place.IstatCode is { } code)
+                {
+                    Direct[code] = Direct.GetValueOrDefault(code) + sign;
+                }
+
+                if (place.ZoneSlug is { } zone)
+                {
+                    Zones[zone] = Zones.GetValueOrDefault(zone) + sign;
+                }
+            }
+        }
+
+        public void Suggest(Fact fact, int sign)
+        {
+            Suggested += sign;
+            SuggestedPlanned += sign * fact.Planned;
+        }
     }
 
     /// <summary>One published action as the roll-ups see it.</summary>
