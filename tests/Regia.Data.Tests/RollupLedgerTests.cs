@@ -71,10 +71,15 @@ public sealed partial class RollupLedgerTests
                 afresh.Add(List(await ActionQueries.ListAsync(db, filter, Cancel)));
             }
 
-            // The dashboards the cache keeps as sums: the whole plan's and each mission's.
-            foreach (var mission in new int?[] { null, 2, 3 })
+            // The dashboards the cache keeps as sums (the whole plan's and each mission's) and those it sums from the
+            // ledger's actions when asked for (other filters).
+            DashboardFilter[] dashboards =
+            [
+                new(), new(Mission: 2), new(Mission: 3), new(Zone: "nord-milano"), new(Source: FundingSource.Pnrr), new(Status: "avviata"),
+                new(Year: 2026), new(Mission: 3, Zone: "sud-est", Source: FundingSource.Municipal),
+            ];
+            foreach (var filter in dashboards)
             {
-                var filter = new DashboardFilter(Mission: mission);
                 kept.Add(Dashboard(await cache.DashboardAsync(db, filter, Today, Cancel)));
                 afresh.Add(Dashboard(await PlanDashboards.GetAsync(db, filter, Today, Cancel)));
             }

@@ -207,6 +207,9 @@ internal sealed class ActionLedger
         return all;
     }
 
+    /// <summary>Every published action as the dashboards read it, copied (the copy can be summed after the ledger has moved on).</summary>
+    public List<DashboardAction> DashboardActions() => [.. facts.Values.OrderBy(f => f.Id).Select(f => f.ForDashboards())];
+
     /// <summary>
     /// An objective's figures, as <see cref="ActionQueries.ForObjectiveAsync"/> computes them; only the largest actions
     /// are read from the database. Summed over the objective's actions the first time it is asked for, then kept by

@@ -112,6 +112,10 @@ public static class PlanDashboards
         return await ComputeAsync(db, await LiveAsync(db, cancellationToken).ConfigureAwait(false), filter, day, asOf: false, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The dashboards for <paramref name="filter"/> as of <paramref name="day"/>, from the published actions as given (<see cref="ActionLedger.DashboardActions"/>).</summary>
+    internal static Task<PlanDashboard> FromActionsAsync(RegiaDbContext db, IReadOnlyList<DashboardAction> actions, DashboardFilter filter, DateOnly day, CancellationToken cancellationToken) =>
+        ComputeAsync(db, actions, filter, day, asOf: false, cancellationToken);
+
     /// <summary>
     /// The dashboards as they stood at the end of <paramref name="day"/>: the actions rebuilt from the audit trail
     /// (<see cref="ActionsAsOf"/>), so the figures for a past day stay the same whatever is edited after it.
