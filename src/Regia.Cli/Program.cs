@@ -127,7 +127,7 @@ internal static class DatabaseCommands
 
             foreach (var loaded in result.Plans)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{loaded.Slug}: {loaded.Outcome} ({loaded.Missions} missioni, {loaded.Objectives} obiettivi)."));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{loaded.Slug}: {loaded.Outcome} ({loaded.Missions} missioni, {loaded.Objectives} obiettivi{(loaded.KeptFromVersions > 0 ? $"; {loaded.KeptFromVersions} obiettivi restano come li ha fissati una versione successiva del Piano" : "")})."));
             }
 
             Console.WriteLine($"Database pronto ({provider}, {context.Database.GetDbConnection().DataSource}).");

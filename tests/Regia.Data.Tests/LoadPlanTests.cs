@@ -1,3 +1,4 @@
+using Regia.Core.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Regia.Core.Data;
@@ -156,6 +157,69 @@ public sealed class LoadPlanTests
 
         var idsAfter = await ObjectiveIds(database);
         Assert.All(idsBefore, pair => Assert.Equal(pair.Value, idsAfter[pair.Key]));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_edited_plan_file_never_undoes_what_a_later_adopted_version_decided(string provider)
+    {
+        // The changes below are test data for the mechanism, never presented as the plan's content.
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var original = await PlanFile.ReadAsync(RepositoryFiles.PlanFile, Cancel);
+        await using (var db = database.CreateContext())
+        {
+            await InitializeDatabase.ExecuteAsync(db, RepositoryFiles.ShippedData, TimeProvider.System, Cancel);
+        }
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await using (var admin = await Seeded.AsAsync(database, 1, "Città metropolitana di Milano", RegiaRole.Admin, Cancel))
+        {
+            var adopted = await PlanVersions.StartAsync(admin, "Aggiornamento di prova (test)", TimeProvider.System, Cancel);
+            await PlanVersions.ProposeAsync(admin, adopted.Id, new ObjectiveChangeInput(ObjectiveChangeKind.Change, "M2.12", null, "Testo deciso dal Consiglio (test)", null, "Prova (test)"), TimeProvider.System, Cancel);
+            await PlanVersions.ProposeAsync(admin, adopted.Id, new ObjectiveChangeInput(ObjectiveChangeKind.Retire, "M3.7", null, null, null, "Prova (test)"), TimeProvider.System, Cancel);
+            await PlanVersions.AdoptAsync(admin, adopted.Id, today, "Delibera di prova n. 1 (test)", TimeProvider.System, Cancel);
+
+            // A draft decides nothing yet: the file still sets the objectives it would change.
+            var draft = await PlanVersions.StartAsync(admin, "Bozza di prova (test)", TimeProvider.System, Cancel);
+            await PlanVersions.ProposeAsync(admin, draft.Id, new ObjectiveChangeInput(ObjectiveChangeKind.Change, "M2.10", null, "Bozza (test)", null, "Prova (test)"), TimeProvider.System, Cancel);
+        }
+
+        string m37Before;
+        await using (var db = database.CreateContext())
+        {
+            m37Before = (await db.Objectives.AsNoTracking().SingleAsync(o => o.Code == "M3.7", Cancel)).Text;
+        }
+
+        var edited = original with
+        {
+            Missions = [.. original.Missions.Select(m => m with
+            {
+                Objectives = [.. m.Objectives.Select(o => o.Code switch
+                {
+                    "M1.1" => o with { Actors = new ActorLevels(true, false, false) },
+                    "M2.10" or "M2.11" or "M2.12" or "M3.7" => o with { Text = "Testo corretto nel file (test)" },
+                    _ => o,
+                })],
+            })],
+        };
+
+        await using (var db = database.CreateContext())
+        {
+            var result = await LoadPlan.ExecuteAsync(db, edited, TimeProvider.System, Cancel);
+            Assert.Equal(new PlanLoadResult("psttm-2025-2027", PlanLoadOutcome.Updated, 6, 70, KeptFromVersions: 2), result);
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal("Testo deciso dal Consiglio (test)", (await PlanQueries.GetObjectiveAsync(db, "M2.12", Cancel))!.Text);
+            var m37 = await db.Objectives.AsNoTracking().SingleAsync(o => o.Code == "M3.7", Cancel);
+            Assert.Equal((m37Before, today), (m37.Text, m37.RetiredOn));
+            Assert.Equal("Testo corretto nel file (test)", (await PlanQueries.GetObjectiveAsync(db, "M2.11", Cancel))!.Text);
+            Assert.Equal("Testo corretto nel file (test)", (await PlanQueries.GetObjectiveAsync(db, "M2.10", Cancel))!.Text);
+            Assert.Equal(new ActorLevels(true, false, false), (await PlanQueries.GetObjectiveAsync(db, "M1.1", Cancel))!.Actors);
+            var audit = await db.AuditEntries.AsNoTracking().Where(e => e.EntityType == "plan").OrderByDescending(e => e.Id).FirstAsync(Cancel);
+            Assert.Contains("\"keptFromVersions\":[\"M2.12\",\"M3.7\"]", audit.After, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

@@ -12,13 +12,25 @@ public enum PlanLoadOutcome
     Unchanged,
 }
 
-public sealed record PlanLoadResult(string Slug, PlanLoadOutcome Outcome, int Missions, int Objectives);
+/// <summary>What loading a plan file did to the plan <paramref name="Slug"/>.</summary>
+/// <param name="Slug">The plan's slug.</param>
+/// <param name="Outcome">Created, updated or left unchanged.</param>
+/// <param name="Missions">The plan's missions after loading.</param>
+/// <param name="Objectives">The plan's objectives after loading.</param>
+/// <param name="KeptFromVersions">
+/// Objectives whose text and actor marks the file would have changed but a later version of the plan, adopted by the
+/// council, had set: they keep the version's (their codes are in the audit entry).
+/// </param>
+public sealed record PlanLoadResult(string Slug, PlanLoadOutcome Outcome, int Missions, int Objectives, int KeptFromVersions = 0);
 
 /// <summary>
 /// Loads a plan file into the database, idempotently: a plan already loaded from the same content is left
 /// untouched, a changed file updates the plan in place (objectives keep their identity by mission and number).
 /// Objectives that exist in the database but not in the file are kept, because actions and an administrator's
 /// additions may refer to them; everything is written in one SaveChanges, so a failure writes nothing.
+/// The file is the plan as first adopted (version 1): an objective that a later adopted version added, changed or
+/// retired keeps that version's text and actor marks, so a corrected file (a new release of Regia, a fixed typo)
+/// never undoes what the council decided afterwards.
 /// </summary>
 public static class LoadPlan
 {
@@ -63,6 +75,8 @@ public static class LoadPlan
         OwnedChildren.Replace(db, plan.Coordinates, document.Coordinates.Select((c, i) => new ActionCoordinate { Position = i + 1, Name = c.Name, Body = c.Body }));
         OwnedChildren.Replace(db, plan.Directions, document.Directions.Select(d => new ActorLevelDirection { Level = d.Level, Title = d.Title, Body = d.Body }));
 
+        var versioned = plan.Id == 0 ? new HashSet<string>() : await VersionedCodesAsync(db, plan.Id, cancellationToken).ConfigureAwait(false);
+        var kept = new List<string>();
         foreach (var source in document.Missions)
         {
             var mission = plan.Missions.SingleOrDefault(m => m.Number == source.Number);
@@ -86,6 +100,16 @@ public static class LoadPlan
                     mission.Objectives.Add(objective);
                 }
 
+                if (versioned.Contains(objective.Code))
+                {
+                    if (objective.Text != item.Text || objective.Actors != item.Actors)
+                    {
+                        kept.Add(objective.Code);
+                    }
+
+                    continue;
+                }
+
                 objective.Code = item.Code;
                 objective.Text = item.Text;
                 objective.Actors = item.Actors;
@@ -95,11 +119,21 @@ public static class LoadPlan
 
         db.Audit(new AuditRecord("plan", () => plan.Slug, outcome == PlanLoadOutcome.Created ? "load" : "reload", plan.LoadedAtUtc)
         {
-            After = new { plan.Title, status = plan.Status.ToString(), contentHash = hash, missions = plan.Missions.Count, objectives = plan.Missions.Sum(m => m.Objectives.Count) },
+            After = new { plan.Title, status = plan.Status.ToString(), contentHash = hash, missions = plan.Missions.Count, objectives = plan.Missions.Sum(m => m.Objectives.Count), keptFromVersions = kept },
             Comment = document.Source,
         });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new PlanLoadResult(plan.Slug, outcome, plan.Missions.Count, plan.Missions.Sum(m => m.Objectives.Count));
+        return new PlanLoadResult(plan.Slug, outcome, plan.Missions.Count, plan.Missions.Sum(m => m.Objectives.Count), kept.Count);
+    }
+
+    /// <summary>The codes of the objectives that an adopted version after the first added, changed or retired.</summary>
+    private static async Task<HashSet<string>> VersionedCodesAsync(RegiaDbContext db, int planId, CancellationToken cancellationToken)
+    {
+        var codes = await db.Set<ObjectiveChange>()
+            .Where(c => db.Set<PlanVersion>().Any(v => v.Id == c.VersionId && v.PlanId == planId && v.Number > 1 && v.Status == PlanVersionStatus.Adopted))
+            .Select(c => c.ObjectiveCode)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. codes];
     }
 
 }

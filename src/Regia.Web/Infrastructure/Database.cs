@@ -66,7 +66,7 @@ internal static partial class Database
 
         foreach (var result in results.Plans)
         {
-            LogPlanLoaded(app.Logger, result.Slug, result.Outcome, result.Missions, result.Objectives);
+            LogPlanLoaded(app.Logger, result.Slug, result.Outcome, result.Missions, result.Objectives, result.KeptFromVersions);
         }
     }
 
@@ -85,8 +85,8 @@ internal static partial class Database
     [LoggerMessage(Level = LogLevel.Information, Message = "Database ready: {Provider} ({DataSource})")]
     private static partial void LogDatabaseReady(ILogger logger, string provider, string dataSource);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Plan {Slug}: {Outcome} ({Missions} missions, {Objectives} objectives)")]
-    private static partial void LogPlanLoaded(ILogger logger, string slug, PlanLoadOutcome outcome, int missions, int objectives);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Plan {Slug}: {Outcome} ({Missions} missions, {Objectives} objectives; {KeptFromVersions} kept as a later adopted version set them)")]
+    private static partial void LogPlanLoaded(ILogger logger, string slug, PlanLoadOutcome outcome, int missions, int objectives, int keptFromVersions);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Territory {Outcome}: {Zones} zones, {Municipalities} Comuni, {Organizations} organisations")]
     private static partial void LogTerritoryLoaded(ILogger logger, string outcome, int zones, int municipalities, int organizations);
