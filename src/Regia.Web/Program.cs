@@ -50,9 +50,11 @@ builder.Services.AddRazorPages(options =>
     options.Conventions.AddPageRoute("/Admin/EditIndicator", "/gestione/indicatori/nuovo");
 });
 
+StartupTimes.Mark("runtime and services");
 var app = builder.Build();
-
+StartupTimes.Mark("host built");
 await app.InitializeRegiaDatabaseAsync().ConfigureAwait(false);
+StartupTimes.Mark("database checked");
 
 app.UseRegiaProxy();
 app.UseRegiaErrorHandling();
@@ -84,6 +86,8 @@ app.MapDupApi();
 app.MapCommentsApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
+StartupTimes.Mark("endpoints mapped");
+StartupTimes.LogWhenStarted(app);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
