@@ -50,11 +50,12 @@ builder.Services.AddRazorPages(options =>
     options.Conventions.AddPageRoute("/Admin/EditIndicator", "/gestione/indicatori/nuovo");
 });
 
-StartupTimes.Mark("runtime and services");
+var startup = new StartupTimes();
+startup.Mark("runtime and services");
 var app = builder.Build();
-StartupTimes.Mark("host built");
+startup.Mark("host built");
 await app.InitializeRegiaDatabaseAsync().ConfigureAwait(false);
-StartupTimes.Mark("database checked");
+startup.Mark("database checked");
 
 app.UseRegiaProxy();
 app.UseRegiaErrorHandling();
@@ -86,8 +87,8 @@ app.MapDupApi();
 app.MapCommentsApi();
 app.MapRegiaHealth();
 app.MapLanguageSwitch();
-StartupTimes.Mark("endpoints mapped");
-StartupTimes.LogWhenStarted(app);
+startup.Mark("endpoints mapped");
+startup.LogWhenStarted(app);
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
