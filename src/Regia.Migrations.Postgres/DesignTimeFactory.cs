@@ -8,5 +8,5 @@ namespace Regia.Migrations.Postgres;
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<RegiaDbContext>
 {
     public RegiaDbContext CreateDbContext(string[] args) =>
-        new(RegiaDatabase.Options(DatabaseProvider.Postgres, "Host=localhost;Database=regia_design"));
+        new(RegiaDatabase.Options(DatabaseProvider.Postgres, "Host=localhost;Database=regia_design", compiledModel: false));
 }

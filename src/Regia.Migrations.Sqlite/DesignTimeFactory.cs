@@ -8,5 +8,5 @@ namespace Regia.Migrations.Sqlite;
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<RegiaDbContext>
 {
     public RegiaDbContext CreateDbContext(string[] args) =>
-        new(RegiaDatabase.Options(DatabaseProvider.Sqlite, "Data Source=design-time.db"));
+        new(RegiaDatabase.Options(DatabaseProvider.Sqlite, "Data Source=design-time.db", compiledModel: false));
 }

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Regia.Core.Data;
 
 namespace Regia.Tests;
 
@@ -14,6 +16,21 @@ public sealed class MigrationTests
         await using var db = database.CreateContext();
 
         Assert.False(db.Database.HasPendingModelChanges(), $"The model has changes with no {provider} migration: run dotnet ef migrations add for both providers.");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_compiled_model_is_the_model_the_configuration_builds(string provider)
+    {
+        // Regia runs on the compiled model (RegiaDatabase.CompiledModel); a model change without regenerating it fails here.
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var compiled = database.CreateContext();
+        await using var built = new Regia.Core.RegiaDbContext(RegiaDatabase.Options(database.Provider, database.ConnectionString, compiledModel: false));
+
+        Assert.Same(RegiaDatabase.CompiledModel(database.Provider), compiled.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Model);
+        Assert.True(
+            built.Model.ToDebugString(MetadataDebugStringOptions.ShortDefault) == compiled.Model.ToDebugString(MetadataDebugStringOptions.ShortDefault),
+            $"The compiled {provider} model is out of date: run dotnet ef dbcontext optimize (README, \"Layout\").");
     }
 
     [Theory]

@@ -95,10 +95,11 @@ internal sealed class PlanVersionConfiguration : IEntityTypeConfiguration<PlanVe
         builder.HasMany(v => v.Changes).WithOne().HasForeignKey(c => c.VersionId).OnDelete(DeleteBehavior.Cascade);
     }
 
-    private static string Encode(ActorLevels levels) =>
+    // Internal, not private: the compiled models (Regia.Migrations.*/CompiledModel) call the converters by name.
+    internal static string Encode(ActorLevels levels) =>
         string.Concat(levels.MetropolitanCity ? "S" : "N", levels.Municipalities ? "S" : "N", levels.IntermediateBodies ? "S" : "N");
 
-    private static ActorLevels Decode(string text) => new(text[0] == 'S', text[1] == 'S', text[2] == 'S');
+    internal static ActorLevels Decode(string text) => new(text[0] == 'S', text[1] == 'S', text[2] == 'S');
 
     public void Configure(EntityTypeBuilder<ObjectiveChange> builder)
     {
